@@ -1,0 +1,55 @@
+# Two commands for a newcomer: `make run` and `make test`. Everything else is optional.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app camp_app
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install migrate seed worker serve lint format bench messages clean-db regen-migration
+
+$(STAMP): requirements.lock pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found); try: make PYTHON=python3"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(FLASK) db upgrade
+
+seed: migrate
+	$(FLASK) seed-demo
+
+## Development server on http://127.0.0.1:5000 with the mail worker beside it.
+run: seed
+	@echo ""
+	@echo "Starting the mail worker and the server. Stop both with Ctrl-C."
+	@trap 'kill 0' INT TERM EXIT; \
+	  $(FLASK) mail-worker & \
+	  $(FLASK) run --host 127.0.0.1 --port 5000 --debug --no-reload
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install
+	$(BIN)/python -m benchmarks
+
+## Extract the texts to translate and update the catalogs (Spanish first).
+messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o camp_app/translations/messages.pot .
+	$(BIN)/pybabel update -i camp_app/translations/messages.pot -d camp_app/translations
+	$(BIN)/pybabel compile -d camp_app/translations
+
+regen-migration: install
+	scripts/regenerate-initial-migration

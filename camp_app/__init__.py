@@ -1,0 +1,84 @@
+"""Camp registration for a children's hospital."""
+
+from pathlib import Path
+
+from flask import Flask
+
+from camp_app.config import load_config
+from camp_app.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def _bundled_or_source(name: str) -> str:
+    """templates/ and migrations/ live at the top of the source tree and inside the wheel."""
+    bundled = PACKAGE_DIR / name
+    return str(bundled if bundled.is_dir() else PACKAGE_DIR.parent / name)
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=_bundled_or_source("templates"),
+    )
+    load_config(app, test_config)
+    _init_extensions(app)
+    _register_features(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from camp_app import models  # noqa: F401  (every table known before anything queries)
+    from camp_app.database import render_migration_item
+    from camp_app.i18n import select_locale, select_timezone
+    from camp_app.logging_setup import install_redaction
+
+    install_redaction()
+    db.init_app(app)
+    migrate.init_app(
+        app,
+        db,
+        directory=_bundled_or_source("migrations"),
+        render_as_batch=True,
+        compare_type=True,
+        render_item=render_migration_item,
+    )
+    csrf.init_app(app)
+    mail.init_app(app)
+    login_manager.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    limiter.init_app(app)
+
+
+def _register_features(app: Flask) -> None:
+    from camp_app import web
+    from camp_app.accounts import cli as accounts_cli
+    from camp_app.accounts import routes as accounts_routes
+    from camp_app.api import routes as api_routes
+    from camp_app.demo import cli as demo_cli
+    from camp_app.errors import register_error_handlers
+    from camp_app.events import routes as events_routes
+    from camp_app.families import routes as families_routes
+    from camp_app.notifications import cli as notifications_cli
+    from camp_app.notifications import routes as notifications_routes
+    from camp_app.registrations import routes as registrations_routes
+
+    web.init_app(app)
+    for blueprint in (
+        events_routes.bp,
+        accounts_routes.bp,
+        families_routes.bp,
+        registrations_routes.bp,
+        notifications_routes.bp,
+        api_routes.bp,
+    ):
+        app.register_blueprint(blueprint)
+    csrf.exempt(api_routes.bp)  # bearer tokens, no cookies: nothing for CSRF to protect
+    for command in (
+        accounts_cli.users_cli,
+        notifications_cli.mail_worker_command,
+        demo_cli.seed_demo_command,
+    ):
+        app.cli.add_command(command)
+    register_error_handlers(app)

@@ -1,0 +1,92 @@
+"""Configuration read from the environment (see shared contract), with safe defaults."""
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+
+
+def env_flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in TRUE_WORDS
+
+
+def instance_secret_key(instance_path: str) -> str:
+    """A signing key generated once and kept in the instance folder, readable only by us."""
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    # O_EXCL: when two processes start at once, one writes and both use the same key.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+def database_url(instance_path: str) -> str:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        # Hosting providers hand out postgres:// URLs; SQLAlchemy wants the driver named.
+        if url.startswith("postgres://"):
+            url = "postgresql+psycopg://" + url[len("postgres://") :]
+        elif url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url[len("postgresql://") :]
+        return url
+    Path(instance_path).mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{Path(instance_path) / 'camp.sqlite3'}"
+
+
+def load_config(app: Flask, test_config: dict | None) -> None:
+    env = os.environ
+    mail_server = env.get("MAIL_SERVER") or None
+    app.config.from_mapping(
+        SQLALCHEMY_DATABASE_URI=database_url(app.instance_path),
+        BASE_URL=env.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        CAMP_TIMEZONE=env.get("CAMP_TIMEZONE", "America/New_York"),
+        MAIL_SERVER=mail_server,
+        MAIL_PORT=int(env.get("MAIL_PORT", "25")),
+        MAIL_USE_TLS=env_flag("MAIL_USE_TLS"),
+        MAIL_USE_SSL=env_flag("MAIL_USE_SSL"),
+        MAIL_USERNAME=env.get("MAIL_USERNAME") or None,
+        MAIL_PASSWORD=env.get("MAIL_PASSWORD") or None,
+        MAIL_DEFAULT_SENDER=env.get("MAIL_DEFAULT_SENDER", "camps@hospital.example"),
+        # Without a mail server, mails stay in the outbox and the development mailbox shows them.
+        DEV_MAILBOX=env_flag("DEV_MAILBOX", default=mail_server is None),
+        MAIL_MAX_ATTEMPTS=int(env.get("MAIL_MAX_ATTEMPTS", "8")),
+        MAIL_TIMEOUT_SECONDS=float(env.get("MAIL_TIMEOUT_SECONDS", "30")),
+        RATELIMIT_STORAGE_URI=env.get("REDIS_URL", "memory://"),
+        RATELIMIT_HEADERS_ENABLED=True,
+        RATELIMIT_STRATEGY="moving-window",
+        BABEL_DEFAULT_LOCALE="en",
+        LANGUAGES=["en", "es"],
+        PASSWORD_MIN_LENGTH=12,
+        API_TOKEN_TTL_HOURS=int(env.get("API_TOKEN_TTL_HOURS", "12")),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        WTF_CSRF_TIME_LIMIT=None,
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        SQLALCHEMY_ENGINE_OPTIONS={},
+    )
+    secure = app.config["BASE_URL"].startswith("https://")
+    app.config["SESSION_COOKIE_SECURE"] = secure
+    app.config["REMEMBER_COOKIE_SECURE"] = secure
+    if test_config:
+        app.config.update(test_config)
+    app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["CAMP_TIMEZONE"]
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = env.get("SECRET_KEY") or instance_secret_key(app.instance_path)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # Writers wait for each other instead of failing at once (see registrations/locking).
+        options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+        options.setdefault("connect_args", {}).setdefault("timeout", 30)

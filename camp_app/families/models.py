@@ -1,0 +1,138 @@
+"""A household: its guardians (users), children, contacts and guardian invitations.
+
+Child and Contact have a column named `relationship` (the contract's word), so this module
+spells SQLAlchemy's function `orm.relationship`.
+"""
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import Column, Date, ForeignKey, String, Table, Text
+from sqlalchemy import orm
+from sqlalchemy.orm import Mapped, mapped_column
+
+from camp_app.accounts.models import User
+from camp_app.database import UTCDateTime, utcnow
+from camp_app.extensions import db
+
+
+class ChildRelationship(StrEnum):
+    PATIENT = "patient"  # treated for the condition
+    SIBLING = "sibling"  # a brother or sister of a patient
+
+
+class DiagnosisCategory(StrEnum):
+    CANCER = "cancer"
+    BLOOD_DISORDER = "blood_disorder"
+    OTHER = "other"
+
+
+class ContactKind(StrEnum):
+    EMERGENCY = "emergency"
+    PICKUP = "pickup"
+
+
+class Household(db.Model):
+    __tablename__ = "households"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    guardians: Mapped[list[User]] = orm.relationship(back_populates="household")
+    children: Mapped[list["Child"]] = orm.relationship(
+        back_populates="household", order_by="Child.date_of_birth"
+    )
+    contacts: Mapped[list["Contact"]] = orm.relationship(
+        back_populates="household", order_by="Contact.id"
+    )
+
+
+class Child(db.Model):
+    __tablename__ = "children"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
+    first_name: Mapped[str] = mapped_column(String(80))
+    last_name: Mapped[str] = mapped_column(String(80))
+    date_of_birth: Mapped[date] = mapped_column(Date)
+    relationship: Mapped[str] = mapped_column(String(20))
+    diagnosis_category: Mapped[str | None] = mapped_column(String(20))
+    diagnosis: Mapped[str] = mapped_column(Text, default="")
+    treated_at_hospital: Mapped[bool] = mapped_column(default=False)
+    allergies: Mapped[str] = mapped_column(Text, default="")
+    dietary_needs: Mapped[str] = mapped_column(Text, default="")
+    medical_conditions: Mapped[str] = mapped_column(Text, default="")
+    physician_name: Mapped[str] = mapped_column(String(120), default="")
+    physician_phone: Mapped[str] = mapped_column(String(32), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    household: Mapped[Household] = orm.relationship(back_populates="children")
+    medications: Mapped[list["Medication"]] = orm.relationship(
+        back_populates="child", cascade="all, delete-orphan", order_by="Medication.id"
+    )
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def is_patient(self) -> bool:
+        return self.relationship == ChildRelationship.PATIENT
+
+
+class Medication(db.Model):
+    __tablename__ = "medications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    dose: Mapped[str] = mapped_column(String(80))
+    schedule: Mapped[str] = mapped_column(String(120))
+
+    child: Mapped[Child] = orm.relationship(back_populates="medications")
+
+
+# Which children a pickup person may collect; no rows means every child of the household.
+contact_children = Table(
+    "contact_children",
+    db.metadata,
+    Column("contact_id", ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True),
+    Column("child_id", ForeignKey("children.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Contact(db.Model):
+    __tablename__ = "contacts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(120))
+    relationship: Mapped[str] = mapped_column(String(80))
+    phone: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    household: Mapped[Household] = orm.relationship(back_populates="contacts")
+    children: Mapped[list[Child]] = orm.relationship(secondary=contact_children)
+
+    def covers(self, child: Child) -> bool:
+        return not self.children or any(c.id == child.id for c in self.children)
+
+
+class GuardianInvite(db.Model):
+    """An invitation for a second guardian to join a household; only the token's hash is kept."""
+
+    __tablename__ = "guardian_invites"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    invited_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    household: Mapped[Household] = orm.relationship()

@@ -1,0 +1,18 @@
+"""Locale and time zone choice for Flask-Babel."""
+
+from flask import current_app, request, session
+from flask_login import current_user
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    chosen = session.get("locale")
+    if chosen in languages:
+        return chosen
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    return request.accept_languages.best_match(languages) or "en"
+
+
+def select_timezone() -> str:
+    return current_app.config["CAMP_TIMEZONE"]

@@ -1,0 +1,26 @@
+"""Keep secrets out of logs: one-time tokens in paths are masked before a line is written."""
+
+import logging
+import re
+
+SECRET_PATH = re.compile(r"(/(?:account/verify|account/reset|family/invite)/)[^\s/?\"']+")
+
+
+def redact(text: str) -> str:
+    return SECRET_PATH.sub(r"\1[redacted]", text)
+
+
+class RedactSecretsFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.args:
+            record.args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)
+        if isinstance(record.msg, str):
+            record.msg = redact(record.msg)
+        return True
+
+
+def install_redaction() -> None:
+    for name in ("werkzeug", "gunicorn.access", "gunicorn.error", "camp_app"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactSecretsFilter) for f in logger.filters):
+            logger.addFilter(RedactSecretsFilter())

@@ -1,0 +1,66 @@
+"""A child's registration for an event, with its consents and signature."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from camp_app.database import UTCDateTime, utcnow
+from camp_app.events.models import Event
+from camp_app.extensions import db
+from camp_app.families.models import Child
+
+
+class RegistrationStatus(StrEnum):
+    PENDING_REVIEW = "pending_review"
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    DECLINED = "declined"
+    CANCELLED = "cancelled"
+
+
+SEAT_HOLDING = (RegistrationStatus.PENDING_REVIEW, RegistrationStatus.CONFIRMED)
+ACTIVE = (*SEAT_HOLDING, RegistrationStatus.WAITLISTED)
+_ACTIVE_SQL = "status IN ('pending_review', 'confirmed', 'waitlisted')"
+
+
+class Registration(db.Model):
+    __tablename__ = "registrations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"))
+    child_id: Mapped[int] = mapped_column(ForeignKey("children.id"), index=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    # Order received within the event (see Event.registration_counter); serves the waitlist.
+    sequence: Mapped[int] = mapped_column()
+    consent_medical_treatment: Mapped[bool] = mapped_column(default=False)
+    consent_liability_waiver: Mapped[bool] = mapped_column(default=False)
+    consent_photo_release: Mapped[bool] = mapped_column(default=False)
+    signature: Mapped[str] = mapped_column(String(200))
+    signed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    signed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    decision_note: Mapped[str] = mapped_column(Text, default="")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    event: Mapped[Event] = relationship()
+    child: Mapped[Child] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("event_id", "sequence", name="uq_registrations_event_sequence"),
+        Index("ix_registrations_event_status", "event_id", "status", "sequence"),
+        # A child holds at most one active registration per event, whatever the code does.
+        Index(
+            "uq_registrations_active_child",
+            "event_id",
+            "child_id",
+            unique=True,
+            sqlite_where=text(_ACTIVE_SQL),
+            postgresql_where=text(_ACTIVE_SQL),
+        ),
+    )

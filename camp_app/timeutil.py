@@ -1,0 +1,32 @@
+"""Time helpers: the database holds UTC; people see the camp's time zone."""
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+
+
+def camp_zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["CAMP_TIMEZONE"])
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def camp_today(now: datetime | None = None) -> date:
+    return (now or utcnow()).astimezone(camp_zone()).date()
+
+
+def camp_local_to_utc(local: datetime) -> datetime:
+    """A wall-clock time typed in the camp's zone, as aware UTC."""
+    return local.replace(tzinfo=camp_zone()).astimezone(UTC)
+
+
+def to_camp(moment: datetime) -> datetime:
+    return moment.astimezone(camp_zone())
+
+
+def age_on(born: date, day: date) -> int:
+    before_birthday = (day.month, day.day) < (born.month, born.day)
+    return day.year - born.year - (1 if before_birthday else 0)

@@ -1,0 +1,98 @@
+"""Building test data through the same services the app uses. Each helper commits."""
+
+from datetime import UTC, date, datetime, timedelta
+from itertools import count
+
+from camp_app.accounts.models import Role
+from camp_app.accounts.users import create_user
+from camp_app.events.models import Event
+from camp_app.extensions import db
+from camp_app.families.models import Child, Contact, Household, Medication
+
+PASSWORD = "correct horse battery staple"
+_serial = count(1)
+
+
+def make_user(roles=(Role.PARENT,), *, email=None, name=None, verified=True, household=True):
+    n = next(_serial)
+    user = create_user(
+        email=email or f"person{n}@example.org",
+        password=PASSWORD,
+        name=name or f"Person {n}",
+        roles=roles,
+        verified=verified,
+    )
+    if household and Role.PARENT in roles:
+        user.household = Household()
+    db.session.commit()
+    return user
+
+
+def make_child(household, **fields):
+    values = {
+        "first_name": "Maya",
+        "last_name": "Lopez",
+        "date_of_birth": date(2016, 5, 1),
+        "relationship": "patient",
+        "diagnosis_category": "cancer",
+        "diagnosis": "ALL",
+        "treated_at_hospital": True,
+        "allergies": "peanuts",
+        "medications": [],
+    }
+    values.update(fields)
+    medications = values.pop("medications")
+    child = Child(household=household, **values)
+    child.medications = [Medication(**m) for m in medications]
+    db.session.add(child)
+    db.session.commit()
+    return child
+
+
+def make_contact(household, kind="emergency", **fields):
+    values = {"name": "Ana Lopez", "relationship": "aunt", "phone": "+13055550100"}
+    values.update(fields)
+    contact = Contact(household=household, kind=kind, **values)
+    db.session.add(contact)
+    db.session.commit()
+    return contact
+
+
+def make_event(**fields):
+    n = next(_serial)
+    now = datetime.now(UTC)
+    values = {
+        "slug": f"camp-{n}",
+        "name": f"Camp {n}",
+        "kind": "overnight_camp",
+        "summary": "A week of camp.",
+        "description": "Cabins, a lake and a campfire.",
+        "location": "Camp Road 1, Miami, FL",
+        "contact_email": "camps@hospital.example",
+        "contact_phone": "+13055550199",
+        "starts_on": date(2027, 6, 14),
+        "ends_on": date(2027, 6, 19),
+        "registration_opens_at": now - timedelta(days=1),
+        "registration_closes_at": now + timedelta(days=60),
+        "capacity": 10,
+        "waitlist_enabled": True,
+        "requires_review": False,
+        "published": True,
+        "min_age": 7,
+        "max_age": 16,
+        "audience": "patients",
+        "diagnosis_categories": ["cancer", "blood_disorder"],
+        "treated_at_hospital_required": True,
+    }
+    values.update(fields)
+    event = Event(**values)
+    db.session.add(event)
+    db.session.commit()
+    return event
+
+
+def login(client, user, password=PASSWORD):
+    """Sign in through the real login form; returns the response."""
+    return client.post(
+        "/account/login", data={"email": user.email, "password": password}, follow_redirects=False
+    )
