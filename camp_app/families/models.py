@@ -7,8 +7,7 @@ spells SQLAlchemy's function `orm.relationship`.
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, Date, ForeignKey, String, Table, Text
-from sqlalchemy import orm
+from sqlalchemy import Column, Date, ForeignKey, String, Table, Text, orm
 from sqlalchemy.orm import Mapped, mapped_column
 
 from camp_app.accounts.models import User

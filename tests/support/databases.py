@@ -70,7 +70,9 @@ class PostgresDatabase:
         self.name = f"camp_test_{uuid.uuid4().hex[:12]}"
         with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{self.name}"')
-        base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
+        base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0].replace(
+            "postgresql://", "postgresql+psycopg://"
+        )
         self.url = f"{base}/{self.name}"
         migrate(self.url)
 
