@@ -1,7 +1,7 @@
 """What every HTML page shares: the signed-in user, security headers, date filters."""
 
 from flask import Flask, current_app, redirect, request, session, url_for
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -87,3 +87,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["camp_datetime"] = lambda d, fmt="medium": format_datetime(d, fmt)
     app.jinja_env.globals["Role"] = Role
     app.jinja_env.globals["_"] = _
+    app.jinja_env.globals["get_locale"] = get_locale
