@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises:
-Create Date: 2026-11-25 09:08:02.167621
+Create Date: 2026-11-25 09:15:26.787900
 
 """
 
@@ -295,6 +295,121 @@ def upgrade():
         sa.PrimaryKeyConstraint("user_id", "role", name=op.f("pk_user_roles")),
     )
     op.create_table(
+        "attendance_events",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("registration_id", sa.Integer(), nullable=False),
+        sa.Column("date", sa.Date(), nullable=False),
+        sa.Column("action", sa.String(length=20), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("actor_id", sa.Integer(), nullable=True),
+        sa.Column("status_before", sa.String(length=20), nullable=False),
+        sa.Column("status_after", sa.String(length=20), nullable=False),
+        sa.Column("pickup_contact_id", sa.Integer(), nullable=True),
+        sa.Column("pickup_name", sa.String(length=120), nullable=False),
+        sa.Column("note", sa.String(length=200), nullable=False),
+        sa.Column("before", sa.JSON(), nullable=True),
+        sa.Column("undoes_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["actor_id"], ["users.id"], name=op.f("fk_attendance_events_actor_id_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["registration_id"],
+            ["registrations.id"],
+            name=op.f("fk_attendance_events_registration_id_registrations"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["undoes_id"],
+            ["attendance_events.id"],
+            name=op.f("fk_attendance_events_undoes_id_attendance_events"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_attendance_events")),
+    )
+    with op.batch_alter_table("attendance_events", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_attendance_events_registration_date",
+            ["registration_id", "date", "id"],
+            unique=False,
+        )
+
+    op.create_table(
+        "attendance_records",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("registration_id", sa.Integer(), nullable=False),
+        sa.Column("date", sa.Date(), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("check_in_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("check_in_by_id", sa.Integer(), nullable=True),
+        sa.Column("check_out_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("check_out_by_id", sa.Integer(), nullable=True),
+        sa.Column("picked_up_by_contact_id", sa.Integer(), nullable=True),
+        sa.Column("picked_up_by_name", sa.String(length=120), nullable=False),
+        sa.Column("absence_reason", sa.String(length=200), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["check_in_by_id"],
+            ["users.id"],
+            name=op.f("fk_attendance_records_check_in_by_id_users"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["check_out_by_id"],
+            ["users.id"],
+            name=op.f("fk_attendance_records_check_out_by_id_users"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["picked_up_by_contact_id"],
+            ["contacts.id"],
+            name=op.f("fk_attendance_records_picked_up_by_contact_id_contacts"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["registration_id"],
+            ["registrations.id"],
+            name=op.f("fk_attendance_records_registration_id_registrations"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_attendance_records")),
+        sa.UniqueConstraint(
+            "registration_id", "date", name="uq_attendance_records_registration_date"
+        ),
+    )
+    op.create_table(
+        "medication_doses",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("registration_id", sa.Integer(), nullable=False),
+        sa.Column("child_id", sa.Integer(), nullable=False),
+        sa.Column("medication_id", sa.Integer(), nullable=True),
+        sa.Column("medication_name", sa.String(length=120), nullable=False),
+        sa.Column("dose", sa.String(length=80), nullable=False),
+        sa.Column("given_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("given_by_id", sa.Integer(), nullable=False),
+        sa.Column("note", sa.Text(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["child_id"], ["children.id"], name=op.f("fk_medication_doses_child_id_children")
+        ),
+        sa.ForeignKeyConstraint(
+            ["given_by_id"], ["users.id"], name=op.f("fk_medication_doses_given_by_id_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["medication_id"],
+            ["medications.id"],
+            name=op.f("fk_medication_doses_medication_id_medications"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["registration_id"],
+            ["registrations.id"],
+            name=op.f("fk_medication_doses_registration_id_registrations"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_medication_doses")),
+    )
+    with op.batch_alter_table("medication_doses", schema=None) as batch_op:
+        batch_op.create_index("ix_medication_doses_given_at", ["given_at"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_medication_doses_registration_id"), ["registration_id"], unique=False
+        )
+
+    op.create_table(
         "outbox_mails",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("message_id", sa.String(length=255), nullable=False),
@@ -345,6 +460,16 @@ def downgrade():
         batch_op.drop_index("ix_outbox_mails_due")
 
     op.drop_table("outbox_mails")
+    with op.batch_alter_table("medication_doses", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_medication_doses_registration_id"))
+        batch_op.drop_index("ix_medication_doses_given_at")
+
+    op.drop_table("medication_doses")
+    op.drop_table("attendance_records")
+    with op.batch_alter_table("attendance_events", schema=None) as batch_op:
+        batch_op.drop_index("ix_attendance_events_registration_date")
+
+    op.drop_table("attendance_events")
     op.drop_table("user_roles")
     with op.batch_alter_table("registrations", schema=None) as batch_op:
         batch_op.drop_index(
