@@ -1,3 +1,9 @@
-from flask import Blueprint
+"""JSON API v1 (see the interface contract and GET /api/v1/openapi.json): a thin face over the
+service modules. create_app registers `bp` and exempts it from CSRF (bearer tokens, no cookies).
+"""
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
+# Importing the route modules adds their views to the blueprint.
+from camp_app.api import accounts, events, family, openapi, registrations  # noqa: F401
+from camp_app.api.blueprint import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,84 @@
+"""Accounts and tokens: sign up, verify the email, sign in for a token, sign out, who am I."""
+
+from flask import jsonify
+from flask_babel import gettext as _
+
+from camp_app.accounts import services, tokens
+from camp_app.accounts.models import User
+from camp_app.accounts.rate_limits import limit_failed_logins, note_failed_login
+from camp_app.api.blueprint import bp
+from camp_app.api.core import (
+    ApiError,
+    Fields,
+    api_public,
+    api_signed_in,
+    current_api_token,
+    current_api_user,
+    json_body,
+)
+from camp_app.service_errors import NotAllowed
+
+# authenticate() refuses with NotAllowed; the contract gives these codes their own statuses.
+SIGN_IN_STATUS = {"invalid_credentials": 401, "email_not_verified": 403}
+
+
+def user_to_dict(user: User) -> dict:
+    return {"id": user.id, "email": user.email, "name": user.name, "roles": sorted(user.roles)}
+
+
+@bp.post("/accounts")
+@api_public
+def sign_up():
+    fields = Fields(json_body())
+    values = {
+        "email": fields.text("email"),
+        "password": fields.text("password"),
+        "name": fields.text("name"),
+        "phone": fields.text("phone", required=False),
+        "locale": fields.text("locale", required=False, default="en"),
+    }
+    fields.check()
+    services.sign_up(**values)
+    message = _("Thank you. Please check your email to confirm your address.")
+    return jsonify({"message": message}), 202
+
+
+@bp.post("/accounts/verify")
+@api_public
+def verify_email():
+    fields = Fields(json_body())
+    token = fields.text("token")
+    fields.check()
+    return jsonify(user_to_dict(services.verify_email(token)))
+
+
+@bp.post("/tokens")
+@api_public
+@limit_failed_logins
+def create_token():
+    fields = Fields(json_body())
+    email, password = fields.text("email"), fields.text("password")
+    fields.check()
+    try:
+        user = services.authenticate(email, password)
+    except NotAllowed as refused:
+        status = SIGN_IN_STATUS.get(refused.problems[0].code, 422)
+        if status == 401:
+            note_failed_login()  # counts toward the rate limit (see accounts.rate_limits)
+        headers = {"WWW-Authenticate": 'Bearer realm="api"'} if status == 401 else None
+        raise ApiError(status, refused.problems, headers) from None
+    plain, row = tokens.issue_token(user)
+    return jsonify({"token": plain, "expires_at": row.expires_at.isoformat()}), 201
+
+
+@bp.delete("/tokens/current")
+@api_signed_in
+def delete_current_token():
+    tokens.revoke(current_api_token())
+    return "", 204
+
+
+@bp.get("/me")
+@api_signed_in
+def me():
+    return jsonify(user_to_dict(current_api_user()))

@@ -1,0 +1,69 @@
+"""Events: the public catalogue, coordinators' changes, and a family's eligibility."""
+
+from flask import jsonify, url_for
+
+from camp_app.accounts.models import Role
+from camp_app.api.blueprint import bp
+from camp_app.api.core import api_public, api_roles, current_api_user, json_body
+from camp_app.events import services
+from camp_app.events.availability import seat_summaries, seat_summary
+from camp_app.families.services import household_of, load_family
+from camp_app.registrations.eligibility import evaluate
+from camp_app.timeutil import utcnow
+
+EDITORS = (Role.COORDINATOR, Role.ADMIN)
+
+
+def _sees_unpublished() -> bool:
+    user = current_api_user()
+    return user is not None and user.has_role(*EDITORS)
+
+
+@bp.get("/events")
+@api_public
+def events():
+    found = services.published_events()
+    summaries = seat_summaries(e.id for e in found)  # one grouped query for the whole list
+    return jsonify([services.event_to_dict(e, summaries[e.id]) for e in found])
+
+
+@bp.get("/events/<slug>")
+@api_public
+def event(slug: str):
+    found = services.event_by_slug(slug, include_unpublished=_sees_unpublished())
+    return jsonify(services.event_to_dict(found))
+
+
+@bp.post("/events")
+@api_roles(*EDITORS)
+def create_event():
+    created = services.create_event(current_api_user(), json_body())
+    location = url_for("api.event", slug=created.slug)
+    return jsonify(services.event_to_dict(created)), 201, {"Location": location}
+
+
+@bp.patch("/events/<slug>")
+@api_roles(*EDITORS)
+def update_event(slug: str):
+    body = json_body()
+    found = services.event_by_slug(slug, include_unpublished=True)
+    return jsonify(services.event_to_dict(services.update_event(current_api_user(), found, body)))
+
+
+@bp.get("/events/<slug>/eligibility")
+@api_roles(Role.PARENT)
+def eligibility(slug: str):
+    found = services.event_by_slug(slug)
+    family = load_family(household_of(current_api_user()))
+    now, seats_left = utcnow(), seat_summary(found).left
+    answers = []
+    for child in family.children:
+        reasons = evaluate(found, child, family, now, seats_left=seats_left)
+        answers.append(
+            {
+                "child_id": child.id,
+                "eligible": not reasons,
+                "reasons": [reason.as_dict() for reason in reasons],
+            }
+        )
+    return jsonify(answers)

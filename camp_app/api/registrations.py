@@ -1,0 +1,168 @@
+"""Registrations: a parent registers and cancels; coordinators and staff list, decide and
+print the roster. Every rule is in registrations.lifecycle / queries; this maps HTTP to them.
+"""
+
+import re
+
+from flask import Response, jsonify, request, stream_with_context, url_for
+from flask_babel import gettext as _
+
+from camp_app.accounts.models import Role, User
+from camp_app.api.blueprint import bp
+from camp_app.api.core import Fields, api_roles, current_api_user, json_body
+from camp_app.events.services import event_by_slug
+from camp_app.extensions import db
+from camp_app.families.services import household_of
+from camp_app.registrations import lifecycle, queries
+from camp_app.registrations.models import Registration
+from camp_app.service_errors import InvalidInput, NotFound, Problem, ServiceError
+
+ID = "int(min=1, max=2147483647)"  # larger ids cannot exist: a plain 404 from routing
+SEE_ANY = (Role.COORDINATOR, Role.STAFF)  # may read every family's registrations
+PAGE_NUMBER = re.compile(r"\d{1,6}")
+
+
+def _as_dict(registration: Registration) -> dict:
+    return queries.serialize_registration(registration, queries.waitlist_position(registration))
+
+
+def _not_found() -> NotFound:
+    return NotFound(Problem("not_found", _("We could not find that registration.")))
+
+
+def _registration_for(user: User, registration_id: int, *, any_family_roles) -> Registration:
+    """Any registration for `any_family_roles`, else only the user's family's (404 otherwise,
+    so that nobody learns another family's registration exists)."""
+    if user.has_role(*any_family_roles):
+        found = db.session.get(Registration, registration_id)
+    else:
+        found = queries.family_registration(user.household, registration_id)
+    if found is None:
+        raise _not_found()
+    return found
+
+
+# --- a family ------------------------------------------------------------------------------
+
+
+def _contract_field(problem: Problem) -> Problem:
+    """The lifecycle names fields after its form ("children.<id>"); the API body has child_id,
+    consents and signature."""
+    if not (problem.field or "").startswith("children"):
+        return problem
+    field = {"consent_missing": "consents", "signature_missing": "signature"}.get(
+        problem.code, "child_id"
+    )
+    return Problem(problem.code, problem.message, field)
+
+
+@bp.post("/registrations")
+@api_roles(Role.PARENT)
+def register():
+    fields = Fields(json_body())
+    slug = fields.text("event")
+    child_id = fields.identifier("child_id")
+    consents = fields.mapping("consents", required=False)
+    signature = fields.text("signature", required=False, default="")
+    fields.check()
+    user = current_api_user()
+    try:
+        event = event_by_slug(slug)
+    except NotFound:
+        message = _("We could not find that event.")
+        raise NotFound(Problem("not_found", message, "event")) from None
+    household_of(user)  # a parent without a household gets one, so "not found" reads right
+    try:
+        created = lifecycle.register(user, event, [child_id], consents or {}, signature)
+    except ServiceError as error:
+        error.problems = [_contract_field(p) for p in error.problems]
+        raise
+    registration = created[0]
+    location = url_for("api.registration", registration_id=registration.id)
+    return jsonify(_as_dict(registration)), 201, {"Location": location}
+
+
+@bp.get("/registrations")
+@api_roles(Role.PARENT)
+def family_registrations():
+    rows = queries.family_registrations(household_of(current_api_user()))
+    return jsonify([queries.serialize_registration(r, p) for r, p in rows])
+
+
+@bp.get(f"/registrations/<{ID}:registration_id>")
+@api_roles(Role.PARENT, *SEE_ANY)
+def registration(registration_id: int):
+    found = _registration_for(current_api_user(), registration_id, any_family_roles=SEE_ANY)
+    return jsonify(_as_dict(found))
+
+
+@bp.post(f"/registrations/<{ID}:registration_id>/cancel")
+@api_roles(Role.PARENT, Role.COORDINATOR)
+def cancel(registration_id: int):
+    user = current_api_user()
+    found = _registration_for(user, registration_id, any_family_roles=(Role.COORDINATOR,))
+    return jsonify(_as_dict(lifecycle.cancel(user, found)))
+
+
+# --- coordinators and staff ----------------------------------------------------------------
+
+
+@bp.post(f"/registrations/<{ID}:registration_id>/decision")
+@api_roles(Role.COORDINATOR)
+def decide(registration_id: int):
+    fields = Fields(json_body())
+    action = fields.text("action")
+    note = fields.text("note", required=False, default="")
+    fields.check()
+    user = current_api_user()
+    found = _registration_for(user, registration_id, any_family_roles=(Role.COORDINATOR,))
+    return jsonify(_as_dict(lifecycle.decide(user, found, action, note)))
+
+
+def _page_number(name: str, default: int, problems: list[Problem]) -> int:
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return default
+    if not PAGE_NUMBER.fullmatch(raw):
+        problems.append(Problem(f"invalid_{name}", _("Please send a whole number."), name))
+        return default
+    return int(raw)
+
+
+def _listing_params() -> dict:
+    problems: list[Problem] = []
+    params = {
+        "status": request.args.get("status", "").strip() or None,
+        "q": request.args.get("q", "").strip()[:200] or None,
+        "page": _page_number("page", 1, problems),
+        "per_page": _page_number("per_page", 50, problems),
+    }
+    if problems:
+        raise InvalidInput(problems)
+    return params
+
+
+@bp.get("/events/<slug>/registrations")
+@api_roles(*SEE_ANY)
+def event_registrations(slug: str):
+    params = _listing_params()
+    event = event_by_slug(slug, include_unpublished=True)
+    rows, total = queries.event_registrations(event, **params)
+    items = []
+    for registration, position in rows:
+        item = queries.serialize_registration(registration, position)
+        # The list is searched by name, so it shows the names it matched.
+        item["child_first_name"] = registration.child.first_name
+        item["child_last_name"] = registration.child.last_name
+        items.append(item)
+    return jsonify({"items": items, "total": total})
+
+
+@bp.get("/events/<slug>/roster.csv")
+@api_roles(*SEE_ANY)
+def roster(slug: str):
+    event = event_by_slug(slug, include_unpublished=True)
+    lines = stream_with_context(queries.roster_csv(event))
+    response = Response(lines, mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{event.slug}-roster.csv"'
+    return response
