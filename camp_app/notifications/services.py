@@ -3,15 +3,27 @@ change that caused it commits, and it survives a mail server that is down."""
 
 import uuid
 
-from flask import current_app, render_template
+from flask import current_app
 from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import func, select
 
+from camp_app.audit.services import record
+from camp_app.database import utcnow
 from camp_app.extensions import db
-from camp_app.notifications.models import OutboxMail
+from camp_app.notifications.models import MailStatus, OutboxMail
+from camp_app.service_errors import Conflict, NotFound, Problem
 
 
 def absolute_url(path: str) -> str:
     return current_app.config["BASE_URL"] + path
+
+
+def render_mail(name: str, context: dict) -> str:
+    """Render a mail template without the pages' context processors (signed-in user, menu):
+    a mail may be written outside any request (a CLI command, a worker), and what it says
+    must not depend on who happens to be looking."""
+    return current_app.jinja_env.get_template(name).render(context)
 
 
 def queue_mail(
@@ -33,8 +45,8 @@ def queue_mail(
     """
     with force_locale(locale):
         context = {**context, "base_url": current_app.config["BASE_URL"]}
-        body_text = render_template(f"mail/{template}.txt", **context)
-        body_html = render_template(f"mail/{template}.html", **context)
+        body_text = render_mail(f"mail/{template}.txt", context)
+        body_html = render_mail(f"mail/{template}.html", context)
         subject_text = str(subject)
     domain = current_app.config["MAIL_DEFAULT_SENDER"].rpartition("@")[2] or "localhost"
     mail = OutboxMail(
@@ -50,4 +62,55 @@ def queue_mail(
         registration_id=registration_id,
     )
     db.session.add(mail)
+    return mail
+
+
+# --- Reading and managing the outbox (development mailbox, admin outbox page) ---------------
+
+MAILS_PER_PAGE = 25
+
+
+def dev_mailbox_enabled() -> bool:
+    """The development mailbox shows every mail, tokens included, to anyone: only when asked
+    for (DEV_MAILBOX) and only while no real mail server is configured."""
+    config = current_app.config
+    return bool(config.get("DEV_MAILBOX")) and not config.get("MAIL_SERVER")
+
+
+def list_mails(page: int = 1, *, status: str | None = None, per_page: int = MAILS_PER_PAGE):
+    """Newest first, one page (a Flask-SQLAlchemy Pagination); `status` filters if valid."""
+    query = select(OutboxMail).order_by(OutboxMail.created_at.desc(), OutboxMail.id.desc())
+    if status in set(MailStatus):
+        query = query.where(OutboxMail.status == status)
+    return db.paginate(query, page=max(page, 1), per_page=per_page, error_out=False)
+
+
+def get_mail(mail_id: int) -> OutboxMail:
+    mail = db.session.get(OutboxMail, mail_id)
+    if mail is None:
+        raise NotFound(Problem("mail_not_found", _("We could not find that mail.")))
+    return mail
+
+
+def count_waiting() -> int:
+    """Mails not yet sent and not given up on."""
+    waiting = (MailStatus.PENDING, MailStatus.SENDING)
+    query = select(func.count()).select_from(OutboxMail).where(OutboxMail.status.in_(waiting))
+    return db.session.scalar(query) or 0
+
+
+def retry_mail(mail_id: int, *, actor_id: int | None) -> OutboxMail:
+    """Send a failed (or waiting) mail at the next worker run, with a fresh set of attempts."""
+    mail = get_mail(mail_id)
+    if mail.status not in (MailStatus.FAILED, MailStatus.PENDING):
+        raise Conflict(
+            Problem("mail_not_retryable", _("Only failed or waiting mails can be sent again."))
+        )
+    mail.status = MailStatus.PENDING
+    mail.attempts = 0
+    mail.next_attempt_at = utcnow()
+    mail.claim_token = None
+    mail.lease_expires_at = None
+    record(actor_id, "outbox.retry", mail, fields=("status", "attempts", "next_attempt_at"))
+    db.session.commit()
     return mail

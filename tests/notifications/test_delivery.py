@@ -1,0 +1,230 @@
+"""Delivering the outbox to a real SMTP server: content, retries, give-ups, crashed workers."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from camp_app.database import utcnow
+from camp_app.extensions import db
+from camp_app.notifications import claims
+from camp_app.notifications.delivery import INTERRUPTED_TOO_OFTEN, DeliveryReport, deliver_due
+from camp_app.notifications.models import MailStatus, OutboxMail
+from camp_app.notifications.services import queue_mail
+from tests.notifications.helpers import CALENDAR, TEST_TEMPLATE, VERIFY_PATH, queue_test_mail
+
+
+def reload(mail: OutboxMail) -> OutboxMail:
+    db.session.expire_all()
+    return db.session.get(OutboxMail, mail.id)
+
+
+def outbox_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(OutboxMail))
+
+
+def test_delivered_message_has_both_parts_subject_message_id_and_attachment(app_ctx, smtp_server):
+    attachment = {"filename": "camp.ics", "content_type": "text/calendar", "data": CALENDAR}
+    mail = queue_test_mail("Parent@Example.org", attachments=[attachment])
+
+    report = deliver_due()
+
+    assert report == DeliveryReport(sent=1)
+    [envelope] = smtp_server.envelopes
+    assert envelope.rcpt_tos == ["Parent@Example.org"]
+    assert envelope.mail_from == app_ctx.config["MAIL_DEFAULT_SENDER"]
+    message = envelope.message
+    assert message["Subject"] == "Please confirm your address"
+    assert message["Message-ID"] == mail.message_id
+    assert len(message.get_all("Message-ID")) == 1
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    html = message.get_body(preferencelist=("html",)).get_content()
+    assert f"http://camp.test{VERIFY_PATH}" in text
+    assert f'<a href="http://camp.test{VERIFY_PATH}">' in html
+    [ics] = list(message.iter_attachments())
+    assert ics.get_content_type() == "text/calendar"
+    assert ics.get_filename() == "camp.ics"
+    assert "SUMMARY:Camp Señal" in ics.get_content()
+
+    stored = reload(mail)
+    assert stored.status == MailStatus.SENT
+    assert stored.sent_at is not None
+    assert stored.attempts == 1
+    assert stored.claim_token is None
+    assert stored.last_error is None
+
+
+def test_one_smtp_connection_serves_a_whole_batch(app_ctx, smtp_server):
+    for n in range(3):
+        queue_test_mail(f"family{n}@example.org")
+
+    assert deliver_due() == DeliveryReport(sent=3)
+
+    assert len(smtp_server.envelopes) == 3
+    assert smtp_server.handler.greetings == 1
+
+
+def test_mail_is_written_only_if_the_causing_transaction_commits(app_ctx, smtp_server):
+    queue_mail(to="a@example.org", template=TEST_TEMPLATE, subject="S", context={"link": "/"})
+    db.session.rollback()
+
+    assert outbox_count() == 0
+    assert deliver_due() == DeliveryReport()
+    assert smtp_server.envelopes == []
+
+    queue_mail(to="a@example.org", template=TEST_TEMPLATE, subject="S", context={"link": "/"})
+    db.session.commit()
+    assert outbox_count() == 1
+
+
+def test_server_down_keeps_mail_pending_then_delivers_it_once_when_back(app_ctx, smtp_server):
+    mail = queue_test_mail()
+    smtp_server.stop()
+    start = utcnow()
+
+    assert deliver_due(now=start) == DeliveryReport(retried=1)
+    waiting = reload(mail)
+    assert waiting.status == MailStatus.PENDING
+    assert waiting.attempts == 1
+    assert waiting.last_error == "ConnectionRefusedError: Connection refused"
+    first_delay = waiting.next_attempt_at - start
+    assert timedelta(seconds=30) <= first_delay <= timedelta(seconds=33)
+
+    # Not due yet: nothing is attempted.
+    assert deliver_due(now=start + timedelta(seconds=20)) == DeliveryReport()
+    assert reload(mail).attempts == 1
+
+    # Still down at the next attempt: the wait doubles.
+    second_try = waiting.next_attempt_at
+    assert deliver_due(now=second_try) == DeliveryReport(retried=1)
+    waiting = reload(mail)
+    assert waiting.attempts == 2
+    assert timedelta(seconds=60) <= waiting.next_attempt_at - second_try <= timedelta(seconds=66)
+
+    smtp_server.start()
+    assert deliver_due(now=waiting.next_attempt_at) == DeliveryReport(sent=1)
+    assert deliver_due(now=waiting.next_attempt_at + timedelta(hours=2)) == DeliveryReport()
+
+    assert smtp_server.message_ids() == [mail.message_id]
+    sent = reload(mail)
+    assert sent.status == MailStatus.SENT
+    assert sent.attempts == 3
+    assert sent.last_error is None
+
+
+def test_permanent_refusal_fails_the_mail_without_retrying(app_ctx, smtp_server):
+    smtp_server.refuse("gone@example.org", 550)
+    refused = queue_test_mail("gone@example.org", subject="Secret subject")
+    fine = queue_test_mail("here@example.org")
+
+    assert deliver_due() == DeliveryReport(sent=1, failed=1)
+
+    failed = reload(refused)
+    assert failed.status == MailStatus.FAILED
+    assert failed.attempts == 1
+    assert failed.last_error.startswith("SMTPRecipientsRefused: 550")
+    assert "gone@example.org" not in failed.last_error
+    assert "Secret" not in failed.last_error
+    assert [e.rcpt_tos for e in smtp_server.envelopes] == [["here@example.org"]]
+    assert reload(fine).status == MailStatus.SENT
+
+    smtp_server.accept("gone@example.org")
+    assert deliver_due(now=utcnow() + timedelta(days=1)) == DeliveryReport()
+    assert reload(refused).attempts == 1
+
+
+def test_temporary_refusal_is_retried_later(app_ctx, smtp_server):
+    smtp_server.refuse("busy@example.org", 451)
+    mail = queue_test_mail("busy@example.org")
+
+    assert deliver_due() == DeliveryReport(retried=1)
+    waiting = reload(mail)
+    assert waiting.status == MailStatus.PENDING
+    assert waiting.last_error.startswith("SMTPRecipientsRefused: 451")
+
+    smtp_server.accept("busy@example.org")
+    assert deliver_due(now=waiting.next_attempt_at) == DeliveryReport(sent=1)
+    assert smtp_server.message_ids() == [mail.message_id]
+
+
+def test_mail_fails_after_the_maximum_number_of_attempts(app_ctx, smtp_server):
+    app_ctx.config["MAIL_MAX_ATTEMPTS"] = 2
+    mail = queue_test_mail()
+    smtp_server.stop()
+
+    assert deliver_due() == DeliveryReport(retried=1)
+    later = reload(mail).next_attempt_at
+    assert deliver_due(now=later) == DeliveryReport(failed=1)
+
+    failed = reload(mail)
+    assert failed.status == MailStatus.FAILED
+    assert failed.attempts == 2
+    assert "Connection refused" in failed.last_error
+    smtp_server.start()
+    assert deliver_due(now=later + timedelta(days=1)) == DeliveryReport()
+    assert smtp_server.envelopes == []
+
+
+def test_expired_lease_of_a_crashed_worker_is_claimed_again(app_ctx, smtp_server):
+    mail = queue_test_mail()
+    start = utcnow()
+    crashed = claims.claim_due(10, now=start)  # claimed, then the worker died
+    assert [m.id for m in crashed.mails] == [mail.id]
+    assert reload(mail).status == MailStatus.SENDING
+
+    # While the lease runs, nobody else touches it.
+    assert deliver_due(now=start + timedelta(minutes=1)) == DeliveryReport()
+    assert smtp_server.envelopes == []
+
+    after_lease = start + claims.lease_length() + timedelta(seconds=1)
+    assert deliver_due(now=after_lease) == DeliveryReport(sent=1)
+    assert smtp_server.message_ids() == [mail.message_id]
+    assert reload(mail).attempts == 2
+
+    # The crashed worker, waking up late, can neither send nor overwrite the outcome.
+    assert not claims.renew_claim(mail.id, crashed.token, now=after_lease)
+    assert not claims.mark_failed(mail.id, crashed.token, error="late")
+    assert reload(mail).status == MailStatus.SENT
+
+
+def test_mail_whose_workers_keep_dying_is_given_up(app_ctx, smtp_server):
+    app_ctx.config["MAIL_MAX_ATTEMPTS"] = 2
+    mail = queue_test_mail()
+    moment = utcnow()
+    for _ in range(2):  # two workers claim it and die
+        claims.claim_due(10, now=moment)
+        moment += claims.lease_length() + timedelta(seconds=1)
+
+    assert deliver_due(now=moment) == DeliveryReport(failed=1)
+    assert reload(mail).last_error == INTERRUPTED_TOO_OFTEN
+    assert smtp_server.envelopes == []
+
+
+def test_a_worker_only_claims_its_batch_size_oldest_first(app_ctx, smtp_server):
+    mails = [queue_test_mail(f"f{n}@example.org") for n in range(5)]
+
+    assert deliver_due(batch_size=2) == DeliveryReport(sent=2)
+
+    statuses = [reload(m).status for m in mails]
+    assert statuses == ["sent", "sent", "pending", "pending", "pending"]
+
+
+def test_nothing_is_sent_without_a_mail_server(app_ctx, smtp_server):
+    app_ctx.config["MAIL_SERVER"] = None
+    mail = queue_test_mail()
+
+    assert deliver_due() == DeliveryReport()
+
+    assert smtp_server.envelopes == []
+    waiting = reload(mail)
+    assert waiting.status == MailStatus.PENDING
+    assert waiting.attempts == 0
+
+
+@pytest.mark.parametrize(
+    ("attempts", "low", "high"), [(1, 30, 33), (2, 60, 66), (4, 240, 264), (12, 3600, 3960)]
+)
+def test_backoff_doubles_and_is_capped_at_an_hour(attempts, low, high):
+    delays = {claims.backoff_delay(attempts).total_seconds() for _ in range(20)}
+    assert all(low <= d <= high for d in delays)
+    assert len(delays) > 1  # jitter spreads retries
