@@ -6,10 +6,11 @@ from enum import StrEnum
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from camp_app.accounts.models import User
 from camp_app.database import UTCDateTime, utcnow
 from camp_app.events.models import Event
 from camp_app.extensions import db
-from camp_app.families.models import Child
+from camp_app.families.models import Child, Household
 
 
 class RegistrationStatus(StrEnum):
@@ -50,6 +51,13 @@ class Registration(db.Model):
 
     event: Mapped[Event] = relationship()
     child: Mapped[Child] = relationship()
+    household: Mapped[Household] = relationship()
+    signed_by: Mapped[User] = relationship(foreign_keys=[signed_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+
+    @property
+    def holds_seat(self) -> bool:
+        return self.status in SEAT_HOLDING
 
     __table_args__ = (
         UniqueConstraint("event_id", "sequence", name="uq_registrations_event_sequence"),

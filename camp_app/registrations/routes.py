@@ -1,3 +1,139 @@
-from flask import Blueprint
+"""Parents' pages: the event page's panel, registering children, their registrations and
+cancelling. Thin: every rule is in lifecycle / eligibility / queries / overview."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from camp_app.accounts.access import roles_required
+from camp_app.accounts.models import Role
+from camp_app.events.availability import seat_summary
+from camp_app.events.models import Event
+from camp_app.events.services import event_by_slug
+from camp_app.registrations import lifecycle, overview, queries
+from camp_app.registrations.forms import ButtonForm, RegisterForm
+from camp_app.registrations.mails import MY_REGISTRATIONS_PATH
+from camp_app.registrations.models import ACTIVE, RegistrationStatus
+from camp_app.service_errors import NotFound, ServiceError
 
 bp = Blueprint("registrations", __name__)
+
+
+def status_label(status: str) -> str:
+    labels = {
+        RegistrationStatus.PENDING_REVIEW: _("Received: waiting for a coordinator's review"),
+        RegistrationStatus.CONFIRMED: _("Confirmed"),
+        RegistrationStatus.WAITLISTED: _("On the waitlist"),
+        RegistrationStatus.DECLINED: _("Declined"),
+        RegistrationStatus.CANCELLED: _("Cancelled"),
+    }
+    return labels.get(status, status)
+
+
+def registration_panel(event: Event) -> dict:
+    """What the event page shows about registering, for whoever is looking."""
+    if not current_user.is_authenticated:
+        return {"audience": "visitor", "login_url": url_for("accounts.login", next=request.path)}
+    if not current_user.has_role(Role.PARENT):
+        return {"audience": "staff"}
+    return {
+        "audience": "parent",
+        "standings": overview.family_standing(current_user, event),
+        "register_url": url_for("registrations.register", slug=event.slug),
+    }
+
+
+@bp.app_context_processor
+def registration_helpers() -> dict:
+    return {"registration_panel": registration_panel, "registration_status_label": status_label}
+
+
+def _published_event(slug: str) -> Event:
+    try:
+        return event_by_slug(slug)
+    except NotFound:
+        abort(404)
+
+
+@bp.route("/events/<slug>/register", methods=["GET", "POST"])
+@roles_required(Role.PARENT)
+def register(slug: str):
+    event = _published_event(slug)
+    form = RegisterForm()
+    child_problems: dict[int, list[str]] = {}
+    status = 200
+    if form.validate_on_submit():
+        try:
+            created = lifecycle.register(
+                current_user, event, form.children.data or [], form.consents(), form.signature.data
+            )
+        except ServiceError as error:
+            child_problems = form.show_problems(error)
+            status = 422
+        else:
+            _flash_outcome(created)
+            return redirect(url_for("registrations.mine"))
+    elif form.is_submitted():
+        status = 400  # an expired form (CSRF); the summary says so
+    standings = overview.family_standing(current_user, event)
+    page = render_template(
+        "registrations/register.html",
+        event=event,
+        form=form,
+        standings=standings,
+        chosen=set(form.children.data or []),
+        child_problems=child_problems,
+        seats=seat_summary(event),
+    )
+    return page, status
+
+
+def _flash_outcome(created) -> None:
+    for registration in created:
+        flash(
+            _(
+                "%(child)s: %(status)s.",
+                child=registration.child.first_name,
+                status=status_label(registration.status),
+            ),
+            "success",
+        )
+
+
+@bp.get(MY_REGISTRATIONS_PATH)
+@roles_required(Role.PARENT)
+def mine():
+    household = overview.family_of(current_user)
+    rows = queries.family_registrations(household) if household else []
+    return render_template("registrations/mine.html", rows=rows, active=set(ACTIVE))
+
+
+def _own_registration_or_404(registration_id: int):
+    registration = queries.family_registration(overview.family_of(current_user), registration_id)
+    if registration is None:
+        abort(404)
+    return registration
+
+
+@bp.route(f"{MY_REGISTRATIONS_PATH}/<int:registration_id>/cancel", methods=["GET", "POST"])
+@roles_required(Role.PARENT)
+def cancel(registration_id: int):
+    registration = _own_registration_or_404(registration_id)
+    form = ButtonForm()
+    problem = None
+    if form.validate_on_submit():
+        child_name = registration.child.first_name
+        try:
+            lifecycle.cancel(current_user, registration)
+        except ServiceError as error:
+            problem = " ".join(p.message for p in error.problems)
+        else:
+            flash(_("The registration of %(child)s is cancelled.", child=child_name), "success")
+            return redirect(url_for("registrations.mine"))
+    return render_template(
+        "registrations/cancel.html",
+        registration=registration,
+        form=form,
+        problem=problem,
+        position=queries.waitlist_position(registration),
+    ), (409 if problem else 200)

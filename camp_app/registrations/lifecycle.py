@@ -1,0 +1,403 @@
+"""The only place a registration's status changes.
+
+Every change follows TRANSITIONS (anything else is a Conflict `invalid_transition`), happens
+under the event's lock (see locking.py), is audited, and queues its mails in the same
+transaction. Each public function is one unit of work and commits at its end.
+"""
+
+from collections.abc import Mapping, Sequence
+from contextlib import nullcontext
+from datetime import datetime
+
+from flask import has_request_context
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from camp_app.accounts.models import Role, User
+from camp_app.audit.services import record
+from camp_app.events.availability import seat_summaries, seat_summary
+from camp_app.events.models import Event
+from camp_app.extensions import db
+from camp_app.families.models import Child
+from camp_app.registrations import mails
+from camp_app.registrations.eligibility import CONSENT_NAMES, evaluate
+from camp_app.registrations.locking import event_locked
+from camp_app.registrations.models import ACTIVE, Registration
+from camp_app.registrations.models import RegistrationStatus as S
+from camp_app.registrations.queries import waitlist_position
+from camp_app.service_errors import Conflict, InvalidInput, NotAllowed, NotFound, Problem
+from camp_app.timeutil import utcnow
+
+# (action, current status) -> the statuses that action may lead to. None: not yet created.
+TRANSITIONS: dict[tuple[str, str | None], frozenset[str]] = {
+    ("register", None): frozenset({S.PENDING_REVIEW, S.CONFIRMED, S.WAITLISTED}),
+    ("promote", S.WAITLISTED): frozenset({S.PENDING_REVIEW, S.CONFIRMED}),
+    ("approve", S.PENDING_REVIEW): frozenset({S.CONFIRMED}),
+    ("approve", S.WAITLISTED): frozenset({S.CONFIRMED}),  # only while a seat is free
+    ("decline", S.PENDING_REVIEW): frozenset({S.DECLINED}),
+    ("decline", S.CONFIRMED): frozenset({S.DECLINED}),
+    ("decline", S.WAITLISTED): frozenset({S.DECLINED}),
+    ("waitlist", S.PENDING_REVIEW): frozenset({S.WAITLISTED}),
+    ("cancel", S.PENDING_REVIEW): frozenset({S.CANCELLED}),
+    ("cancel", S.CONFIRMED): frozenset({S.CANCELLED}),
+    ("cancel", S.WAITLISTED): frozenset({S.CANCELLED}),
+}
+
+DECISIONS = ("approve", "decline", "waitlist")
+DECIDERS = (Role.COORDINATOR, Role.ADMIN)
+SIGNATURE_MAX = 200
+NOTE_MAX = 2000
+
+
+def _move(registration: Registration, action: str, to: str) -> None:
+    if to not in TRANSITIONS.get((action, registration.status), frozenset()):
+        message = _(
+            "This registration is %(status)s; it cannot be changed that way.",
+            status=registration.status.replace("_", " "),
+        )
+        raise Conflict(Problem("invalid_transition", message))
+    registration.status = to
+
+
+def _seat_status(event: Event) -> str:
+    return S.PENDING_REVIEW if event.requires_review else S.CONFIRMED
+
+
+def _in_locale(actor: User):
+    """Messages in the request's language; outside a request (CLI, workers) in the actor's."""
+    return nullcontext() if has_request_context() else force_locale(actor.locale or "en")
+
+
+# --- registering ------------------------------------------------------------------------------
+
+
+def _children_of(actor: User, children: Sequence[Child | int]) -> list[Child]:
+    """The chosen children, each once, in the order given; NotFound for anyone else's child."""
+    household = actor.household
+    own = {c.id: c for c in household.children} if household else {}
+    chosen: dict[int, Child] = {}
+    for item in children:
+        child_id = item.id if isinstance(item, Child) else item
+        if isinstance(child_id, bool) or not isinstance(child_id, int) or child_id not in own:
+            raise NotFound(Problem("not_found", _("We could not find that child."), "children"))
+        chosen.setdefault(child_id, own[child_id])
+    if not chosen:
+        message = _("Choose at least one child to register.")
+        raise InvalidInput(Problem("no_children", message, "children"))
+    return list(chosen.values())
+
+
+def _clean_consents(consents) -> dict:
+    consents = consents if isinstance(consents, Mapping) else {}
+    return {name: consents.get(name) for name in CONSENT_NAMES}
+
+
+def _check_eligible(actor, event, children, consents, signature, now) -> None:
+    """Every failing rule of every child, or nothing. Nothing is written."""
+    left = seat_summary(event).left
+    problems = []
+    for child in children:
+        reasons = evaluate(
+            event,
+            child,
+            actor.household,
+            now,
+            consents=consents,
+            signature=signature,
+            seats_left=left,
+        )
+        # Consents and the signature belong to the whole submission: keep their own fields.
+        problems += [Problem(r.code, r.message, r.field or f"children.{child.id}") for r in reasons]
+    if isinstance(signature, str) and len(signature.strip()) > SIGNATURE_MAX:
+        message = _("Please keep the signature under %(n)s characters.", n=SIGNATURE_MAX)
+        problems.append(Problem("too_long", message, "signature"))
+    if problems:
+        raise NotAllowed(problems)
+
+
+def _already_registered(event_id: int, child_ids: list[int]) -> set[int]:
+    query = select(Registration.child_id).where(
+        Registration.event_id == event_id,
+        Registration.child_id.in_(child_ids),
+        Registration.status.in_(ACTIVE),
+    )
+    return set(db.session.scalars(query))
+
+
+def _already_registered_error(children: list[Child]) -> Conflict:
+    return Conflict(
+        [
+            Problem(
+                "already_registered",
+                _("%(child)s is already registered for this event.", child=child.first_name),
+                f"children.{child.id}",
+            )
+            for child in children
+        ]
+    )
+
+
+def _not_enough_seats(event: Event, left: int) -> NotAllowed:
+    message = _(
+        "%(event)s has %(left)s seats left, not enough for every child you chose, "
+        "and it has no waitlist.",
+        event=event.name,
+        left=left,
+    )
+    return NotAllowed(Problem("event_full", message, "children"))
+
+
+def register(
+    actor: User,
+    event: Event,
+    children: Sequence[Child | int],
+    consents: Mapping | None,
+    signature: str | None,
+    now: datetime | None = None,
+) -> list[Registration]:
+    """Register several children of the actor's household for the event in one transaction.
+
+    Each gets a seat (pending_review when the event needs review, else confirmed) while seats
+    remain, then the waitlist. Raises NotFound (unpublished event, another family's child),
+    InvalidInput (no child chosen), NotAllowed with every failing rule of every child (field
+    "children.<id>"), Conflict already_registered. Nothing is written unless all succeed.
+    """
+    now = now or utcnow()
+    if not event.published:
+        raise NotFound(Problem("not_found", _("We could not find that event.")))
+    with _in_locale(actor):
+        chosen = _children_of(actor, children)
+        consents = _clean_consents(consents)
+        _check_eligible(actor, event, chosen, consents, signature, now)
+        event_id, actor_id = event.id, actor.id
+        child_ids = [c.id for c in chosen]
+        with event_locked(event_id, claim=len(chosen)) as counter:
+            registrations = _register_locked(
+                event_id, actor_id, child_ids, consents, signature, counter, now
+            )
+    return registrations
+
+
+def _register_locked(event_id, actor_id, child_ids, consents, signature, counter, now):
+    event = db.session.get(Event, event_id)
+    children = [db.session.get(Child, child_id) for child_id in child_ids]
+    taken = _already_registered(event_id, child_ids)
+    if taken:
+        raise _already_registered_error([c for c in children if c.id in taken])
+    _fill_free_seats(event, actor_id)  # the waitlist before newcomers, should seats be free
+    summary = seat_summaries([event_id])[event_id]
+    if not event.waitlist_enabled and summary.left < len(children):
+        raise _not_enough_seats(event, summary.left)
+    left, first_sequence = summary.left, counter - len(children) + 1
+    registrations = []
+    for offset, child in enumerate(children):
+        status = _seat_status(event) if left > 0 else S.WAITLISTED
+        left -= 1 if left > 0 else 0
+        registration = _new_registration(event, child, actor_id, consents, signature, now)
+        registration.sequence = first_sequence + offset
+        _move(registration, "register", status)
+        registrations.append(registration)
+    _flush_or_conflict(children)
+    for registration in registrations:
+        _announce_new(registration, actor_id)
+    return registrations
+
+
+def _new_registration(event, child, actor_id, consents, signature, now) -> Registration:
+    registration = Registration(
+        event=event,
+        child=child,
+        household_id=child.household_id,
+        status=None,
+        consent_medical_treatment=consents["medical_treatment"] is True,
+        consent_liability_waiver=consents["liability_waiver"] is True,
+        consent_photo_release=consents["photo_release"] is True,
+        signature=signature.strip(),
+        signed_at=now,
+        signed_by_id=actor_id,
+    )
+    db.session.add(registration)
+    return registration
+
+
+def _flush_or_conflict(children: list[Child]) -> None:
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # The partial unique index caught a second active registration of a child.
+        raise _already_registered_error(children) from None
+
+
+def _announce_new(registration: Registration, actor_id: int) -> None:
+    record(actor_id, "registration.created", registration, _CREATED_FIELDS)
+    if registration.status == S.WAITLISTED:
+        mails.notify(registration, "waitlisted", position=waitlist_position(registration))
+    elif registration.status == S.PENDING_REVIEW:
+        mails.notify(registration, "received")
+    else:
+        mails.notify(registration, "confirmed")
+
+
+_CREATED_FIELDS = (
+    "status",
+    "sequence",
+    "consent_medical_treatment",
+    "consent_liability_waiver",
+    "consent_photo_release",
+    "signature",
+    "signed_at",
+    "signed_by_id",
+)
+
+
+# --- the waitlist -----------------------------------------------------------------------------
+
+
+def _next_waitlisted(event_id: int, skip: Sequence[int]) -> Registration | None:
+    query = select(Registration).where(
+        Registration.event_id == event_id, Registration.status == S.WAITLISTED
+    )
+    if skip:
+        query = query.where(Registration.id.not_in(skip))
+    return db.session.scalars(query.order_by(Registration.sequence).limit(1)).first()
+
+
+def promote_next(event: Event, actor_id: int | None = None, skip: Sequence[int] = ()):
+    """Give a free seat to the first on the waitlist (by sequence) and email the family.
+
+    Internal: only call while holding the event's lock (inside event_locked). Returns the
+    promoted registration, or None when no seat is free or nobody waits.
+    """
+    if seat_summaries([event.id])[event.id].left <= 0:
+        return None
+    registration = _next_waitlisted(event.id, skip)
+    if registration is None:
+        return None
+    _move(registration, "promote", _seat_status(event))
+    record(actor_id, "registration.promoted", registration, ("status",))
+    mails.notify(registration, "promoted")
+    return registration
+
+
+def _fill_free_seats(event: Event, actor_id: int | None, skip: Sequence[int] = ()) -> list:
+    promoted = []
+    while (registration := promote_next(event, actor_id, skip)) is not None:
+        db.session.flush()  # the next count must see this seat taken
+        promoted.append(registration)
+    return promoted
+
+
+def fill_seats(event: Event, actor: User | None = None) -> list[Registration]:
+    """Promote from the waitlist while seats are free (e.g. after the capacity was raised)."""
+    event_id, actor_id = event.id, actor.id if actor else None
+    with event_locked(event_id):
+        promoted = _fill_free_seats(db.session.get(Event, event_id), actor_id)
+    return promoted
+
+
+# --- cancelling and deciding -----------------------------------------------------------------
+
+
+def _may_cancel(actor: User, registration: Registration) -> bool:
+    own = actor.household_id is not None and actor.household_id == registration.household_id
+    return own or actor.has_role(*DECIDERS)
+
+
+def _locked_registration(registration_id: int) -> Registration:
+    return db.session.get(Registration, registration_id, populate_existing=True)
+
+
+def cancel(actor: User, registration: Registration, now: datetime | None = None) -> Registration:
+    """Cancel a registration (the family's own, or any for a coordinator); a freed seat goes to
+    the first on the waitlist at once. NotFound for another family's registration."""
+    now = now or utcnow()
+    if not _may_cancel(actor, registration):
+        raise NotFound(Problem("not_found", _("We could not find that registration.")))
+    registration_id, actor_id = registration.id, actor.id
+    with _in_locale(actor), event_locked(registration.event_id):
+        registration = _locked_registration(registration_id)
+        held_seat = registration.holds_seat
+        _move(registration, "cancel", S.CANCELLED)
+        registration.cancelled_at = now
+        record(actor_id, "registration.cancelled", registration, ("status", "cancelled_at"))
+        mails.notify(registration, "cancelled")
+        if held_seat:
+            _fill_free_seats(registration.event, actor_id)
+    return registration
+
+
+def _check_decision(actor: User, action, note) -> None:
+    if not actor.has_role(*DECIDERS):
+        message = _("Only a coordinator can decide about registrations.")
+        raise NotAllowed(Problem("not_allowed", message))
+    problems = []
+    if action not in DECISIONS:
+        message = _("Choose approve, decline or waitlist.")
+        problems.append(Problem("invalid_action", message, "action"))
+    if not isinstance(note, str):
+        problems.append(Problem("invalid_note", _("The note must be text."), "note"))
+    elif len(note) > NOTE_MAX:
+        message = _("Please keep the note under %(n)s characters.", n=NOTE_MAX)
+        problems.append(Problem("too_long", message, "note"))
+    if problems:
+        raise InvalidInput(problems)
+
+
+def decide(
+    actor: User,
+    registration: Registration,
+    action: str,
+    note: str = "",
+    now: datetime | None = None,
+) -> Registration:
+    """A coordinator's decision: approve (a waitlisted one only while a seat is free, else
+    Conflict event_full), decline (with an optional note for the family), or waitlist.
+    A seat freed by the decision goes to the first on the waitlist."""
+    now = now or utcnow()
+    note = "" if note is None else note
+    with _in_locale(actor):
+        _check_decision(actor, action, note)
+        registration_id, actor_id = registration.id, actor.id
+        with event_locked(registration.event_id):
+            registration = _locked_registration(registration_id)
+            _apply_decision(registration, action, note.strip(), actor_id, now)
+    return registration
+
+
+def _apply_decision(registration, action, note, actor_id, now) -> None:
+    event, held_seat = registration.event, registration.holds_seat
+    if action == "approve":
+        _approve(registration, event)
+    elif action == "decline":
+        _move(registration, "decline", S.DECLINED)
+    else:
+        _move(registration, "waitlist", S.WAITLISTED)
+    registration.decision_note = note
+    registration.decided_by_id = actor_id
+    registration.decided_at = now
+    fields = ("status", "decision_note", "decided_by_id", "decided_at")
+    record(actor_id, f"registration.{_PAST[action]}", registration, fields)
+    db.session.flush()
+    if registration.status == S.WAITLISTED:
+        mails.notify(registration, "waitlisted", position=waitlist_position(registration))
+    else:
+        kind = "confirmed" if registration.status == S.CONFIRMED else "declined"
+        mails.notify(registration, kind, note=note)
+    if held_seat and not registration.holds_seat:
+        # The seat goes to the next in line, not back to the one just moved off it.
+        _fill_free_seats(event, actor_id, skip=(registration.id,))
+
+
+_PAST = {"approve": "approved", "decline": "declined", "waitlist": "waitlisted"}
+
+
+def _approve(registration: Registration, event: Event) -> None:
+    if registration.status == S.WAITLISTED and seat_summaries([event.id])[event.id].left <= 0:
+        message = _("%(event)s is full: no seat is free for this registration.", event=event.name)
+        raise Conflict(Problem("event_full", message))
+    _move(registration, "approve", S.CONFIRMED)
+
+
+__all__ = ["DECISIONS", "TRANSITIONS", "cancel", "decide", "fill_seats", "promote_next", "register"]
