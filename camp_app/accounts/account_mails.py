@@ -1,0 +1,78 @@
+"""The mails about an account. Each adds one outbox row; the caller commits.
+
+Links are built from fixed paths rather than url_for, so that they work outside a request
+(CLI, workers) and always match the contract's /account/verify/<token> and /account/reset/<token>.
+"""
+
+from flask_babel import lazy_gettext as _l
+
+from camp_app.accounts import email_tokens
+from camp_app.accounts.models import User
+from camp_app.notifications.services import absolute_url, queue_mail
+
+LOGIN_PATH = "/account/login"
+FORGOT_PATH = "/account/forgot"
+SETTINGS_PATH = "/account/settings"
+
+
+def verification_link(user: User) -> str:
+    token = email_tokens.make_token(
+        email_tokens.VERIFY_PURPOSE, {"uid": user.id, "email": user.email}
+    )
+    return absolute_url(f"/account/verify/{token}")
+
+
+def reset_link(user: User) -> str:
+    fingerprint = email_tokens.password_fingerprint(user.password_hash, user.auth_version)
+    token = email_tokens.make_token(email_tokens.RESET_PURPOSE, {"uid": user.id, "fp": fingerprint})
+    return absolute_url(f"/account/reset/{token}")
+
+
+def _queue(user: User, template: str, subject, **context) -> None:
+    queue_mail(
+        to=user.email,
+        template=template,
+        subject=subject,
+        context={"name": user.name, **context},
+        locale=user.locale,
+        user_id=user.id,
+    )
+
+
+def queue_verification(user: User) -> None:
+    _queue(
+        user,
+        "account_verify",
+        _l("Please confirm your email address"),
+        verify_url=verification_link(user),
+    )
+
+
+def queue_account_exists(user: User) -> None:
+    """Sent instead of a second account, so the sign-up page never reveals who has one."""
+    _queue(
+        user,
+        "account_exists",
+        _l("You already have an account"),
+        login_url=absolute_url(LOGIN_PATH),
+        forgot_url=absolute_url(FORGOT_PATH),
+    )
+
+
+def queue_password_reset(user: User) -> None:
+    _queue(
+        user,
+        "password_reset",
+        _l("Choose a new password"),
+        reset_url=reset_link(user),
+        forgot_url=absolute_url(FORGOT_PATH),
+    )
+
+
+def queue_password_changed(user: User) -> None:
+    _queue(
+        user,
+        "password_changed",
+        _l("Your password was changed"),
+        forgot_url=absolute_url(FORGOT_PATH),
+    )

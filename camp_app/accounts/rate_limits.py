@@ -1,0 +1,55 @@
+"""Limits on guessing passwords and on mail-sending forms, per client address and per email.
+
+Failed logins only count when a view calls note_failed_login(): a parent who types the right
+password is never slowed down by their own successful logins. Shared by the pages and the API.
+"""
+
+from flask import request
+from flask_limiter.util import get_remote_address
+
+from camp_app.extensions import limiter
+
+FAILED_LOGIN_LIMIT = "10 per 15 minutes"
+MAIL_REQUEST_LIMIT = "5 per 15 minutes"
+
+
+def client_address_key() -> str:
+    return "ip:" + (get_remote_address() or "unknown")
+
+
+def submitted_email_key() -> str:
+    """The address being tried, from a form or a JSON body (never empty: the limiter skips
+    empty keys)."""
+    if request.is_json:
+        body = request.get_json(silent=True)
+        email = body.get("email") if isinstance(body, dict) else None
+    else:
+        email = request.form.get("email")
+    return "email:" + (email.strip().lower() if isinstance(email, str) else "")
+
+
+FAILED_LOGIN_MARK = "camp_app.login_failed"  # kept in the WSGI environ: strictly per request
+
+
+def note_failed_login() -> None:
+    request.environ[FAILED_LOGIN_MARK] = True
+
+
+def login_failed(_response) -> bool:
+    return bool(request.environ.get(FAILED_LOGIN_MARK))
+
+
+def limit_failed_logins(view):
+    """At most FAILED_LOGIN_LIMIT failed logins per client address and per email address."""
+    for key_func in (client_address_key, submitted_email_key):
+        view = limiter.limit(
+            FAILED_LOGIN_LIMIT, key_func=key_func, methods=["POST"], deduct_when=login_failed
+        )(view)
+    return view
+
+
+def limit_mail_requests(view):
+    """At most MAIL_REQUEST_LIMIT requests that send mail, per client address and per email."""
+    for key_func in (client_address_key, submitted_email_key):
+        view = limiter.limit(MAIL_REQUEST_LIMIT, key_func=key_func, methods=["POST"])(view)
+    return view

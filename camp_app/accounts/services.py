@@ -1,0 +1,276 @@
+"""Account rules: sign-up, email verification, signing in, password reset and change.
+
+The HTML pages and the JSON API both call these. Each public function is one unit of work and
+commits at its end. Nothing here tells a visitor whether an email address has an account:
+sign-up, resend and reset answer the same either way and say the rest by mail.
+"""
+
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+
+from camp_app.accounts import account_mails, email_tokens
+from camp_app.accounts.models import Role, User
+from camp_app.accounts.passwords import hash_password, verify_password
+from camp_app.accounts.tokens import revoke_all as revoke_all_tokens
+from camp_app.accounts.users import create_user, find_user_by_email
+from camp_app.accounts.validation import (
+    email_problem,
+    locale_problem,
+    name_problem,
+    new_password_problem,
+    normalized_phone,
+    phone_problem,
+)
+from camp_app.audit.services import record
+from camp_app.extensions import db
+from camp_app.families.models import Household
+from camp_app.service_errors import Conflict, InvalidInput, NotAllowed, Problem
+from camp_app.timeutil import utcnow
+
+NEW_ACCOUNT_FIELDS = ("email", "name", "phone", "locale", "password_hash", "roles")
+
+
+def _raise_if_any(*problems: Problem | None) -> None:
+    found = [p for p in problems if p is not None]
+    if found:
+        raise InvalidInput(found)
+
+
+def _invalid_token() -> InvalidInput:
+    message = _("This link is no longer valid. It may have expired or been used already.")
+    return InvalidInput(Problem("invalid_token", message, "token"))
+
+
+# --- creating accounts -------------------------------------------------------------------
+
+
+def _new_account(*, email, password, name, roles, verified, phone, locale, actor_id) -> User:
+    """Add a user (and a household for a parent) to the session; the caller commits."""
+    user = create_user(
+        email=email,
+        password=password,
+        name=name,
+        roles=roles,
+        verified=verified,
+        phone=normalized_phone(phone) if phone and phone.strip() else None,
+        locale=locale,
+    )
+    if Role.PARENT in roles:
+        user.household = Household()
+    db.session.flush()  # the unique email index speaks here, and the user gets its id
+    fields = (*NEW_ACCOUNT_FIELDS, "email_verified_at") if verified else NEW_ACCOUNT_FIELDS
+    record(actor_id if actor_id is not None else user.id, "create", user, fields)
+    return user
+
+
+def sign_up(
+    *, email: str, password: str, name: str, phone: str | None = None, locale: str = "en"
+) -> None:
+    """A parent signs up. Whether or not the address is taken, the answer is the same; the
+    mail differs (a verification link, or a note that an account exists)."""
+    locale = locale or "en"
+    _raise_if_any(
+        name_problem(name),
+        email_problem(email),
+        phone_problem(phone),
+        new_password_problem(password),
+        locale_problem(locale),
+    )
+    existing = find_user_by_email(email)
+    if existing is None:
+        try:
+            user = _new_account(
+                email=email,
+                password=password,
+                name=name,
+                roles=(Role.PARENT,),
+                verified=False,
+                phone=phone,
+                locale=locale,
+                actor_id=None,
+            )
+            account_mails.queue_verification(user)
+            db.session.commit()
+            return
+        except IntegrityError:  # the same address signed up a moment ago
+            db.session.rollback()
+            existing = find_user_by_email(email)
+            if existing is None:
+                raise
+    else:
+        hash_password(password)  # the same work as a real sign-up, so timing tells nothing
+    account_mails.queue_account_exists(existing)
+    db.session.commit()
+
+
+def create_account(
+    *,
+    email: str,
+    password: str,
+    name: str,
+    roles=(Role.PARENT,),
+    verified: bool = False,
+    phone: str | None = None,
+    locale: str = "en",
+    actor_id: int | None = None,
+) -> User:
+    """An account made by an administrator or the command line (no mail is sent).
+
+    Raises InvalidInput for bad values and Conflict (email_taken) for a taken address."""
+    roles = tuple(dict.fromkeys(roles))
+    known = {r.value for r in Role}
+    role_problem = None
+    if not roles:
+        role_problem = Problem("role_required", _("Choose at least one role."), "roles")
+    elif any(r not in known for r in roles):
+        role_problem = Problem("invalid_role", _("That role does not exist."), "roles")
+    _raise_if_any(
+        name_problem(name),
+        email_problem(email),
+        phone_problem(phone),
+        new_password_problem(password),
+        locale_problem(locale),
+        role_problem,
+    )
+    taken = Conflict(
+        Problem("email_taken", _("An account with this email already exists."), "email")
+    )
+    if find_user_by_email(email) is not None:
+        raise taken
+    try:
+        user = _new_account(
+            email=email,
+            password=password,
+            name=name,
+            roles=roles,
+            verified=verified,
+            phone=phone,
+            locale=locale,
+            actor_id=actor_id,
+        )
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise taken from None
+    return user
+
+
+# --- email verification ------------------------------------------------------------------
+
+
+def verify_email(token: str) -> User:
+    """Mark the address in `token` as confirmed. Safe to repeat: a verified user is returned
+    unchanged. Raises InvalidInput(invalid_token)."""
+    payload = email_tokens.read_token(
+        email_tokens.VERIFY_PURPOSE, token or "", email_tokens.VERIFY_MAX_AGE
+    )
+    user = _user_in(payload)
+    # The token names the address it was sent to: a changed address needs a new link.
+    if user is None or user.email != payload.get("email"):
+        raise _invalid_token()
+    if not user.is_verified:
+        user.email_verified_at = utcnow()
+        record(user.id, "verify_email", user, ["email_verified_at"])
+        db.session.commit()
+    return user
+
+
+def resend_verification(email: str) -> None:
+    """Send a new verification link if `email` has an unconfirmed account; otherwise do
+    nothing, and say nothing about it."""
+    _raise_if_any(email_problem(email))
+    user = find_user_by_email(email)
+    if user is not None and user.active and not user.is_verified:
+        account_mails.queue_verification(user)
+        db.session.commit()
+
+
+def _user_in(payload: dict | None) -> User | None:
+    user_id = payload.get("uid") if payload else None
+    if not isinstance(user_id, int) or isinstance(user_id, bool):
+        return None
+    user = db.session.get(User, user_id)
+    return user if user is not None and user.active else None
+
+
+# --- signing in --------------------------------------------------------------------------
+
+
+def authenticate(email: str, password: str) -> User:
+    """The user with this email and password. Raises NotAllowed with invalid_credentials, or
+    email_not_verified (told only to someone who knows the password)."""
+    user = find_user_by_email(email or "")
+    # verify_password compares against a dummy hash for unknown addresses: same time taken.
+    password_ok = verify_password(user.password_hash if user else None, password or "")
+    if user is None or not password_ok or not user.active:
+        message = _("The email address or password is not right. Please try again.")
+        raise NotAllowed(Problem("invalid_credentials", message))
+    if not user.is_verified:
+        message = _("Please confirm your email address first, using the link we emailed you.")
+        raise NotAllowed(Problem("email_not_verified", message, "email"))
+    return user
+
+
+# --- passwords ---------------------------------------------------------------------------
+
+
+def request_password_reset(email: str) -> None:
+    """Mail a reset link if `email` has an account; otherwise do nothing, and say nothing."""
+    _raise_if_any(email_problem(email))
+    user = find_user_by_email(email)
+    if user is not None and user.active:
+        account_mails.queue_password_reset(user)
+        db.session.commit()
+
+
+def password_reset_user(token: str) -> User:
+    """Whose reset link this is, without using it up. Raises InvalidInput(invalid_token)."""
+    payload = email_tokens.read_token(
+        email_tokens.RESET_PURPOSE, token or "", email_tokens.RESET_MAX_AGE
+    )
+    user = _user_in(payload)
+    if user is None:
+        raise _invalid_token()
+    # Bound to the current password: once any new password is set, the link is dead.
+    current = email_tokens.password_fingerprint(user.password_hash, user.auth_version)
+    if payload.get("fp") != current:
+        raise _invalid_token()
+    return user
+
+
+def reset_password(token: str, new_password: str) -> User:
+    """Set a new password from a reset link. The link then stops working, and every other
+    session ends. Raises InvalidInput (invalid_token, or a password problem)."""
+    user = password_reset_user(token)
+    _raise_if_any(new_password_problem(new_password, "password"))
+    fields = _set_password(user, new_password)
+    if not user.is_verified:  # the link reached the mailbox: that confirms the address too
+        user.email_verified_at = utcnow()
+        fields.append("email_verified_at")
+    record(user.id, "reset_password", user, fields)
+    account_mails.queue_password_changed(user)
+    db.session.commit()
+    return user
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    """A signed-in person changes their password; every other session of theirs ends.
+    Raises InvalidInput (wrong_password on current_password, or a new_password problem)."""
+    wrong = None
+    if not verify_password(user.password_hash, current_password or ""):
+        wrong = Problem(
+            "wrong_password", _("That is not your current password."), "current_password"
+        )
+    _raise_if_any(wrong, new_password_problem(new_password, "new_password"))
+    fields = _set_password(user, new_password)
+    record(user.id, "change_password", user, fields)
+    account_mails.queue_password_changed(user)
+    db.session.commit()
+
+
+def _set_password(user: User, password: str) -> list[str]:
+    """New hash, and a new auth_version: sessions and API tokens issued before it end."""
+    user.password_hash = hash_password(password)
+    user.auth_version += 1
+    revoke_all_tokens(user)
+    return ["auth_version", "password_hash"]

@@ -1,0 +1,68 @@
+"""Checks on account input. Each returns Problems (never raises), so a form can show them all."""
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from flask_babel import gettext as _
+
+from camp_app.accounts.passwords import password_problem
+from camp_app.accounts.users import normalize_email
+from camp_app.service_errors import Problem
+
+LOCALES = ("en", "es")
+PHONE_REGION = "US"  # numbers typed without a country code are read as US numbers
+NAME_MAX_LENGTH = 120
+
+
+def email_problem(email: str | None, field: str = "email") -> Problem | None:
+    if not email or not email.strip():
+        return Problem("email_required", _("Enter your email address."), field)
+    try:
+        validate_email(email.strip(), check_deliverability=False)
+    except EmailNotValidError:
+        message = _("Enter an email address like name@example.com.")
+        return Problem("invalid_email", message, field)
+    if len(normalize_email(email)) > 254:
+        return Problem("invalid_email", _("That email address is too long."), field)
+    return None
+
+
+def new_password_problem(password: str | None, field: str = "password") -> Problem | None:
+    message = password_problem(password or "")
+    if message is None:
+        return None
+    too_short = len(password or "") < current_app.config["PASSWORD_MIN_LENGTH"]
+    return Problem("password_too_short" if too_short else "password_too_long", message, field)
+
+
+def name_problem(name: str | None, field: str = "name") -> Problem | None:
+    if not name or not name.strip():
+        return Problem("name_required", _("Enter your name."), field)
+    if len(name.strip()) > NAME_MAX_LENGTH:
+        message = _("Use at most %(n)d characters.", n=NAME_MAX_LENGTH)
+        return Problem("name_too_long", message, field)
+    return None
+
+
+def normalized_phone(phone: str) -> str | None:
+    """The number in international format (+13055550100), or None if it is not a phone number."""
+    try:
+        number = phonenumbers.parse(phone, PHONE_REGION)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def phone_problem(phone: str | None, field: str = "phone") -> Problem | None:
+    if phone and phone.strip() and normalized_phone(phone) is None:
+        message = _("Enter a phone number like (305) 555-0100, or leave it empty.")
+        return Problem("invalid_phone", message, field)
+    return None
+
+
+def locale_problem(locale: str | None, field: str = "locale") -> Problem | None:
+    if locale not in LOCALES:
+        return Problem("invalid_locale", _("Choose English or Spanish."), field)
+    return None
