@@ -1,29 +1,240 @@
-from flask import Blueprint
+"""Account pages: a thin face over accounts/services.py."""
 
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from camp_app.accounts import services
 from camp_app.accounts.access import public, signed_in
+from camp_app.accounts.forms import (
+    ChangePasswordForm,
+    ConfirmForm,
+    EmailOnlyForm,
+    LoginForm,
+    ResetPasswordForm,
+    SignupForm,
+    show_problems,
+)
+from camp_app.accounts.models import Role
+from camp_app.accounts.rate_limits import (
+    limit_failed_logins,
+    limit_mail_requests,
+    note_failed_login,
+)
+from camp_app.service_errors import InvalidInput, NotAllowed
+from camp_app.web import safe_next
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 
+INVALID = 422  # a form sent back with its errors
+LOGIN_EMAIL_KEY = "login_email"  # pre-fills the login form after verification
 
-@bp.get("/login")
+
+def _home_for(user) -> str:
+    """Where someone lands after logging in, when no page asked for them."""
+    endpoint = "events.catalog"
+    if user.has_role(Role.PARENT):
+        endpoint = "families.household"
+    elif user.has_role(Role.COORDINATOR, Role.ADMIN):
+        endpoint = "events.manage"
+    if endpoint not in current_app.view_functions:
+        endpoint = "events.catalog"
+    return url_for(endpoint)
+
+
+def _start_session(user) -> None:
+    # A fresh session cookie at every login; only the language choice carries over.
+    locale = session.get("locale")
+    session.clear()
+    if locale:
+        session["locale"] = locale
+    login_user(user)
+
+
+# --- log in / log out --------------------------------------------------------------------
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limit_failed_logins
 @public
 def login():
-    return "login"
-
-
-@bp.get("/signup")
-@public
-def signup():
-    return "signup"
-
-
-@bp.get("/settings")
-@signed_in
-def settings():
-    return "settings"
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = safe_next(request.args.get("next"))
+        form.email.data = session.pop(LOGIN_EMAIL_KEY, None)
+        return render_template("accounts/login.html", form=form, unverified=False)
+    if not form.validate_on_submit():
+        return render_template("accounts/login.html", form=form, unverified=False), INVALID
+    try:
+        user = services.authenticate(form.email.data, form.password.data)
+    except NotAllowed as error:
+        unverified = error.problems[0].code == "email_not_verified"
+        if not unverified:
+            note_failed_login()
+        show_problems(form, error)
+        return render_template("accounts/login.html", form=form, unverified=unverified), INVALID
+    _start_session(user)
+    return redirect(safe_next(form.next.data) or _home_for(user))
 
 
 @bp.post("/logout")
 @signed_in
 def logout():
-    return "logout"
+    logout_user()
+    session.clear()
+    flash(_("You are logged out."), "success")
+    return redirect(url_for("events.catalog"))
+
+
+# --- sign up and verify ------------------------------------------------------------------
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+@public
+def signup():
+    if current_user.is_authenticated:
+        return redirect(url_for("accounts.settings"))
+    form = SignupForm()
+    if not form.validate_on_submit():
+        status = INVALID if request.method == "POST" else 200
+        return render_template("accounts/signup.html", form=form), status
+    try:
+        services.sign_up(
+            email=form.email.data,
+            password=form.password.data,
+            name=form.name.data,
+            phone=form.phone.data or None,
+            locale=form.locale.data,
+        )
+    except InvalidInput as error:
+        show_problems(form, error)
+        return render_template("accounts/signup.html", form=form), INVALID
+    # The same page whether or not the address already had an account.
+    return redirect(url_for("accounts.check_email"))
+
+
+@bp.get("/check-email")
+@public
+def check_email():
+    return render_template("accounts/check_email.html")
+
+
+@bp.route("/verify/<token>", methods=["GET", "POST"])
+@public
+def verify(token: str):
+    form = ConfirmForm()
+    if request.method == "GET":
+        # Showing the button changes nothing: link scanners in mail programs only GET.
+        return render_template("accounts/verify.html", form=form, invalid=False)
+    if not form.validate_on_submit():
+        return render_template("accounts/verify.html", form=form, invalid=False), INVALID
+    try:
+        user = services.verify_email(token)
+    except InvalidInput:
+        return render_template("accounts/verify.html", form=form, invalid=True), INVALID
+    flash(_("Thank you, your email address is confirmed."), "success")
+    if current_user.is_authenticated and current_user.id == user.id:
+        return redirect(url_for("accounts.settings"))
+    session[LOGIN_EMAIL_KEY] = user.email
+    flash(_("Please log in to continue."), "info")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/resend-verification", methods=["GET", "POST"])
+@limit_mail_requests
+@public
+def resend_verification():
+    form = EmailOnlyForm()
+    if not form.validate_on_submit():
+        status = INVALID if request.method == "POST" else 200
+        return render_template("accounts/resend.html", form=form), status
+    try:
+        services.resend_verification(form.email.data)
+    except InvalidInput as error:
+        show_problems(form, error)
+        return render_template("accounts/resend.html", form=form), INVALID
+    return redirect(url_for("accounts.check_email"))
+
+
+# --- forgotten password ------------------------------------------------------------------
+
+
+@bp.route("/forgot", methods=["GET", "POST"])
+@limit_mail_requests
+@public
+def forgot():
+    form = EmailOnlyForm()
+    if not form.validate_on_submit():
+        status = INVALID if request.method == "POST" else 200
+        return render_template("accounts/forgot.html", form=form), status
+    try:
+        services.request_password_reset(form.email.data)
+    except InvalidInput as error:
+        show_problems(form, error)
+        return render_template("accounts/forgot.html", form=form), INVALID
+    return redirect(url_for("accounts.reset_sent"))
+
+
+@bp.get("/forgot/sent")
+@public
+def reset_sent():
+    return render_template("accounts/reset_sent.html")
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+@public
+def reset(token: str):
+    form = ResetPasswordForm()
+    try:
+        services.password_reset_user(token)
+    except InvalidInput:
+        return render_template("accounts/reset_invalid.html"), 404
+    if not form.validate_on_submit():
+        status = INVALID if request.method == "POST" else 200
+        return render_template("accounts/reset.html", form=form), status
+    try:
+        user = services.reset_password(token, form.password.data)
+    except InvalidInput as error:
+        if any(p.code == "invalid_token" for p in error.problems):
+            return render_template("accounts/reset_invalid.html"), 404
+        show_problems(form, error)
+        return render_template("accounts/reset.html", form=form), INVALID
+    _start_session(user)
+    flash(_("Your new password is set, and you are logged in."), "success")
+    return redirect(_home_for(user))
+
+
+# --- settings ----------------------------------------------------------------------------
+
+
+@bp.get("/settings")
+@signed_in
+def settings():
+    return render_template("accounts/settings.html", form=ChangePasswordForm())
+
+
+@bp.post("/password")
+@signed_in
+def change_password():
+    form = ChangePasswordForm()
+    if not form.validate_on_submit():
+        return render_template("accounts/settings.html", form=form), INVALID
+    user = current_user._get_current_object()
+    try:
+        services.change_password(user, form.current_password.data, form.new_password.data)
+    except InvalidInput as error:
+        show_problems(form, error)
+        return render_template("accounts/settings.html", form=form), INVALID
+    # The new auth_version ended every session, this one too: sign this one in again.
+    _start_session(user)
+    flash(_("Your password is changed. You were logged out on your other devices."), "success")
+    return redirect(url_for("accounts.settings"))

@@ -1,0 +1,89 @@
+"""The account forms. They check only what a form can (filled in, typed twice alike);
+the rules are in accounts/services.py, whose Problems show_problems puts next to the fields."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField, TelField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, EqualTo, InputRequired
+
+from camp_app.service_errors import ServiceError
+
+# Each language named in itself, so that a reader of either finds theirs.
+LOCALE_CHOICES = [SelectChoice("en", "English"), SelectChoice("es", "Español")]
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(
+        _l("Email address"), validators=[InputRequired(_l("Enter your email address."))]
+    )
+    password = PasswordField(_l("Password"), validators=[InputRequired(_l("Enter your password."))])
+    next = HiddenField()
+
+
+class SignupForm(FlaskForm):
+    name = StringField(_l("Your name"), validators=[DataRequired(_l("Enter your name."))])
+    email = EmailField(
+        _l("Email address"), validators=[InputRequired(_l("Enter your email address."))]
+    )
+    phone = TelField(_l("Phone number (optional)"))
+    password = PasswordField(_l("Password"), validators=[InputRequired(_l("Choose a password."))])
+    password_confirm = PasswordField(
+        _l("Password again"),
+        validators=[
+            InputRequired(_l("Type your password a second time.")),
+            EqualTo("password", _l("The two passwords are not the same.")),
+        ],
+    )
+    locale = SelectField(_l("Language for emails"), choices=LOCALE_CHOICES, default="en")
+
+
+class EmailOnlyForm(FlaskForm):
+    """Resend the verification mail, or ask for a password reset link."""
+
+    email = EmailField(
+        _l("Email address"), validators=[InputRequired(_l("Enter your email address."))]
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """Only a CSRF token and a button: a POST, so mail scanners opening the link change nothing."""
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(
+        _l("New password"), validators=[InputRequired(_l("Choose a password."))]
+    )
+    password_confirm = PasswordField(
+        _l("New password again"),
+        validators=[
+            InputRequired(_l("Type your new password a second time.")),
+            EqualTo("password", _l("The two passwords are not the same.")),
+        ],
+    )
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Current password"), validators=[InputRequired(_l("Enter your current password."))]
+    )
+    new_password = PasswordField(
+        _l("New password"), validators=[InputRequired(_l("Choose a new password."))]
+    )
+    new_password_confirm = PasswordField(
+        _l("New password again"),
+        validators=[
+            InputRequired(_l("Type your new password a second time.")),
+            EqualTo("new_password", _l("The two passwords are not the same.")),
+        ],
+    )
+
+
+def show_problems(form: FlaskForm, error: ServiceError) -> None:
+    """Put each service Problem next to its field, or above the form if it has none."""
+    for problem in error.problems:
+        field = form._fields.get(problem.field) if problem.field else None
+        if field is not None:
+            field.errors = [*field.errors, problem.message]
+        else:
+            form.form_errors.append(problem.message)
