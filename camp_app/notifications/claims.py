@@ -54,20 +54,25 @@ def claim_due(limit: int, *, now: datetime) -> Claim:
 
     On PostgreSQL, FOR UPDATE SKIP LOCKED makes concurrent workers pick disjoint rows without
     waiting for each other; a row another worker claimed meanwhile is re-checked against the
-    WHERE clause and dropped. SQLite has no row locks, but there the UPDATE runs under the
-    database's single write lock, which serialises claims just the same.
+    WHERE clause and dropped. SQLite has no row locks (with_for_update renders nothing), but
+    there the UPDATE runs under the database's single write lock, which serialises claims.
     """
     token = uuid.uuid4().hex
-    due_ids = (
+    # A materialised CTE runs exactly once. As a plain `IN (subquery)` PostgreSQL may re-run
+    # the subquery for each row it updates, and each run skips the rows this very statement
+    # has just updated and takes the next ones: a "LIMIT 10" claim then takes every due row.
+    batch = (
         select(OutboxMail.id)
         .where(due(now))
         .order_by(OutboxMail.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
+        .cte("claimable")
+        .prefix_with("MATERIALIZED", dialect="postgresql")
     )
     db.session.execute(
         update(OutboxMail)
-        .where(OutboxMail.id.in_(due_ids.scalar_subquery()), due(now))
+        .where(OutboxMail.id.in_(select(batch.c.id)), due(now))
         .values(
             status=MailStatus.SENDING,
             claim_token=token,

@@ -1,7 +1,110 @@
+"""`flask mail-worker`: deliver the outbox until stopped (SIGINT/SIGTERM), or once."""
+
+import logging
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import click
+from flask.cli import with_appcontext
+from sqlalchemy.exc import SQLAlchemyError
+
+from camp_app.extensions import db
+from camp_app.notifications.delivery import DeliveryReport, deliver_due
+from camp_app.notifications.services import count_waiting
+from camp_app.notifications.transport import mail_server_configured
+
+log = logging.getLogger(__name__)
+
+NO_SERVER = (
+    "MAIL_SERVER is not set: nothing is sent. Mails stay in the outbox; "
+    "read them in the development mailbox at /dev/mailbox."
+)
 
 
 @click.command("mail-worker")
-@click.option("--once", is_flag=True)
-def mail_worker_command(once):
-    click.echo("todo")
+@click.option("--once", is_flag=True, help="Deliver what is due, then exit.")
+@click.option(
+    "--interval",
+    type=click.FloatRange(min=0.05),
+    default=5.0,
+    show_default=True,
+    help="Seconds to wait between polls.",
+)
+@click.option(
+    "--batch-size", type=click.IntRange(min=1), default=50, show_default=True, hidden=True
+)
+@with_appcontext
+def mail_worker_command(once: bool, interval: float, batch_size: int) -> None:
+    """Deliver the email outbox (several workers may run at once on PostgreSQL)."""
+    if once:
+        _run_once(batch_size)
+    else:
+        _run_until_stopped(interval, batch_size)
+
+
+def _run_once(batch_size: int) -> None:
+    if not mail_server_configured():
+        click.echo(f"{NO_SERVER} {count_waiting()} waiting.")
+        return
+    click.echo(f"Mail worker: {drain(batch_size).summary()}.")
+
+
+def _run_until_stopped(interval: float, batch_size: int) -> None:
+    configured = mail_server_configured()
+    click.echo("Mail worker started." if configured else NO_SERVER)
+    with stop_on_signals() as stop:
+        while not stop.is_set():
+            if configured:
+                _poll(batch_size, stop)
+            stop.wait(interval)
+    click.echo("Mail worker stopped.")
+
+
+def _poll(batch_size: int, stop: threading.Event) -> None:
+    try:
+        report = drain(batch_size, stop)
+    except SQLAlchemyError:
+        # The database may be restarting: keep the worker alive and try at the next poll.
+        log.exception("mail worker: database error, will retry")
+        db.session.rollback()
+        return
+    finally:
+        db.session.remove()  # no connection held while sleeping
+    if report.handled:
+        click.echo(f"Mail worker: {report.summary()}.")
+
+
+def drain(batch_size: int, stop: threading.Event | None = None) -> DeliveryReport:
+    """Deliver batch after batch until nothing more is due (or we are asked to stop).
+    Every claimed mail leaves the due set (sent, failed or retried later), so this ends."""
+    total = DeliveryReport()
+    while stop is None or not stop.is_set():
+        report = deliver_due(batch_size)
+        total += report
+        if report.handled == 0:
+            break
+    return total
+
+
+@contextmanager
+def stop_on_signals() -> Iterator[threading.Event]:
+    """SIGINT/SIGTERM finish the current batch, then the loop ends; a second signal stops at
+    once (a mail cut off mid-send is sent again when its lease expires)."""
+    stop = threading.Event()
+
+    def handle(signum, frame):
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
+
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            previous[signum] = signal.signal(signum, handle)
+    try:
+        yield stop
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
