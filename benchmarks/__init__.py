@@ -1,0 +1,1 @@
+"""Benchmarks, run with `make bench`: timings and query counts, reported, never asserted."""
