@@ -1,0 +1,138 @@
+"""The coordinator's event form. It only carries text and choices: every rule is checked by
+events.validation through the services, so the form and the API refuse the same things."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from camp_app.events.descriptions import AUDIENCE_LABELS, CATEGORY_LABELS, KIND_LABELS
+from camp_app.events.models import Event
+from camp_app.service_errors import ServiceError
+from camp_app.timeutil import camp_zone
+
+
+class MarkRequired:
+    """Marks a field required (label star, `required` attribute); the service checks it."""
+
+    field_flags = {"required": True}
+
+    def __call__(self, form, field):
+        pass
+
+
+def _choices(labels: dict) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in labels.items()]
+
+
+def _typed(input_type: str, **attributes) -> dict:
+    return {"type": input_type, **attributes}
+
+
+class EventForm(FlaskForm):
+    name = StringField(_l("Name"), [MarkRequired()])
+    slug = StringField(
+        _l("Web address name"),
+        [MarkRequired()],
+        description=_l("Lowercase letters, digits and hyphens, e.g. camp-uots."),
+    )
+    kind = SelectField(_l("Kind"), choices=_choices(KIND_LABELS), validate_choice=False)
+    summary = TextAreaField(_l("Short summary"))
+    description = TextAreaField(_l("Description"))
+    location = StringField(_l("Location"))
+    contact_email = StringField(_l("Contact email"), render_kw=_typed("email"))
+    contact_phone = StringField(_l("Contact phone"), render_kw=_typed("tel"))
+    starts_on = StringField(_l("First day"), [MarkRequired()], render_kw=_typed("date"))
+    ends_on = StringField(_l("Last day"), [MarkRequired()], render_kw=_typed("date"))
+    registration_opens_at = StringField(
+        _l("Registration opens"), [MarkRequired()], render_kw=_typed("datetime-local")
+    )
+    registration_closes_at = StringField(
+        _l("Registration closes"), [MarkRequired()], render_kw=_typed("datetime-local")
+    )
+    capacity = StringField(
+        _l("Seats"), [MarkRequired()], render_kw=_typed("number", min=0, inputmode="numeric")
+    )
+    waitlist_enabled = BooleanField(_l("Keep a waitlist when all seats are taken"))
+    requires_review = BooleanField(_l("A coordinator reviews each registration"))
+    published = BooleanField(_l("Publish now (families can see it and register)"))
+    min_age = StringField(
+        _l("Youngest age"), render_kw=_typed("number", min=0, max=25, inputmode="numeric")
+    )
+    max_age = StringField(
+        _l("Oldest age"), render_kw=_typed("number", min=0, max=25, inputmode="numeric")
+    )
+    audience = SelectField(
+        _l("Who may register"), choices=_choices(AUDIENCE_LABELS), validate_choice=False
+    )
+    diagnosis_categories = SelectMultipleField(
+        _l("Conditions covered"),
+        choices=_choices(CATEGORY_LABELS),
+        validate_choice=False,
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
+    treated_at_hospital_required = BooleanField(_l("Patients must be treated at this hospital"))
+
+
+# Fields only the create page shows: publishing an existing event has its own buttons.
+CREATE_ONLY = ("published",)
+
+
+def event_form(event: Event | None = None) -> EventForm:
+    """The form for a new event, or filled with `event` (times in the camp's zone)."""
+    form = EventForm(data=_initial_values(event))
+    if event is not None:
+        for name in CREATE_ONLY:
+            del form[name]
+    return form
+
+
+def _initial_values(event: Event | None) -> dict:
+    if event is None:
+        return {"kind": "overnight_camp", "audience": "anyone", "waitlist_enabled": True}
+    values = {name: getattr(event, name) for name in _FIELD_NAMES}
+    values.update(
+        starts_on=event.starts_on.isoformat(),
+        ends_on=event.ends_on.isoformat(),
+        registration_opens_at=camp_local_input(event.registration_opens_at),
+        registration_closes_at=camp_local_input(event.registration_closes_at),
+        capacity=str(event.capacity),
+        min_age="" if event.min_age is None else str(event.min_age),
+        max_age="" if event.max_age is None else str(event.max_age),
+    )
+    return values
+
+
+_FIELD_NAMES = {name for name, value in vars(EventForm).items() if hasattr(value, "field_class")}
+
+
+def camp_local_input(moment) -> str:
+    """A stored UTC time as the camp-local text a datetime-local input shows."""
+    return moment.astimezone(camp_zone()).strftime("%Y-%m-%dT%H:%M")
+
+
+def form_data(form: EventForm) -> dict:
+    """What the services take: the contract's fields, eligibility flat (the services accept it)."""
+    return {field.name: field.data for field in form if field.name in _FIELD_NAMES}
+
+
+def show_problems(form: FlaskForm, error: ServiceError) -> None:
+    """Put each service problem next to its field (eligibility.min_age -> min_age)."""
+    for problem in error.problems:
+        name = (problem.field or "").rsplit(".", 1)[-1]
+        if name and name in form:
+            form[name].errors = [*form[name].errors, problem.message]
+        else:
+            form.form_errors.append(problem.message)
+
+
+class ButtonForm(FlaskForm):
+    """A POST button: only its CSRF token."""
