@@ -2,20 +2,23 @@
 
 PHONE = {"width": 390, "height": 844}
 
-# The elements whose right edge sticks out of the viewport: names them in a failure message.
+# The innermost elements whose right edge sticks out of the viewport, for a failure message.
 _OVERFLOWING = """() => {
   const width = document.documentElement.clientWidth;
-  const out = [];
-  for (const el of document.body.querySelectorAll('*')) {
+  const sticksOut = (el) => {
     const box = el.getBoundingClientRect();
-    if (box.right > width + 1 && box.width > 0) {
-      const id = el.id ? '#' + el.id : '';
-      const cls = el.className && typeof el.className === 'string'
-        ? '.' + el.className.trim().split(/\\s+/).join('.') : '';
-      out.push(`${el.tagName.toLowerCase()}${id}${cls} (right edge ${Math.round(box.right)}px)`);
-    }
-  }
-  return out.slice(0, 8);
+    return box.width > 0 && box.right > width + 1;
+  };
+  const all = [...document.body.querySelectorAll('*')].filter(sticksOut);
+  const innermost = all.filter((el) => !all.some((other) => other !== el && el.contains(other)));
+  return innermost.slice(0, 8).map((el) => {
+    const id = el.id ? '#' + el.id : '';
+    const cls = typeof el.className === 'string' && el.className.trim()
+      ? '.' + el.className.trim().split(/\\s+/).join('.') : '';
+    const text = (el.textContent || '').trim().slice(0, 40);
+    const right = Math.round(el.getBoundingClientRect().right);
+    return `${el.tagName.toLowerCase()}${id}${cls} "${text}" (right edge ${right}px)`;
+  });
 }"""
 
 
