@@ -147,7 +147,37 @@ def json_body() -> dict:
     if not isinstance(body, dict):
         message = _('The body must be a JSON object, like {"name": "value"}.')
         raise ApiError(400, Problem("body_not_object", message))
+    _refuse_unstorable_text(body)
     return body
+
+
+def _storable(text: str) -> bool:
+    """PostgreSQL text cannot hold NUL, and lone surrogates (which JSON escapes allow) are not
+    UTF-8: either would fail deep in the database with a 500."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _refuse_unstorable_text(body: dict) -> None:
+    """Find unstorable strings anywhere in the body, keys included; a loop, not recursion,
+    since the body may be deeply nested."""
+    pending: list[tuple[str, object]] = [(key, key) for key in body]
+    pending += [(key, value) for key, value in body.items()]
+    while pending:
+        field, value = pending.pop()
+        if isinstance(value, str) and not _storable(value):
+            message = _("This text contains characters that cannot be stored.")
+            named = field if _storable(field) else None
+            raise InvalidInput(Problem("invalid_text", message, named))
+        if isinstance(value, dict):
+            pending += [(field, item) for pair in value.items() for item in pair]
+        elif isinstance(value, list):
+            pending += [(field, item) for item in value]
 
 
 class Fields:

@@ -2,9 +2,10 @@
 
 import pytest
 
-from camp_app.accounts import tokens
+from camp_app.accounts import tokens, users
 from camp_app.accounts.models import Role
-from tests.factories import make_contact, make_user
+from camp_app.accounts.passwords import hash_password
+from tests.factories import PASSWORD, make_contact, make_user
 
 
 class Api:
@@ -42,6 +43,22 @@ def api(client):
 def token_for(user) -> str:
     plain, _row = tokens.issue_token(user)
     return plain
+
+
+@pytest.fixture(scope="session")
+def password_hash() -> str:
+    return hash_password(PASSWORD)
+
+
+@pytest.fixture(autouse=True)
+def hash_test_passwords_once(monkeypatch, password_hash):
+    """Every test user has the same password: hash it once instead of per user (scrypt is
+    slow on purpose). Other passwords are hashed for real."""
+
+    def cached(password: str) -> str:
+        return password_hash if password == PASSWORD else hash_password(password)
+
+    monkeypatch.setattr(users, "hash_password", cached)
 
 
 @pytest.fixture
