@@ -16,9 +16,8 @@ SETTINGS_PATH = "/account/settings"
 
 
 def verification_link(user: User) -> str:
-    token = email_tokens.make_token(
-        email_tokens.VERIFY_PURPOSE, {"uid": user.id, "email": user.email}
-    )
+    payload = {"uid": user.id, "em": email_tokens.email_fingerprint(user.email)}
+    token = email_tokens.make_token(email_tokens.VERIFY_PURPOSE, payload)
     return absolute_url(f"/account/verify/{token}")
 
 

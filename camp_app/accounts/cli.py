@@ -3,6 +3,7 @@
 import click
 from flask.cli import AppGroup
 from flask_babel import force_locale
+from flask_babel import gettext as _
 
 from camp_app.accounts.models import Role
 from camp_app.accounts.services import create_account
@@ -30,5 +31,13 @@ def create_user_command(email: str, password: str, name: str, roles: tuple, veri
         except ServiceError as error:
             lines = [f"{p.field}: {p.message}" if p.field else p.message for p in error.problems]
             raise click.ClickException("; ".join(lines)) from None
-    state = "verified" if user.is_verified else "not verified"
-    click.echo(f"Created user {user.id} <{user.email}> ({', '.join(sorted(user.roles))}; {state}).")
+        state = _("verified") if user.is_verified else _("not verified")
+        click.echo(
+            _(
+                "Created user %(id)d <%(email)s> (%(roles)s; %(state)s).",
+                id=user.id,
+                email=user.email,
+                roles=", ".join(sorted(user.roles)),
+                state=state,
+            )
+        )

@@ -33,6 +33,12 @@ def read_token(purpose: str, token: str, max_age: int) -> dict | None:
     return payload if isinstance(payload, dict) else None
 
 
+def email_fingerprint(email: str) -> str:
+    """Binds a verification link to the address it was sent to, without showing the address
+    in the link (the payload of a signed token is readable)."""
+    return hashlib.sha256(email.encode()).hexdigest()[:32]
+
+
 def password_fingerprint(password_hash: str, auth_version: int) -> str:
     """Changes whenever the password or auth_version changes, so a reset link works once."""
     digest = hashlib.sha256(f"{auth_version}:{password_hash}".encode())

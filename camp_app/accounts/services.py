@@ -166,7 +166,7 @@ def verify_email(token: str) -> User:
     )
     user = _user_in(payload)
     # The token names the address it was sent to: a changed address needs a new link.
-    if user is None or user.email != payload.get("email"):
+    if user is None or email_tokens.email_fingerprint(user.email) != payload.get("em"):
         raise _invalid_token()
     if not user.is_verified:
         user.email_verified_at = utcnow()
