@@ -1,11 +1,85 @@
-from flask import Blueprint
+"""The development mailbox (no sign-in; only without a mail server) and the outbox page for
+admins and coordinators."""
 
-from camp_app.accounts.access import public
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from camp_app.accounts.access import public, roles_required
+from camp_app.accounts.models import Role
+from camp_app.notifications import services
+from camp_app.notifications.forms import RetryMailForm
+from camp_app.notifications.models import MailStatus
+from camp_app.notifications.presentation import html_preview_document, text_as_html
+from camp_app.service_errors import NotFound, ServiceError
 
 bp = Blueprint("notifications", __name__)
 
+OUTBOX_ROLES = (Role.ADMIN, Role.COORDINATOR)
+
+
+def _require_dev_mailbox() -> None:
+    if not services.dev_mailbox_enabled():
+        abort(404)
+
+
+def _page() -> int:
+    return request.args.get("page", 1, type=int) or 1
+
 
 @bp.get("/dev/mailbox")
-@public
+@public  # a newcomer reads the verification mail here before they can sign in
 def mailbox():
-    return "mailbox"
+    _require_dev_mailbox()
+    return render_template("notifications/mailbox.html", mails=services.list_mails(_page()))
+
+
+@bp.get("/dev/mailbox/<int:mail_id>")
+@public
+def mailbox_mail(mail_id: int):
+    _require_dev_mailbox()
+    try:
+        mail = services.get_mail(mail_id)
+    except NotFound:
+        abort(404)
+    return render_template(
+        "notifications/mailbox_mail.html",
+        mail=mail,
+        text_html=text_as_html(mail.body_text),
+        html_document=html_preview_document(mail.body_html),
+    )
+
+
+@bp.get("/manage/outbox")
+@roles_required(*OUTBOX_ROLES)
+def outbox():
+    status = request.args.get("status") or None
+    if status not in set(MailStatus):
+        status = None
+    return render_template(
+        "notifications/outbox.html",
+        mails=services.list_mails(_page(), status=status),
+        status=status,
+        statuses=list(MailStatus),
+        retryable={MailStatus.FAILED, MailStatus.PENDING},
+        form=RetryMailForm(),
+    )
+
+
+@bp.post("/manage/outbox/<int:mail_id>/retry")
+@roles_required(*OUTBOX_ROLES)
+def retry_mail(mail_id: int):
+    form = RetryMailForm()
+    if form.validate_on_submit():
+        try:
+            services.retry_mail(mail_id, actor_id=current_user.id)
+        except NotFound:
+            abort(404)
+        except ServiceError as error:
+            flash(" ".join(p.message for p in error.problems), "error")
+        else:
+            flash(_("The mail will be sent at the next delivery run."), "success")
+    else:
+        flash(_("Your form expired. Please try again."), "error")
+    status = request.args.get("status")
+    return redirect(url_for("notifications.outbox", status=status if status else None))
