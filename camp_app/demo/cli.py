@@ -1,6 +1,27 @@
+"""`flask seed-demo`: load the demo camps, accounts and family, and print the demo logins."""
+
 import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from camp_app.demo.seed import SeedReport, seed_demo
 
 
 @click.command("seed-demo")
+@with_appcontext
 def seed_demo_command():
-    click.echo("todo")
+    """Load the demo camps and one account per role (safe to run again)."""
+    report = seed_demo()
+    _print_report(report)
+
+
+def _print_report(report: SeedReport) -> None:
+    for name, created in report.events:
+        click.echo(f"Demo event {name}: {'created' if created else 'already there, left as is'}.")
+    click.echo("")
+    click.echo(f"Log in at {current_app.config['BASE_URL']}/account/login")
+    click.echo("DEMO ONLY: these accounts and passwords are for trying the app; never use them")
+    click.echo("on a real system with real families' data.")
+    for login in report.logins:
+        password = login.password or "(changed since seeding; not shown)"
+        click.echo(f"  {login.role:<12} {login.email:<26} {password}")

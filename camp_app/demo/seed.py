@@ -1,0 +1,204 @@
+"""Demo data for trying the app: the two hospital camps, one account per role, a demo family.
+
+Idempotent: what exists is left alone (a coordinator's edits, a changed password), only what is
+missing is added. The demo passwords are derived from this installation's SECRET_KEY, so they
+are no constant in the code, differ between installations, and can be printed on every run.
+"""
+
+import base64
+import hashlib
+import hmac
+from dataclasses import dataclass
+
+from flask import current_app
+
+from camp_app.accounts.models import Role, User
+from camp_app.accounts.passwords import verify_password
+from camp_app.accounts.users import create_user, find_user_by_email
+from camp_app.audit.services import record
+from camp_app.events.models import Event
+from camp_app.events.services import create_event
+from camp_app.extensions import db
+from camp_app.families.services import add_child, add_contact, household_of
+
+DEMO_ACCOUNTS = (
+    (Role.PARENT, "parent@example.org", "Ana Rivera"),
+    (Role.COORDINATOR, "coordinator@example.org", "Carlos Mendez"),
+    (Role.STAFF, "staff@example.org", "Grace Okafor"),
+    (Role.ADMIN, "admin@example.org", "Priya Shah"),
+)
+
+CAMP_UOTS = {
+    "slug": "camp-uots",
+    "name": "Camp U.O.T.S.",
+    "kind": "overnight_camp",
+    "summary": (
+        "Camp U.O.T.S. is an annual weeklong, overnight camp for children with cancer and "
+        "blood disorders who are treated at the hospital."
+    ),
+    "description": (
+        "A week of cabins, swimming, arts and crafts, campfires and friendships with children "
+        "who understand what it is like.\n\n"
+        "Doctors and nurses from the hospital's cancer and blood disorders team stay at camp "
+        "day and night, keep every child's medications and treatment schedule, and stay in "
+        "touch with the families.\n\n"
+        "There is no cost to families. A coordinator reviews each registration with the "
+        "medical team and confirms the seat."
+    ),
+    "location": "Pine Lake Camp, 1200 Camp Road, Clermont, FL",
+    "contact_email": "camps@hospital.example",
+    "contact_phone": "+13055550199",
+    "starts_on": "2027-07-11",
+    "ends_on": "2027-07-17",
+    # No offset: camp local time.
+    "registration_opens_at": "2026-11-01T09:00",
+    "registration_closes_at": "2027-04-30T17:00",
+    "capacity": 60,
+    "waitlist_enabled": True,
+    "requires_review": True,
+    "published": True,
+    "eligibility": {
+        "min_age": 7,
+        "max_age": 16,
+        "audience": "patients",
+        "diagnosis_categories": ["cancer", "blood_disorder"],
+        "treated_at_hospital_required": True,
+    },
+}
+
+BEAR_HUG = {
+    "slug": "bear-hug",
+    "name": "Bear Hug",
+    "kind": "day_camp",
+    "summary": (
+        "A fun-filled day camp for siblings of children with cancer, to meet other brothers "
+        "and sisters and learn about their sibling's care journey."
+    ),
+    "description": (
+        "Games, crafts and time with peers who share the same experience. Child life "
+        "specialists explain, in a child's words, what happens at the hospital and how "
+        "treatment helps.\n\n"
+        "Drop-off from 8:30 AM and pick-up by 4:00 PM each day, only by a parent or an "
+        "authorized pickup person on the family's list. Lunch and snacks are provided."
+    ),
+    "location": "Hospital Family Center, 3100 SW 62nd Ave, Miami, FL",
+    "contact_email": "camps@hospital.example",
+    "contact_phone": "+13055550199",
+    "starts_on": "2027-07-26",
+    "ends_on": "2027-07-30",
+    "registration_opens_at": "2026-11-01T09:00",
+    "registration_closes_at": "2027-05-31T17:00",
+    "capacity": 30,
+    "waitlist_enabled": True,
+    "requires_review": False,
+    "published": True,
+    "eligibility": {
+        "min_age": 5,
+        "max_age": 14,
+        "audience": "siblings",
+        "diagnosis_categories": ["cancer"],
+        "treated_at_hospital_required": False,
+    },
+}
+
+DEMO_EVENTS = (CAMP_UOTS, BEAR_HUG)
+
+DEMO_CHILDREN = (
+    {
+        "first_name": "Sofia",
+        "last_name": "Rivera",
+        "date_of_birth": "2016-09-14",
+        "relationship": "patient",
+        "diagnosis_category": "cancer",
+        "diagnosis": "Acute lymphoblastic leukemia, maintenance therapy",
+        "treated_at_hospital": True,
+        "allergies": "Penicillin",
+        "dietary_needs": "",
+        "medical_conditions": "Port-a-cath in place",
+        "medications": [
+            {"name": "Ondansetron", "dose": "4 mg", "schedule": "As needed for nausea"}
+        ],
+        "physician_name": "Dr. Laura Chen",
+        "physician_phone": "+13055550142",
+    },
+    {
+        "first_name": "Mateo",
+        "last_name": "Rivera",
+        "date_of_birth": "2018-06-02",
+        "relationship": "sibling",
+        "treated_at_hospital": False,
+        "dietary_needs": "Vegetarian",
+    },
+)
+DEMO_CONTACTS = (
+    {
+        "kind": "emergency",
+        "name": "Luis Rivera",
+        "relationship": "Grandfather",
+        "phone": "+13055550155",
+    },
+    {"kind": "pickup", "name": "Carmen Diaz", "relationship": "Aunt", "phone": "+13055550177"},
+)
+
+
+@dataclass
+class DemoLogin:
+    role: str
+    email: str
+    password: str | None  # None: the account's password was changed since it was seeded
+    created: bool
+
+
+@dataclass
+class SeedReport:
+    logins: list[DemoLogin]
+    events: list[tuple[str, bool]]  # (name, created now)
+
+
+def demo_password(email: str) -> str:
+    """This installation's demo password for `email` (derived from SECRET_KEY)."""
+    key = current_app.config["SECRET_KEY"].encode()
+    digest = hmac.new(key, f"camp-demo-password:{email}".encode(), hashlib.sha256).digest()
+    return "demo-" + base64.b32encode(digest).decode()[:16].lower()
+
+
+def seed_demo() -> SeedReport:
+    """Add whatever demo data is missing. Commits."""
+    logins = [_ensure_account(role, email, name) for role, email, name in DEMO_ACCOUNTS]
+    db.session.commit()
+    _ensure_demo_family(find_user_by_email("parent@example.org"))
+    admin = find_user_by_email("admin@example.org")
+    events = [_ensure_event(admin, data) for data in DEMO_EVENTS]
+    return SeedReport(logins=logins, events=events)
+
+
+def _ensure_account(role: Role, email: str, name: str) -> DemoLogin:
+    password = demo_password(email)
+    user = find_user_by_email(email)
+    if user is not None:
+        # Never reset a password someone changed; only show it while it is still the demo one.
+        still_demo = verify_password(user.password_hash, password)
+        return DemoLogin(role.value, email, password if still_demo else None, created=False)
+    user = create_user(email=email, password=password, name=name, roles=(role,), verified=True)
+    record(None, "user.create", user, fields=["email", "name", "password", "roles"])
+    return DemoLogin(role.value, email, password, created=True)
+
+
+def _ensure_demo_family(parent: User) -> None:
+    """The demo parent's children and contacts, through the families services (as the parent)."""
+    if not parent.has_role(Role.PARENT):
+        return  # someone reused the address for another role: leave that account alone
+    household = household_of(parent)
+    if not household.children:
+        for child in DEMO_CHILDREN:
+            add_child(parent, child)
+    if not household.contacts:
+        for contact in DEMO_CONTACTS:
+            add_contact(parent, contact)
+
+
+def _ensure_event(admin: User | None, data: dict) -> tuple[str, bool]:
+    existing = db.session.scalar(db.select(Event).where(Event.slug == data["slug"]))
+    if existing is not None:
+        return existing.name, False  # a coordinator may have edited it: leave it as it is
+    return create_event(admin, data).name, True
