@@ -80,10 +80,12 @@ class ChangePasswordForm(FlaskForm):
 
 
 def show_problems(form: FlaskForm, error: ServiceError) -> None:
-    """Put each service Problem next to its field, or above the form if it has none."""
+    """Put each service Problem next to its field, or above the form if it has none.
+    A field the form itself already refused keeps just that message (no double scolding)."""
+    refused_by_form = {name for name, field in form._fields.items() if field.errors}
     for problem in error.problems:
         field = form._fields.get(problem.field) if problem.field else None
-        if field is not None:
-            field.errors = [*field.errors, problem.message]
-        else:
+        if field is None:
             form.form_errors.append(problem.message)
+        elif field.name not in refused_by_form:
+            field.errors = [*field.errors, problem.message]

@@ -60,6 +60,14 @@ def _start_session(user) -> None:
     login_user(user)
 
 
+def _show_password_problems(form, field) -> None:
+    """When a form is sent back anyway, also say what is wrong with the new password."""
+    try:
+        services.check_new_password(field.data or "", field.name)
+    except InvalidInput as error:
+        show_problems(form, error)
+
+
 # --- log in / log out --------------------------------------------------------------------
 
 
@@ -104,17 +112,22 @@ def signup():
     if current_user.is_authenticated:
         return redirect(url_for("accounts.settings"))
     form = SignupForm()
-    if not form.validate_on_submit():
-        status = INVALID if request.method == "POST" else 200
-        return render_template("accounts/signup.html", form=form), status
+    if request.method == "GET":
+        return render_template("accounts/signup.html", form=form)
+    form_ok = form.validate_on_submit()
+    values = {
+        "email": form.email.data or "",
+        "password": form.password.data or "",
+        "name": form.name.data or "",
+        "phone": form.phone.data or None,
+        "locale": form.locale.data,
+    }
     try:
-        services.sign_up(
-            email=form.email.data,
-            password=form.password.data,
-            name=form.name.data,
-            phone=form.phone.data or None,
-            locale=form.locale.data,
-        )
+        if form_ok:
+            services.sign_up(**values)
+        else:  # still show every rule the values break, all at once
+            services.check_sign_up(**values)
+            return render_template("accounts/signup.html", form=form), INVALID
     except InvalidInput as error:
         show_problems(form, error)
         return render_template("accounts/signup.html", form=form), INVALID
@@ -198,9 +211,11 @@ def reset(token: str):
         services.password_reset_user(token)
     except InvalidInput:
         return render_template("accounts/reset_invalid.html"), 404
+    if request.method == "GET":
+        return render_template("accounts/reset.html", form=form)
     if not form.validate_on_submit():
-        status = INVALID if request.method == "POST" else 200
-        return render_template("accounts/reset.html", form=form), status
+        _show_password_problems(form, form.password)
+        return render_template("accounts/reset.html", form=form), INVALID
     try:
         user = services.reset_password(token, form.password.data)
     except InvalidInput as error:
@@ -227,6 +242,7 @@ def settings():
 def change_password():
     form = ChangePasswordForm()
     if not form.validate_on_submit():
+        _show_password_problems(form, form.new_password)
         return render_template("accounts/settings.html", form=form), INVALID
     user = current_user._get_current_object()
     try:

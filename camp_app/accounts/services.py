@@ -63,19 +63,27 @@ def _new_account(*, email, password, name, roles, verified, phone, locale, actor
     return user
 
 
+def check_sign_up(
+    *, email: str, password: str, name: str, phone: str | None = None, locale: str = "en"
+) -> None:
+    """Raise InvalidInput with every problem of these sign-up values; changes nothing.
+    (Never says whether the address is taken.)"""
+    _raise_if_any(
+        name_problem(name),
+        email_problem(email),
+        phone_problem(phone),
+        new_password_problem(password),
+        locale_problem(locale or "en"),
+    )
+
+
 def sign_up(
     *, email: str, password: str, name: str, phone: str | None = None, locale: str = "en"
 ) -> None:
     """A parent signs up. Whether or not the address is taken, the answer is the same; the
     mail differs (a verification link, or a note that an account exists)."""
     locale = locale or "en"
-    _raise_if_any(
-        name_problem(name),
-        email_problem(email),
-        phone_problem(phone),
-        new_password_problem(password),
-        locale_problem(locale),
-    )
+    check_sign_up(email=email, password=password, name=name, phone=phone, locale=locale)
     existing = find_user_by_email(email)
     if existing is None:
         try:
@@ -223,6 +231,11 @@ def request_password_reset(email: str) -> None:
         db.session.commit()
 
 
+def check_new_password(password: str, field: str = "password") -> None:
+    """Raise InvalidInput if `password` may not be chosen (too short, too long)."""
+    _raise_if_any(new_password_problem(password, field))
+
+
 def password_reset_user(token: str) -> User:
     """Whose reset link this is, without using it up. Raises InvalidInput(invalid_token)."""
     payload = email_tokens.read_token(
@@ -242,7 +255,7 @@ def reset_password(token: str, new_password: str) -> User:
     """Set a new password from a reset link. The link then stops working, and every other
     session ends. Raises InvalidInput (invalid_token, or a password problem)."""
     user = password_reset_user(token)
-    _raise_if_any(new_password_problem(new_password, "password"))
+    check_new_password(new_password, "password")
     fields = _set_password(user, new_password)
     if not user.is_verified:  # the link reached the mailbox: that confirms the address too
         user.email_verified_at = utcnow()

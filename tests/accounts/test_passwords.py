@@ -153,3 +153,16 @@ def test_change_password_needs_the_current_one(client, app_ctx):
     assert 'id="new_password-error"' in html
     client.post("/account/logout")
     assert login(client, user, PASSWORD).status_code == 302
+
+
+def test_a_mistyped_and_too_short_new_password_gets_both_messages(client, app_ctx):
+    user = make_user()
+    login(client, user)
+    response = client.post(
+        "/account/password",
+        data={"current_password": PASSWORD, "new_password": "short", "new_password_confirm": "x"},
+    )
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert 'id="new_password-error"' in html and "at least 12 characters" in html
+    assert 'id="new_password_confirm-error"' in html

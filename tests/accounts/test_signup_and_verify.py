@@ -127,9 +127,11 @@ def test_sign_up_shows_each_error_next_to_its_field(client, app_ctx):
     )
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    assert 'id="name-error"' in html
-    assert 'id="password_confirm-error"' in html
+    for name in ("name", "email", "phone", "password", "password_confirm"):
+        assert f'id="{name}-error"' in html, name
     assert "The two passwords are not the same." in html
+    assert "at least 12 characters" in html
+    assert html.count("Enter your name.") == 2  # next to the field and in the summary, once each
     assert mails_to("not-an-email") == []
 
 
