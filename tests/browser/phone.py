@@ -2,7 +2,7 @@
 
 PHONE = {"width": 390, "height": 844}
 
-# The innermost elements whose right edge sticks out of the viewport, for a failure message.
+# The innermost elements whose right edge sticks out of the viewport, widest first.
 _OVERFLOWING = """() => {
   const width = document.documentElement.clientWidth;
   const sticksOut = (el) => {
@@ -11,7 +11,9 @@ _OVERFLOWING = """() => {
   };
   const all = [...document.body.querySelectorAll('*')].filter(sticksOut);
   const innermost = all.filter((el) => !all.some((other) => other !== el && el.contains(other)));
-  return innermost.slice(0, 8).map((el) => {
+  // The widest first: usually the one that stretches the others.
+  innermost.sort((a, b) => b.getBoundingClientRect().right - a.getBoundingClientRect().right);
+  return innermost.slice(0, 5).map((el) => {
     const id = el.id ? '#' + el.id : '';
     const cls = typeof el.className === 'string' && el.className.trim()
       ? '.' + el.className.trim().split(/\\s+/).join('.') : '';
@@ -39,3 +41,25 @@ def assert_fits_phone(page) -> None:
         f"{page.url} is wider than the phone screen: {sizes['scroll']}px > "
         f"{sizes['client']}px; sticking out: {sizes['overflowing']}"
     )
+
+
+# Links, buttons and fields whose right edge is past the screen: inside a sideways-scrolling
+# table they do not widen the page, yet a person on a phone does not see them.
+_CLIPPED_CONTROLS = """() => {
+  const width = document.documentElement.clientWidth;
+  const out = [];
+  for (const el of document.querySelectorAll('a[href], button, input, select, textarea')) {
+    const box = el.getBoundingClientRect();
+    if (box.width > 0 && box.right > width + 1) {
+      const name = (el.getAttribute('aria-label') || el.textContent || el.name || '').trim();
+      const right = Math.round(box.right);
+      out.push(`${el.tagName.toLowerCase()} "${name.slice(0, 60)}" (right edge ${right}px)`);
+    }
+  }
+  return out.slice(0, 5);
+}"""
+
+
+def controls_out_of_view(page) -> list[str]:
+    """Controls that a phone user would have to scroll sideways to find."""
+    return page.evaluate(_CLIPPED_CONTROLS)

@@ -1,0 +1,150 @@
+"""Keyboard use, labels and phone screens, on a family that already exists (built through the
+factories, so that these tests do not repeat the sign-up journey)."""
+
+from datetime import date
+
+import pytest
+from playwright.sync_api import expect
+
+from tests import factories
+from tests.browser import steps
+from tests.browser.a11y import unlabelled_controls
+from tests.browser.artifacts import screenshot
+from tests.browser.phone import PHONE, controls_out_of_view, horizontal_overflow
+
+
+@pytest.fixture
+def family(live_server):
+    """A verified parent with a patient (10), a sibling (8) and both kinds of contact, and an
+    open camp for patients. Returns what the tests need to find them on the pages."""
+    with live_server.app.app_context():
+        parent = factories.make_user(email="maria.ortiz@example.org", name="Maria Ortiz")
+        household = parent.household
+        factories.make_child(
+            household, first_name="Maya", last_name="Ortiz", date_of_birth=date(2017, 2, 1)
+        )
+        factories.make_child(
+            household,
+            first_name="Tomas",
+            last_name="Ortiz",
+            date_of_birth=date(2019, 4, 2),
+            relationship="sibling",
+            diagnosis_category=None,
+            diagnosis="",
+            treated_at_hospital=False,
+        )
+        factories.make_contact(household, kind="emergency")
+        factories.make_contact(household, kind="pickup", name="Luis Ortiz", relationship="uncle")
+        event = factories.make_event(slug="camp-pines", name="Camp Pines")
+        return {"email": parent.email, "password": factories.PASSWORD, "slug": event.slug}
+
+
+def _log_in(page, family):
+    page.goto("/account/login")
+    steps.log_in(page, family["email"], family["password"])
+
+
+def test_registration_form_can_be_completed_with_the_keyboard_alone(page, family):
+    _log_in(page, family)
+    page.goto(f"/events/{family['slug']}/register")
+    # Every control has a label that get_by_label finds.
+    maya = page.get_by_label("Maya Ortiz")
+    medical = page.get_by_label("I consent to emergency medical treatment")
+    waiver = page.get_by_label("I have read and accept the liability waiver")
+    photos_yes = page.get_by_role("group", name="May the camp use photos").get_by_label("Yes")
+    signature = page.get_by_label("Signature")
+    submit = page.get_by_role("button", name="Register", exact=True)
+    assert unlabelled_controls(page) == []
+
+    # From the top of the page, Tab walks the form in reading order; Space ticks, typing signs.
+    page.locator("body").focus()
+    steps.tab_to(page, maya)
+    page.keyboard.press("Space")
+    steps.tab_to(page, medical)
+    page.keyboard.press("Space")
+    steps.tab_to(page, waiver)
+    page.keyboard.press("Space")
+    steps.tab_to(page, photos_yes)
+    page.keyboard.press("Space")
+    steps.tab_to(page, signature)
+    page.keyboard.type("Maria Ortiz")
+    steps.tab_to(page, submit)
+    assert steps.focus_is_visible(page), "the focused Register button shows no focus outline"
+    for control in (maya, medical, waiver, photos_yes):
+        expect(control).to_be_checked()
+
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1, name="My registrations")).to_be_visible()
+    expect(steps.registration_row(page, "Maya Ortiz", "Camp Pines")).to_contain_text("Confirmed")
+
+
+class PhoneWalk:
+    """Visits pages at phone size, saves a screenshot of each, and collects what is wrong, so
+    that one run reports every page instead of stopping at the first."""
+
+    def __init__(self, page):
+        self.page = page
+        self.overflow, self.unlabelled, self.out_of_view = [], [], []
+        page.set_viewport_size(PHONE)
+
+    def visit(self, name: str, path: str | None = None) -> None:
+        if path is not None:
+            response = self.page.goto(path)
+            assert response.status == 200, f"{path} answered {response.status}"
+        where = path or self.page.url
+        screenshot(self.page, name)
+        sizes = horizontal_overflow(self.page)
+        if sizes["scroll"] > sizes["client"]:
+            self.overflow.append(
+                f"{where}: {sizes['scroll']}px wide on a {sizes['client']}px screen; "
+                f"widest parts: {sizes['overflowing']}"
+            )
+        if unlabelled := unlabelled_controls(self.page):
+            self.unlabelled.append(f"{where}: {unlabelled}")
+        if hidden := controls_out_of_view(self.page):
+            self.out_of_view.append(f"{where}: {hidden}")
+
+
+def walk_the_parent_pages(page, family) -> PhoneWalk:
+    """Every page of the journey: a newcomer signing up, then a parent registering a child."""
+    walk = PhoneWalk(page)
+    slug = family["slug"]
+    walk.visit("phone-home", "/")
+    walk.visit("phone-event", f"/events/{slug}")
+    walk.visit("phone-login", "/account/login")
+    walk.visit("phone-signup", "/account/signup")
+    steps.sign_up(page, name="Beatriz Newcomer", email="beatriz@example.org")
+    walk.visit("phone-check-email")
+    steps.open_mail(page, to="beatriz@example.org", subject="Please confirm your email address")
+    walk.visit("phone-verification-mail")
+    steps.follow_link_in_mail(page, "/account/verify/")
+    walk.visit("phone-verify")
+
+    _log_in(page, family)
+    walk.visit("phone-household", "/family")
+    walk.visit("phone-add-child", "/family/children/new")
+    walk.visit("phone-add-contact", "/family/contacts/new?kind=pickup")
+    walk.visit("phone-event-signed-in", f"/events/{slug}")
+    walk.visit("phone-register", f"/events/{slug}/register")
+    page.get_by_label("Maya Ortiz").check()
+    steps.consent_and_sign(page, "Maria Ortiz")
+    steps.submit_registration(page)
+    walk.visit("phone-registrations")
+    walk.visit("phone-mailbox", "/dev/mailbox")
+    page.get_by_role("link", name="Maya is confirmed for Camp Pines").click()
+    walk.visit("phone-confirmation-mail")
+    return walk
+
+
+def test_pages_fit_a_phone_and_label_every_control(page, family):
+    """No page is wider than a 390px phone screen; every form control has a label."""
+    walk = walk_the_parent_pages(page, family)
+    assert walk.overflow == [], "pages wider than the phone:\n" + "\n".join(walk.overflow)
+    assert walk.unlabelled == [], "controls without a label:\n" + "\n".join(walk.unlabelled)
+
+
+def test_no_control_hides_past_the_right_edge_of_a_phone(page, family):
+    """Stricter: a link or button in a sideways-scrolling table does not widen the page, but a
+    parent on a phone does not see it (the Cancel link of a registration, say)."""
+    walk = walk_the_parent_pages(page, family)
+    assert walk.out_of_view == [], "controls out of view:\n" + "\n".join(walk.out_of_view)
