@@ -46,14 +46,11 @@ def _registration_for(user: User, registration_id: int, *, any_family_roles) -> 
 
 
 def _contract_field(problem: Problem) -> Problem:
-    """The lifecycle names fields after its form ("children.<id>"); the API body has child_id,
-    consents and signature."""
+    """The lifecycle names a child's problems after its form ("children.<id>"); the API's
+    body has `child_id`. Consents and signature keep their own fields."""
     if not (problem.field or "").startswith("children"):
         return problem
-    field = {"consent_missing": "consents", "signature_missing": "signature"}.get(
-        problem.code, "child_id"
-    )
-    return Problem(problem.code, problem.message, field)
+    return Problem(problem.code, problem.message, "child_id")
 
 
 @bp.post("/registrations")
