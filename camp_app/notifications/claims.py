@@ -132,6 +132,19 @@ def mark_failed(mail_id: int, token: str, *, error: str) -> bool:
     )
 
 
+def release(mail_id: int, token: str) -> bool:
+    """Hand back a claimed mail that was never tried (the connection broke before its turn):
+    due again at once, and the attempt it was charged is refunded."""
+    return _write_if_ours(
+        mail_id,
+        token,
+        status=MailStatus.PENDING,
+        attempts=OutboxMail.attempts - 1,
+        claim_token=None,
+        lease_expires_at=None,
+    )
+
+
 def _write_if_ours(mail_id: int, token: str, **values) -> bool:
     result = db.session.execute(
         update(OutboxMail)

@@ -82,7 +82,7 @@ class _Batch:
             for index, mail in enumerate(mails):
                 error = self.send_one(connection, mail)
                 if error is not None and transport.breaks_connection(error):
-                    self.record_all(mails[index + 1 :], error)
+                    self.release_all(mails[index + 1 :])
                     break
         finally:
             transport.close_connection(connection)
@@ -104,6 +104,10 @@ class _Batch:
     def record_all(self, mails: list[OutboxMail], error: Exception) -> None:
         for mail in mails:
             self.record_failure(mail, error)
+
+    def release_all(self, mails: list[OutboxMail]) -> None:
+        for mail in mails:
+            claims.release(mail.id, self.token)
 
     def record_failure(self, mail: OutboxMail, error: Exception) -> None:
         description = transport.describe(error)

@@ -89,6 +89,8 @@ def breaks_connection(error: BaseException) -> bool:
     (SMTPException is an OSError too, but a refusal leaves the connection usable.)"""
     if isinstance(error, smtplib.SMTPServerDisconnected):
         return True
+    if isinstance(error, smtplib.SMTPResponseException) and error.smtp_code == 421:
+        return True  # "service closing": smtplib has already closed the connection
     return isinstance(error, OSError) and not isinstance(error, smtplib.SMTPException)
 
 

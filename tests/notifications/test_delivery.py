@@ -1,5 +1,6 @@
 """Delivering the outbox to a real SMTP server: content, retries, give-ups, crashed workers."""
 
+import socket
 from datetime import timedelta
 
 import pytest
@@ -228,3 +229,56 @@ def test_backoff_doubles_and_is_capped_at_an_hour(attempts, low, high):
     delays = {claims.backoff_delay(attempts).total_seconds() for _ in range(20)}
     assert all(low <= d <= high for d in delays)
     assert len(delays) > 1  # jitter spreads retries
+
+
+def test_connection_dropped_mid_batch_hands_back_the_untried_mails(app_ctx, smtp_server):
+    smtp_server.refuse_data("second@example.org", 421)  # "closing": the client hangs up
+    first = queue_test_mail("first@example.org")
+    second = queue_test_mail("second@example.org")
+    third = queue_test_mail("third@example.org")
+
+    assert deliver_due() == DeliveryReport(sent=1, retried=1)
+
+    assert reload(first).status == MailStatus.SENT
+    dropped = reload(second)
+    assert (dropped.status, dropped.attempts) == (MailStatus.PENDING, 1)
+    assert dropped.last_error.startswith("SMTPDataError: 421")
+    untried = reload(third)
+    assert (untried.status, untried.attempts, untried.last_error) == (MailStatus.PENDING, 0, None)
+
+    # The untried mail is due at once, with a fresh connection.
+    assert deliver_due() == DeliveryReport(sent=1)
+    assert smtp_server.message_ids() == [first.message_id, third.message_id]
+    assert smtp_server.handler.greetings == 2
+
+
+def test_rejected_message_data_fails_the_mail(app_ctx, smtp_server):
+    smtp_server.refuse_data("spam@example.org", 554)
+    mail = queue_test_mail("spam@example.org")
+
+    assert deliver_due() == DeliveryReport(failed=1)
+    assert reload(mail).last_error == "SMTPDataError: 554 Refused"
+
+
+def test_a_mail_with_a_broken_header_fails_without_reaching_the_server(app_ctx, smtp_server):
+    mail = queue_test_mail()
+    mail.subject = "Hello\nBcc: everyone@example.org"  # header injection must never be sent
+    db.session.commit()
+
+    assert deliver_due() == DeliveryReport(failed=1)
+    assert reload(mail).last_error.startswith("BadHeaderError")
+    assert smtp_server.envelopes == []
+
+
+def test_a_server_that_never_answers_times_out_and_is_retried(app_ctx):
+    app_ctx.config["MAIL_TIMEOUT_SECONDS"] = 0.3
+    mail = queue_test_mail()
+    with socket.socket() as silent:  # accepts connections, never says a word
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        app_ctx.config["MAIL_PORT"] = silent.getsockname()[1]
+        app_ctx.extensions["mail"].port = app_ctx.config["MAIL_PORT"]
+
+        assert deliver_due() == DeliveryReport(retried=1)
+
+    assert reload(mail).last_error.endswith("timed out")

@@ -47,7 +47,8 @@ class RecordingHandler:
 
     def __init__(self):
         self.envelopes: list[Envelope] = []
-        self.refusals: dict[str, int] = {}  # lower-cased address -> SMTP code
+        self.refusals: dict[str, int] = {}  # lower-cased address -> SMTP code at RCPT
+        self.data_refusals: dict[str, int] = {}  # lower-cased address -> SMTP code at DATA
         self.data_delay = 0.0
         self.greetings = 0  # EHLO/HELO seen: one per SMTP connection a client uses
         self._lock = threading.Lock()
@@ -73,6 +74,10 @@ class RecordingHandler:
     async def handle_DATA(self, server, session, envelope):
         if self.data_delay:
             await asyncio.sleep(self.data_delay)
+        for address in envelope.rcpt_tos:
+            code = self.data_refusals.get(address.lower())
+            if code:
+                return f"{code} {'Closing connection' if code == 421 else 'Refused'}"
         received = Envelope(envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.content))
         with self._lock:
             self.envelopes.append(received)
@@ -110,8 +115,14 @@ class SmtpServer:
         """Answer RCPT TO for `address` with `code` (4xx: try later; 5xx: never)."""
         self.handler.refusals[address.lower()] = code
 
+    def refuse_data(self, address: str, code: int = 554) -> None:
+        """Accept `address` at RCPT TO but answer the message's DATA with `code`
+        (421 makes the client drop the connection)."""
+        self.handler.data_refusals[address.lower()] = code
+
     def accept(self, address: str) -> None:
         self.handler.refusals.pop(address.lower(), None)
+        self.handler.data_refusals.pop(address.lower(), None)
 
     def slow_down(self, seconds: float) -> None:
         """Wait this long before answering each DATA (to make concurrent workers overlap)."""
