@@ -129,4 +129,4 @@ def describe(error: BaseException) -> str:
 def _text(value: bytes | str) -> str:
     if isinstance(value, bytes):
         value = value.decode("utf-8", "replace")
-    return EMAIL_ADDRESS.sub("<address>", " ".join(value.split()))
+    return EMAIL_ADDRESS.sub("[address]", " ".join(value.split()))

@@ -123,8 +123,8 @@ def test_permanent_refusal_fails_the_mail_without_retrying(app_ctx, smtp_server)
     failed = reload(refused)
     assert failed.status == MailStatus.FAILED
     assert failed.attempts == 1
-    assert failed.last_error.startswith("SMTPRecipientsRefused: 550")
-    assert "gone@example.org" not in failed.last_error
+    # The server's answer repeats the address; the stored line masks it.
+    assert failed.last_error == "SMTPRecipientsRefused: 550 <[address]>: Recipient address rejected"
     assert "Secret" not in failed.last_error
     assert [e.rcpt_tos for e in smtp_server.envelopes] == [["here@example.org"]]
     assert reload(fine).status == MailStatus.SENT

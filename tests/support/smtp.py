@@ -66,8 +66,9 @@ class RecordingHandler:
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         code = self.refusals.get(address.lower())
         if code:
-            text = "Try again later" if code < 500 else "No such user here"
-            return f"{code} {text}"
+            # Worded like real servers, which repeat the address in their answer.
+            text = "Try again later" if code < 500 else "Recipient address rejected"
+            return f"{code} <{address}>: {text}"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
