@@ -160,8 +160,19 @@ def page(request, context, server_errors):
     yield page
     report = getattr(request.node, "report_call", None)
     if report is not None and report.failed:
-        path = screenshot(page, f"FAILED-{safe_name(request.node.nodeid)}")
-        print(f"screenshot of the failure: {path}")
+        _screenshot_failure(page, request.node.nodeid)
+        if server_errors:
+            print(f"the server answered with an error: {server_errors}")
     page.close()
     if server_errors and (report is None or report.passed):
         pytest.fail(f"the server answered with an error: {server_errors}", pytrace=False)
+
+
+def _screenshot_failure(page, nodeid: str) -> None:
+    # Never let a failing screenshot (a crashed page, say) hide the test's own failure.
+    try:
+        path = screenshot(page, f"FAILED-{safe_name(nodeid)}")
+    except Exception as exc:
+        print(f"no screenshot of the failure: {exc}")
+    else:
+        print(f"screenshot of the failure: {path}")

@@ -148,3 +148,21 @@ def test_no_control_hides_past_the_right_edge_of_a_phone(page, family):
     parent on a phone does not see it (the Cancel link of a registration, say)."""
     walk = walk_the_parent_pages(page, family)
     assert walk.out_of_view == [], "controls out of view:\n" + "\n".join(walk.out_of_view)
+
+
+def _background(locator) -> str:
+    return locator.evaluate("el => getComputedStyle(el).backgroundColor")
+
+
+def test_secondary_and_danger_buttons_do_not_look_like_the_main_action(page, family):
+    """Next to "Save", "Add another medication row" must not look like the main action, and
+    the button that deletes a child's medical details must look dangerous."""
+    _log_in(page, family)
+    page.get_by_role("link", name="Edit Maya's details").click()
+    save = page.get_by_role("button", name="Save")
+    add_row = page.get_by_role("button", name="Add another medication row")
+    assert _background(add_row) != _background(save), "the secondary button looks primary"
+    primary = _background(save)
+    page.get_by_role("link", name="Remove Maya").click()
+    remove = page.get_by_role("button", name="Yes, remove")
+    assert _background(remove) != primary, "the destructive button looks like Save"
