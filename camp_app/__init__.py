@@ -56,6 +56,7 @@ def _register_features(app: Flask) -> None:
     from camp_app.accounts import cli as accounts_cli
     from camp_app.accounts import routes as accounts_routes
     from camp_app.api import routes as api_routes
+    from camp_app.attendance import routes as attendance_routes
     from camp_app.demo import cli as demo_cli
     from camp_app.errors import register_error_handlers
     from camp_app.events import routes as events_routes
@@ -72,6 +73,7 @@ def _register_features(app: Flask) -> None:
         registrations_routes.bp,
         notifications_routes.bp,
         api_routes.bp,
+        attendance_routes.bp,
     ):
         app.register_blueprint(blueprint)
     csrf.exempt(api_routes.bp)  # bearer tokens, no cookies: nothing for CSRF to protect

@@ -24,6 +24,7 @@ NAV = [
     ("families.household", _l("My family"), (Role.PARENT,)),
     ("registrations.mine", _l("My registrations"), (Role.PARENT,)),
     ("events.manage", _l("Manage events"), (Role.COORDINATOR, Role.ADMIN)),
+    ("attendance.index", _l("Attendance"), (Role.STAFF, Role.COORDINATOR, Role.ADMIN)),
 ]
 
 

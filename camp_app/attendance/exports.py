@@ -1,0 +1,200 @@
+"""Attendance exports for the hospital: CSV (streamed), XLSX and a printable sign-in sheet.
+
+Each public function checks its dates first (raising the service errors at call time) and
+reads the rows day by day with the same statement as the day sheet.
+"""
+
+import csv
+import unicodedata
+from collections.abc import Iterator
+from datetime import date, datetime
+from io import BytesIO
+
+from flask_babel import format_date, format_time
+from flask_babel import gettext as _
+from fpdf import FPDF
+from openpyxl import Workbook
+
+from camp_app.attendance.services import (
+    SheetRow,
+    day_statement,
+    event_days,
+    group_names,
+    row_from_result,
+)
+from camp_app.events.models import Event
+from camp_app.extensions import db
+from camp_app.timeutil import to_camp
+
+CSV_HEADER = (
+    "date",
+    "registration_id",
+    "child_first_name",
+    "child_last_name",
+    "status",
+    "check_in_at",
+    "check_out_at",
+    "picked_up_by",
+)
+# Spreadsheet programs run cells that start with these as formulas; names must stay names.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def attendance_rows(event: Event, days: list[date]) -> Iterator[tuple[date, SheetRow]]:
+    """Every confirmed child for every day, read in batches rather than all at once."""
+    for day in days:
+        statement = day_statement(event, day).execution_options(yield_per=500)
+        for result_row in db.session.execute(statement):
+            yield day, row_from_result(result_row, day, {})
+
+
+def _plain_text(value: str) -> str:
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def _iso(moment: datetime | None) -> str:
+    return to_camp(moment).isoformat(timespec="seconds") if moment else ""
+
+
+def export_values(day: date, row: SheetRow) -> tuple:
+    record = row.record
+    return (
+        day.isoformat(),
+        row.registration_id,
+        _plain_text(row.first_name),
+        _plain_text(row.last_name),
+        row.state,
+        _iso(record.check_in_at if record else None),
+        _iso(record.check_out_at if record else None),
+        _plain_text(record.picked_up_by_name if record else ""),
+    )
+
+
+class _Echo:
+    """A file-like object whose write() hands the line back, so csv.writer can stream."""
+
+    def write(self, line: str) -> str:
+        return line
+
+
+def attendance_csv(
+    event: Event, date_from: date | None = None, date_to: date | None = None
+) -> Iterator[str]:
+    """CSV lines (header first) for the days from `date_from` to `date_to` (default: all)."""
+    days = event_days(event, date_from, date_to)  # raises now, before anything is streamed
+    return _csv_lines(event, days)
+
+
+def _csv_lines(event: Event, days: list[date]) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield writer.writerow(CSV_HEADER)
+    for day, row in attendance_rows(event, days):
+        yield writer.writerow(export_values(day, row))
+
+
+def _local_naive(moment: datetime | None) -> datetime | None:
+    # Spreadsheets have no time zones: the camp's wall-clock time.
+    return to_camp(moment).replace(tzinfo=None) if moment else None
+
+
+def attendance_xlsx(
+    event: Event, date_from: date | None = None, date_to: date | None = None
+) -> bytes:
+    days = event_days(event, date_from, date_to)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title="attendance")
+    sheet.append(list(CSV_HEADER))
+    for day, row in attendance_rows(event, days):
+        record = row.record
+        sheet.append(
+            [
+                day,
+                row.registration_id,
+                _plain_text(row.first_name),
+                _plain_text(row.last_name),
+                row.state,
+                _local_naive(record.check_in_at if record else None),
+                _local_naive(record.check_out_at if record else None),
+                _plain_text(record.picked_up_by_name if record else ""),
+            ]
+        )
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# --- Printable sign-in / sign-out sheet ---------------------------------------------------
+
+
+def _pdf_text(value: str) -> str:
+    """The PDF's built-in font covers Latin-1: fold other letters to their plain form."""
+    try:
+        value.encode("latin-1")
+        return value
+    except UnicodeEncodeError:
+        folded = unicodedata.normalize("NFKD", value)
+        kept = "".join(c for c in folded if not unicodedata.combining(c))
+        return kept.encode("latin-1", "replace").decode("latin-1")
+
+
+def sheet_rows_by_group(event: Event, day: date) -> list[SheetRow]:
+    results = db.session.execute(day_statement(event, day)).all()
+    groups = group_names(r[0] for r in results)
+    rows = [row_from_result(r, day, groups) for r in results]
+    return sorted(rows, key=lambda r: (r.group.lower(), r.last_name.lower(), r.first_name.lower()))
+
+
+def _time(moment: datetime | None) -> str:
+    return format_time(to_camp(moment), "short") if moment else ""
+
+
+def sign_in_sheet_pdf(
+    event: Event, date_from: date | None = None, date_to: date | None = None
+) -> bytes:
+    """One page per day (more if the list is long), sorted by group then name."""
+    days = event_days(event, date_from, date_to)
+    pdf = FPDF(orientation="landscape", format="letter")
+    pdf.set_auto_page_break(auto=True, margin=12)
+    pdf.set_title(_pdf_text(_("Sign-in and sign-out sheet")))
+    for day in days:
+        _sheet_page(pdf, event, day, sheet_rows_by_group(event, day))
+    return bytes(pdf.output())
+
+
+def _sheet_page(pdf: FPDF, event: Event, day: date, rows: list[SheetRow]) -> None:
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 15)
+    pdf.cell(0, 9, _pdf_text(event.name), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 11)
+    heading = _("Sign-in and sign-out sheet, %(day)s", day=format_date(day, "full"))
+    pdf.cell(0, 7, _pdf_text(heading), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    show_groups = any(row.group for row in rows)
+    headings = [_("Child"), _("Age"), _("Allergy"), _("Time in"), _("Signature in")]
+    headings += [_("Time out"), _("Picked up by"), _("Signature out")]
+    widths = [48, 10, 16, 18, 46, 18, 38, 46]
+    if show_groups:
+        headings.insert(0, _("Group"))
+        widths = [22, 44, 10, 14, 16, 40, 16, 34, 44]
+    pdf.set_font("Helvetica", "", 10)
+    with pdf.table(col_widths=widths, line_height=9, text_align="LEFT", v_align="M") as table:
+        table.row([_pdf_text(h) for h in headings])
+        for row in rows:
+            table.row([_pdf_text(cell) for cell in _sheet_cells(row, show_groups)])
+    if not rows:
+        pdf.cell(0, 9, _pdf_text(_("No confirmed children for this day.")))
+
+
+def _sheet_cells(row: SheetRow, show_groups: bool) -> list[str]:
+    record = row.record
+    cells = [
+        f"{row.last_name}, {row.first_name}",
+        str(row.age),
+        _("Yes") if row.has_allergy else "",
+        _("Absent") if row.state == "absent" else _time(record.check_in_at if record else None),
+        "",
+        _time(record.check_out_at if record else None),
+        record.picked_up_by_name if record else "",
+        "",
+    ]
+    return [row.group, *cells] if show_groups else cells

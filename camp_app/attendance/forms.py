@@ -1,0 +1,76 @@
+"""Forms of the attendance pages. Only shape checks here; the rules are in services.py."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    DateTimeLocalField,
+    RadioField,
+    SearchField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+UNLISTED = "other"  # the pickup choice for a person who is not on the list
+NOBODY = "none"  # overnight departures need not name anyone
+
+
+class ButtonForm(FlaskForm):
+    """Check in, undo: a button whose only field is the CSRF token."""
+
+
+class SearchForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search changes nothing
+
+    q = SearchField(_l("Search by name"), validators=[Optional(), Length(max=80)])
+
+
+class RangeForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    date_from = DateField(_l("From"), validators=[Optional()])
+    date_to = DateField(_l("To"), validators=[Optional()])
+
+
+class AbsentForm(FlaskForm):
+    reason = StringField(
+        _l("Reason"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("For example: sick, family trip. Leave empty if unknown."),
+    )
+
+
+class CheckOutForm(FlaskForm):
+    pickup = RadioField(
+        _l("Who is picking up?"),
+        validators=[InputRequired(message=_l("Choose the person who is picking up."))],
+        coerce=str,
+        validate_choice=False,  # an unexpected value goes to the service, which refuses it
+    )
+    unlisted_name = StringField(
+        _l("Name of the person, if not on the list"), validators=[Optional(), Length(max=120)]
+    )
+
+    def set_choices(self, contacts, *, allow_none: bool) -> None:
+        choices = [(str(c.id), f"{c.name} ({c.relationship})") for c in contacts]
+        if allow_none:
+            choices.insert(0, (NOBODY, _l("Nobody recorded (overnight camp departure)")))
+        choices.append((UNLISTED, _l("Someone who is not on this list")))
+        self.pickup.choices = choices
+
+
+class DoseForm(FlaskForm):
+    medication_id = RadioField(
+        _l("Medication"),
+        validators=[InputRequired(message=_l("Choose the medication."))],
+        coerce=str,
+        validate_choice=False,  # the service checks that it is on the child's list
+    )
+    dose = StringField(_l("Dose given"), validators=[DataRequired(), Length(max=80)])
+    given_at = DateTimeLocalField(
+        _l("Time given"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()]
+    )
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=500)])

@@ -1,0 +1,373 @@
+"""Attendance pages for staff at the camp gate: thin faces over attendance/services.py."""
+
+from datetime import date, datetime
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_babel import format_time
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from camp_app.accounts.access import roles_required
+from camp_app.accounts.models import Role
+from camp_app.attendance import exports, services
+from camp_app.attendance.forms import (
+    NOBODY,
+    UNLISTED,
+    AbsentForm,
+    ButtonForm,
+    CheckOutForm,
+    DoseForm,
+    RangeForm,
+    SearchForm,
+)
+from camp_app.events.models import EventKind
+from camp_app.service_errors import NotFound, ServiceError
+from camp_app.timeutil import camp_local_to_utc, camp_today, to_camp, utcnow
+
+bp = Blueprint("attendance", __name__, url_prefix="/attendance")
+staff_only = roles_required(Role.STAFF, Role.COORDINATOR, Role.ADMIN)
+
+
+@bp.context_processor
+def _template_helpers():
+    # Times on a day's page need no date: the camp's wall-clock time.
+    return {"camp_time": lambda moment: format_time(moment, "short") if moment else ""}
+
+
+def _event(slug: str):
+    try:
+        return services.get_event(slug)
+    except NotFound:
+        abort(404)
+
+
+def _day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        abort(404)
+
+
+def _registration(event, registration_id: int):
+    try:
+        return services.registration_for(event, registration_id)
+    except NotFound:
+        abort(404)
+
+
+def _back_to_sheet(event, day: date, registration_id: int | None = None):
+    q = request.values.get("q") or None
+    url = url_for("attendance.day", slug=event.slug, day=day.isoformat(), q=q)
+    return redirect(url + (f"#reg-{registration_id}" if registration_id else ""))
+
+
+def _flash_problems(error: ServiceError) -> None:
+    for problem in error.problems:
+        flash(problem.message, "error")
+
+
+def _apply_errors(form, error: ServiceError) -> None:
+    """Service problems shown next to their fields (others in the summary)."""
+    for problem in error.problems:
+        target = getattr(form, problem.field or "", None)
+        if target is not None and hasattr(target, "errors"):
+            target.errors = [*target.errors, problem.message]
+        else:
+            form.form_errors.append(problem.message)
+
+
+@bp.get("/")
+@staff_only
+def index():
+    today = camp_today()
+    events = services.camps_for_attendance(today)
+    counts = services.counts_for_day(events, today)
+    return render_template("attendance/index.html", events=events, counts=counts, today=today)
+
+
+@bp.get("/<slug>")
+@staff_only
+def event_home(slug: str):
+    event = _event(slug)
+    return redirect(
+        url_for("attendance.day", slug=slug, day=services.default_day(event).isoformat())
+    )
+
+
+@bp.get("/<slug>/<day>")
+@staff_only
+def day(slug: str, day: str):
+    event, the_day = _event(slug), _day(day)
+    search = SearchForm(request.args)
+    q = search.q.data if search.validate() else None
+    try:
+        sheet = services.day_sheet(event, the_day, q)
+    except ServiceError:
+        abort(404)
+    return render_template(
+        "attendance/day.html",
+        sheet=sheet,
+        search=search,
+        q=q or "",
+        button=ButtonForm(),
+        range_form=RangeForm(date_from=the_day, date_to=the_day),
+        days=services.event_days(event),
+        is_today=the_day == camp_today(),
+    )
+
+
+@bp.post("/<slug>/<day>/<int:registration_id>/check-in")
+@staff_only
+def check_in(slug: str, day: str, registration_id: int):
+    event, the_day = _event(slug), _day(day)
+    if ButtonForm().validate_on_submit():
+        try:
+            services.check_in(current_user, event, registration_id, the_day)
+            flash(_("Checked in."), "success")
+        except NotFound:
+            abort(404)
+        except ServiceError as error:
+            _flash_problems(error)
+    return _back_to_sheet(event, the_day, registration_id)
+
+
+@bp.post("/<slug>/<day>/<int:registration_id>/undo")
+@staff_only
+def undo(slug: str, day: str, registration_id: int):
+    event, the_day = _event(slug), _day(day)
+    if ButtonForm().validate_on_submit():
+        try:
+            services.undo_last(current_user, event, registration_id, the_day)
+            flash(_("The last action was undone. It stays in the history."), "success")
+        except NotFound:
+            abort(404)
+        except ServiceError as error:
+            _flash_problems(error)
+    return _back_to_sheet(event, the_day, registration_id)
+
+
+@bp.route("/<slug>/<day>/<int:registration_id>/check-out", methods=["GET", "POST"])
+@staff_only
+def check_out(slug: str, day: str, registration_id: int):
+    event, the_day = _event(slug), _day(day)
+    registration = _registration(event, registration_id)
+    contacts = services.authorized_pickups(registration)
+    form = CheckOutForm()
+    form.set_choices(contacts, allow_none=not event.is_day_camp)
+    refused = None
+    if form.validate_on_submit():
+        contact_id, unlisted = _pickup_choice(form)
+        if contact_id is not None or unlisted or form.pickup.data == NOBODY:
+            try:
+                services.check_out(
+                    current_user, event, registration_id, the_day, contact_id, unlisted
+                )
+                flash(_("%(child)s is checked out.", child=registration.child.full_name), "success")
+                return _back_to_sheet(event, the_day, registration_id)
+            except ServiceError as error:
+                refused = next(
+                    (p for p in error.problems if p.code == "pickup_not_authorized"), None
+                )
+                _apply_errors(form, error)
+    return render_template(
+        "attendance/check_out.html",
+        event=event,
+        day=the_day,
+        registration=registration,
+        contacts=contacts,
+        form=form,
+        refused=refused,
+        q=request.values.get("q", ""),
+    )
+
+
+def _pickup_choice(form: CheckOutForm) -> tuple[int | None, str]:
+    choice = form.pickup.data
+    if choice == UNLISTED:
+        name = (form.unlisted_name.data or "").strip()
+        if not name:
+            form.unlisted_name.errors = [_("Enter the name of the person picking up.")]
+        return None, name
+    if choice and choice.isdigit():
+        return int(choice), ""
+    if choice != NOBODY:
+        form.pickup.errors = [_("Choose the person who is picking up.")]
+    return None, ""
+
+
+@bp.route("/<slug>/<day>/<int:registration_id>/absent", methods=["GET", "POST"])
+@staff_only
+def absent(slug: str, day: str, registration_id: int):
+    event, the_day = _event(slug), _day(day)
+    registration = _registration(event, registration_id)
+    form = AbsentForm()
+    if form.validate_on_submit():
+        try:
+            services.mark_absent(current_user, event, registration_id, the_day, form.reason.data)
+            flash(_("%(child)s is marked absent.", child=registration.child.full_name), "success")
+            return _back_to_sheet(event, the_day, registration_id)
+        except ServiceError as error:
+            _apply_errors(form, error)
+    return render_template(
+        "attendance/absent.html",
+        event=event,
+        day=the_day,
+        registration=registration,
+        form=form,
+        q=request.values.get("q", ""),
+    )
+
+
+@bp.get("/<slug>/<day>/<int:registration_id>/history")
+@staff_only
+def history(slug: str, day: str, registration_id: int):
+    event, the_day = _event(slug), _day(day)
+    registration = _registration(event, registration_id)
+    entries = services.history_for(registration, the_day)
+    return render_template(
+        "attendance/history.html",
+        event=event,
+        day=the_day,
+        registration=registration,
+        entries=entries,
+        actors=services.actor_names(entries),
+    )
+
+
+# --- Exports ------------------------------------------------------------------------------
+
+
+def _range(event):
+    form = RangeForm(request.args)
+    if not form.validate():
+        abort(400)
+    try:
+        services.event_days(event, form.date_from.data, form.date_to.data)
+    except ServiceError as error:
+        flash(" ".join(p.message for p in error.problems), "error")
+        return None
+    return form.date_from.data, form.date_to.data
+
+
+def _filename(event, extension: str, date_from, date_to) -> str:
+    first = (date_from or event.starts_on).isoformat()
+    last = (date_to or event.ends_on).isoformat()
+    return f"attendance-{event.slug}-{first}-{last}.{extension}"
+
+
+def _download(body, mimetype: str, filename: str) -> Response:
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/<slug>/export.csv")
+@staff_only
+def export_csv(slug: str):
+    event = _event(slug)
+    span = _range(event)
+    if span is None:
+        return redirect(url_for("attendance.event_home", slug=slug))
+    lines = exports.attendance_csv(event, *span)
+    return _download(stream_with_context(lines), "text/csv", _filename(event, "csv", *span))
+
+
+@bp.get("/<slug>/export.xlsx")
+@staff_only
+def export_xlsx(slug: str):
+    event = _event(slug)
+    span = _range(event)
+    if span is None:
+        return redirect(url_for("attendance.event_home", slug=slug))
+    body = exports.attendance_xlsx(event, *span)
+    mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return _download(body, mimetype, _filename(event, "xlsx", *span))
+
+
+@bp.get("/<slug>/sign-in-sheet.pdf")
+@staff_only
+def sign_in_sheet(slug: str):
+    event = _event(slug)
+    span = _range(event)
+    if span is None:
+        return redirect(url_for("attendance.event_home", slug=slug))
+    body = exports.sign_in_sheet_pdf(event, *span)
+    return _download(body, "application/pdf", _filename(event, "pdf", *span))
+
+
+# --- Medication log (overnight camps) -----------------------------------------------------
+
+
+def _overnight_event(slug: str):
+    event = _event(slug)
+    if event.kind != EventKind.OVERNIGHT_CAMP:
+        abort(404)
+    return event
+
+
+@bp.get("/<slug>/<day>/medication")
+@staff_only
+def medication(slug: str, day: str):
+    event, the_day = _overnight_event(slug), _day(day)
+    try:
+        children = services.doses_for_day(event, the_day)
+    except ServiceError:
+        abort(404)
+    return render_template(
+        "attendance/medication.html",
+        event=event,
+        day=the_day,
+        children=children,
+        days=services.event_days(event),
+    )
+
+
+@bp.route("/<slug>/<day>/medication/<int:registration_id>", methods=["GET", "POST"])
+@staff_only
+def record_dose(slug: str, day: str, registration_id: int):
+    event, the_day = _overnight_event(slug), _day(day)
+    registration = _registration(event, registration_id)
+    medications = registration.child.medications
+    form = DoseForm()
+    form.medication_id.choices = [
+        (str(m.id), f"{m.name} · {m.dose} · {m.schedule}") for m in medications
+    ]
+    if request.method == "GET":
+        form.given_at.data = _default_given_at(the_day)
+        if len(medications) == 1:
+            form.medication_id.data = str(medications[0].id)
+            form.dose.data = medications[0].dose
+    if form.validate_on_submit():
+        chosen = form.medication_id.data
+        try:
+            services.record_dose(
+                current_user,
+                registration,
+                int(chosen) if chosen and chosen.isdigit() else None,
+                form.dose.data,
+                camp_local_to_utc(form.given_at.data),
+                form.note.data or "",
+            )
+            flash(_("The dose is recorded."), "success")
+            return redirect(url_for("attendance.medication", slug=slug, day=the_day.isoformat()))
+        except ServiceError as error:
+            _apply_errors(form, error)
+    return render_template(
+        "attendance/dose.html", event=event, day=the_day, registration=registration, form=form
+    )
+
+
+def _default_given_at(day: date) -> datetime:
+    now = to_camp(utcnow()).replace(second=0, microsecond=0, tzinfo=None)
+    return now if now.date() == day else datetime.combine(day, now.time())
