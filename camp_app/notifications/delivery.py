@@ -99,6 +99,8 @@ class _Batch:
         if claims.mark_sent(mail.id, self.token, now=self.clock()):
             self.report.sent += 1
             log.info("mail %s sent", mail.id)
+        else:  # our lease ran out mid-send: the mail may go out twice (same Message-ID)
+            log.warning("mail %s sent, but another worker had claimed it meanwhile", mail.id)
         return None
 
     def record_all(self, mails: list[OutboxMail], error: Exception) -> None:

@@ -30,11 +30,15 @@ class TimedConnection(Connection):
         state = self.mail
         smtp_class = smtplib.SMTP_SSL if state.use_ssl else smtplib.SMTP
         host = smtp_class(state.server, state.port, timeout=timeout)
-        host.set_debuglevel(int(state.debug))
-        if state.use_tls:
-            host.starttls()
-        if state.username and state.password:
-            host.login(state.username, state.password)
+        try:
+            host.set_debuglevel(int(state.debug))
+            if state.use_tls:
+                host.starttls()
+            if state.username and state.password:
+                host.login(state.username, state.password)
+        except BaseException:
+            host.close()  # do not leak the socket when TLS or the login fails
+            raise
         return host
 
 
