@@ -7,7 +7,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy.exc import SQLAlchemyError
 
 from camp_app.extensions import db
@@ -17,10 +20,21 @@ from camp_app.notifications.transport import mail_server_configured
 
 log = logging.getLogger(__name__)
 
-NO_SERVER = (
-    "MAIL_SERVER is not set: nothing is sent. Mails stay in the outbox; "
-    "read them in the development mailbox at /dev/mailbox."
-)
+
+def no_server_message() -> str:
+    return _(
+        "MAIL_SERVER is not set: nothing is sent. Mails stay in the outbox; "
+        "read them in the development mailbox at /dev/mailbox."
+    )
+
+
+def summary(report: DeliveryReport) -> str:
+    return _(
+        "Mail worker: %(sent)d sent, %(retried)d to retry, %(failed)d failed.",
+        sent=report.sent,
+        retried=report.retried,
+        failed=report.failed,
+    )
 
 
 @click.command("mail-worker")
@@ -38,28 +52,30 @@ NO_SERVER = (
 @with_appcontext
 def mail_worker_command(once: bool, interval: float, batch_size: int) -> None:
     """Deliver the email outbox (several workers may run at once on PostgreSQL)."""
-    if once:
-        _run_once(batch_size)
-    else:
-        _run_until_stopped(interval, batch_size)
+    # No request, so no visitor's language: the operator reads the default locale.
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        if once:
+            _run_once(batch_size)
+        else:
+            _run_until_stopped(interval, batch_size)
 
 
 def _run_once(batch_size: int) -> None:
     if not mail_server_configured():
-        click.echo(f"{NO_SERVER} {count_waiting()} waiting.")
+        click.echo(no_server_message() + " " + _("%(count)d waiting.", count=count_waiting()))
         return
-    click.echo(f"Mail worker: {drain(batch_size).summary()}.")
+    click.echo(summary(drain(batch_size)))
 
 
 def _run_until_stopped(interval: float, batch_size: int) -> None:
     configured = mail_server_configured()
-    click.echo("Mail worker started." if configured else NO_SERVER)
+    click.echo(_("Mail worker started.") if configured else no_server_message())
     with stop_on_signals() as stop:
         while not stop.is_set():
             if configured:
                 _poll(batch_size, stop)
             stop.wait(interval)
-    click.echo("Mail worker stopped.")
+    click.echo(_("Mail worker stopped."))
 
 
 def _poll(batch_size: int, stop: threading.Event) -> None:
@@ -73,7 +89,7 @@ def _poll(batch_size: int, stop: threading.Event) -> None:
     finally:
         db.session.remove()  # no connection held while sleeping
     if report.handled:
-        click.echo(f"Mail worker: {report.summary()}.")
+        click.echo(summary(report))
 
 
 def drain(batch_size: int, stop: threading.Event | None = None) -> DeliveryReport:

@@ -36,9 +36,6 @@ class DeliveryReport:
             self.sent + other.sent, self.retried + other.retried, self.failed + other.failed
         )
 
-    def summary(self) -> str:
-        return f"{self.sent} sent, {self.retried} to retry, {self.failed} failed"
-
 
 def deliver_due(batch_size: int = 50, *, now: datetime | None = None) -> DeliveryReport:
     """Claim up to `batch_size` due mails and try to send them. Without MAIL_SERVER nothing is
