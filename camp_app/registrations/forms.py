@@ -4,6 +4,7 @@ its problems are put next to the fields here."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from camp_app.service_errors import ServiceError
@@ -25,7 +26,7 @@ class RegisterForm(FlaskForm):
     liability_waiver = BooleanField(_l("I have read and accept the liability waiver."))
     photo_release = RadioField(
         _l("May the camp use photos in which my child appears?"),
-        choices=[("yes", _l("Yes")), ("no", _l("No"))],
+        choices=[SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))],
         validate_choice=False,
     )
     signature = StringField(
@@ -33,6 +34,9 @@ class RegisterForm(FlaskForm):
         description=_l("Type your full name. It counts as your signature, with today's date."),
         render_kw={"autocomplete": "name", "maxlength": 200},
     )
+
+    def typed_signature(self) -> str:
+        return self.signature.data or ""  # a missing field is an empty signature, not "not asked"
 
     def consents(self) -> dict:
         answer = {"yes": True, "no": False}.get(self.photo_release.data)

@@ -165,11 +165,12 @@ def register(
     "children.<id>"), Conflict already_registered. Nothing is written unless all succeed.
     """
     now = now or utcnow()
-    if not event.published:
-        raise NotFound(Problem("not_found", _("We could not find that event.")))
     with _in_locale(actor):
+        if not event.published:
+            raise NotFound(Problem("not_found", _("We could not find that event.")))
         chosen = _children_of(actor, children)
         consents = _clean_consents(consents)
+        signature = "" if signature is None else signature  # registering always asks
         _check_eligible(actor, event, chosen, consents, signature, now)
         event_id, actor_id = event.id, actor.id
         child_ids = [c.id for c in chosen]
@@ -313,18 +314,24 @@ def cancel(actor: User, registration: Registration, now: datetime | None = None)
     """Cancel a registration (the family's own, or any for a coordinator); a freed seat goes to
     the first on the waitlist at once. NotFound for another family's registration."""
     now = now or utcnow()
-    if not _may_cancel(actor, registration):
-        raise NotFound(Problem("not_found", _("We could not find that registration.")))
     registration_id, actor_id = registration.id, actor.id
-    with _in_locale(actor), event_locked(registration.event_id):
-        registration = _locked_registration(registration_id)
-        held_seat = registration.holds_seat
-        _move(registration, "cancel", S.CANCELLED)
-        registration.cancelled_at = now
-        record(actor_id, "registration.cancelled", registration, ("status", "cancelled_at"))
-        mails.notify(registration, "cancelled")
-        if held_seat:
-            _fill_free_seats(registration.event, actor_id)
+    with _in_locale(actor):
+        if not _may_cancel(actor, registration):
+            raise NotFound(Problem("not_found", _("We could not find that registration.")))
+        with event_locked(registration.event_id):
+            registration = _cancel_locked(registration_id, actor_id, now)
+    return registration
+
+
+def _cancel_locked(registration_id: int, actor_id: int, now: datetime) -> Registration:
+    registration = _locked_registration(registration_id)
+    held_seat = registration.holds_seat
+    _move(registration, "cancel", S.CANCELLED)
+    registration.cancelled_at = now
+    record(actor_id, "registration.cancelled", registration, ("status", "cancelled_at"))
+    mails.notify(registration, "cancelled")
+    if held_seat:
+        _fill_free_seats(registration.event, actor_id)
     return registration
 
 

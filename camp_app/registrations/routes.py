@@ -65,7 +65,11 @@ def register(slug: str):
     if form.validate_on_submit():
         try:
             created = lifecycle.register(
-                current_user, event, form.children.data or [], form.consents(), form.signature.data
+                current_user,
+                event,
+                form.children.data or [],
+                form.consents(),
+                form.typed_signature(),
             )
         except ServiceError as error:
             child_problems = form.show_problems(error)

@@ -1,22 +1,49 @@
 """Families, events and registrations for the registration tests (built on tests/factories)."""
 
+import uuid
 from datetime import date
+from itertools import count as count_from
 
 from sqlalchemy import func, select
 
-from camp_app.accounts.models import Role
+from camp_app.accounts.models import Role, User, UserRole
+from camp_app.accounts.passwords import hash_password
 from camp_app.extensions import db
+from camp_app.families.models import Household
 from camp_app.notifications.models import OutboxMail
 from camp_app.registrations import lifecycle
 from camp_app.registrations.models import Registration
+from camp_app.timeutil import utcnow
 from tests import factories
 
 CONSENTS = {"medical_treatment": True, "liability_waiver": True, "photo_release": True}
 
 
+_PASSWORD_HASH = hash_password(factories.PASSWORD)  # once: scrypt is slow on purpose
+_serial = count_from(1)
+
+
+def make_parent(*, name=None, verified=True, locale="en", household=None) -> User:
+    """A parent who can log in with factories.PASSWORD, quickly (the hash is computed once)."""
+    n = next(_serial)
+    user = User(
+        email=f"parent{n}.{uuid.uuid4().hex[:6]}@example.org",
+        name=name or f"Parent {n}",
+        phone="+13055550123",
+        locale=locale,
+        password_hash=_PASSWORD_HASH,
+        email_verified_at=utcnow() if verified else None,
+        household=household or Household(),
+    )
+    user.role_rows = [UserRole(role=Role.PARENT.value)]
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
 def make_family(*, children=1, pickup=False, name=None, first_names=(), **child_fields):
     """A verified parent with a household, an emergency contact and `children` patients."""
-    parent = factories.make_user(name=name)
+    parent = make_parent(name=name)
     household = parent.household
     factories.make_contact(household, "emergency")
     if pickup:

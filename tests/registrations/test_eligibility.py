@@ -5,23 +5,15 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import event as sa_event
 
-from camp_app import create_app
 from camp_app.events.models import Event
 from camp_app.extensions import db
 from camp_app.families.models import Child, Contact, Household
 from camp_app.registrations.eligibility import Reason, evaluate
 from camp_app.timeutil import camp_local_to_utc
-from tests.support import databases
 
 NOW = datetime(2027, 3, 10, 15, 0, tzinfo=UTC)
 STARTS = date(2027, 6, 14)
 GOOD_CONSENTS = {"medical_treatment": True, "liability_waiver": True, "photo_release": False}
-
-
-@pytest.fixture(scope="module")
-def bare_app():
-    # An in-memory database without tables: any query the rules made would fail loudly.
-    return create_app(databases.test_config("sqlite://"))
 
 
 @pytest.fixture(autouse=True)
