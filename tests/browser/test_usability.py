@@ -1,11 +1,15 @@
 """Keyboard use, labels and phone screens, on a family that already exists (built through the
 factories, so that these tests do not repeat the sign-up journey)."""
 
+import re
 from datetime import date
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import func, select
 
+from camp_app.extensions import db
+from camp_app.registrations.models import Registration
 from tests import factories
 from tests.browser import steps
 from tests.browser.a11y import unlabelled_controls
@@ -76,6 +80,34 @@ def test_registration_form_can_be_completed_with_the_keyboard_alone(page, family
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1, name="My registrations")).to_be_visible()
     expect(steps.registration_row(page, "Maya Ortiz", "Camp Pines")).to_contain_text("Confirmed")
+
+
+def test_missing_consents_are_explained_next_to_the_fields(page, family, live_server):
+    """Submitting without consents or signature: the page says what is missing, next to each
+    field and in a summary, keeps what was ticked, and registers nobody."""
+    _log_in(page, family)
+    page.goto(f"/events/{family['slug']}/register")
+    page.get_by_label("Maya Ortiz").check()
+    page.get_by_role("button", name="Register", exact=True).click()
+
+    summary = page.get_by_role("alert")
+    expect(summary).to_contain_text("Please accept the liability waiver for Maya")
+    expect(summary).to_contain_text("Please answer whether photos of Maya may be used")
+    expect(page.get_by_label("Maya Ortiz")).to_be_checked()
+    with live_server.app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Registration)) == 0
+    # Each message is tied to its field, so that a screen reader reads it with the field.
+    expect(page.get_by_label("Signature")).to_have_accessible_description(
+        re.compile("Please type your full name to sign the registration of Maya")
+    )
+    medical = page.get_by_label("I consent to emergency medical treatment")
+    expect(medical).to_have_accessible_description(
+        re.compile("Please consent to medical treatment for Maya")
+    )
+    photos = page.get_by_role("group", name="May the camp use photos")
+    expect(photos).to_have_accessible_description(
+        re.compile("Please answer whether photos of Maya may be used")
+    )
 
 
 class PhoneWalk:
