@@ -270,7 +270,7 @@ def revoke_invite(invite_id: int):
 def accept_invite(token: str):
     form = ConfirmForm()
     try:
-        invite = services.find_invite(token)
+        invite = services.invite_for(_me(), token)
         if form.validate_on_submit():
             services.accept_invite(_me(), token)
             flash(_("You joined the family. You now see the same children."), "success")

@@ -453,15 +453,8 @@ def accept_invite(user: User, token: str) -> Household:
     household without children is dropped; its contacts move to the joined household.
     The token works once, even when two requests race.
     """
-    invite = find_invite(token)
-    _check_can_accept(user, invite)
+    invite = invite_for(user, token)
     old_household = db.session.get(Household, user.household_id) if user.household_id else None
-    if old_household is not None and old_household.children:
-        message = _(
-            "Your own family record already has children, so it cannot be merged. "
-            "Please contact the camp office."
-        )
-        raise NotAllowed(Problem("household_has_children", message, None))
     now = utcnow()
     claimed = db.session.execute(
         update(GuardianInvite)
@@ -483,6 +476,21 @@ def accept_invite(user: User, token: str) -> Household:
         _drop_empty_household(user, old_household, joined)
     db.session.commit()
     return joined
+
+
+def invite_for(user: User, token: str) -> GuardianInvite:
+    """The invitation if this user may accept it now; otherwise the reason, as a ServiceError
+    (the accept page shows it before the person clicks)."""
+    invite = find_invite(token)
+    _check_can_accept(user, invite)
+    own = db.session.get(Household, user.household_id) if user.household_id else None
+    if own is not None and own.children:
+        message = _(
+            "Your own family record already has children, so it cannot be merged. "
+            "Please contact the camp office."
+        )
+        raise NotAllowed(Problem("household_has_children", message, None))
+    return invite
 
 
 def _check_can_accept(user: User, invite: GuardianInvite) -> None:
@@ -553,6 +561,7 @@ __all__ = [
     "family_summary",
     "find_invite",
     "household_of",
+    "invite_for",
     "invite_guardian",
     "load_family",
     "pending_invites",

@@ -98,3 +98,21 @@ def test_withdrawn_invitation_no_longer_works(app):
     assert dad_client.post(f"/family/invites/{invite_id}/revoke").status_code == 404
     assert mom_client.post(f"/family/invites/{invite_id}/revoke").status_code == 302
     assert dad_client.post(f"/family/invite/{token}").status_code == 422
+
+
+def test_the_accept_page_explains_a_refusal_before_anything_is_clicked(app):
+    mom, stranger = person(app), person(app, email="stranger@example.org")
+    mom_client, stranger_client = app.test_client(), app.test_client()
+    sign_in(mom_client, mom)
+    sign_in(stranger_client, stranger)
+    mom_client.post("/family/invites", data={"email": "dad@example.org"})
+    with data(app) as session:
+        token = invite_token_for("dad@example.org")
+    for method in (stranger_client.get, stranger_client.post):
+        response = method(f"/family/invite/{token}")
+        assert response.status_code == 422
+        assert "sent to another email address" in response.get_data(as_text=True)
+        assert 'name="confirm"' not in response.get_data(as_text=True)
+    with data(app) as session:
+        assert session.get(Household, mom.household_id).guardians[0].id == mom.id
+        assert session.scalars(session.query(GuardianInvite).statement).one().accepted_at is None

@@ -6,8 +6,10 @@ import pytest
 
 from camp_app.accounts.models import Role
 from camp_app.audit.models import AuditEntry
-from camp_app.families.models import Child, Contact
-from tests.factories import make_child, make_contact
+from camp_app.families.models import Child, Contact, Household
+from camp_app.registrations.models import Registration
+from camp_app.timeutil import utcnow
+from tests.factories import make_child, make_contact, make_event
 
 from .conftest import data, person, sign_in
 
@@ -150,8 +152,6 @@ def test_every_error_is_shown_next_to_its_field_and_nothing_is_saved(app, client
 
 def test_edit_child_shows_saved_values_and_audits_changed_names(app, client, parent):
     with data(app) as session:
-        from camp_app.families.models import Household
-
         child = make_child(session.get(Household, parent.household_id), allergies="Latex")
         child_id = child.id
     page = client.get(f"/family/children/{child_id}/edit").get_data(as_text=True)
@@ -176,8 +176,6 @@ def test_edit_child_shows_saved_values_and_audits_changed_names(app, client, par
 
 def test_edit_errors_keep_the_old_values(app, client, parent):
     with data(app) as session:
-        from camp_app.families.models import Household
-
         child_id = make_child(session.get(Household, parent.household_id)).id
     response = client.post(
         f"/family/children/{child_id}/edit", data=child_form(date_of_birth="1950-01-01")
@@ -190,8 +188,6 @@ def test_edit_errors_keep_the_old_values(app, client, parent):
 
 def test_remove_child_asks_first(app, client, parent):
     with data(app) as session:
-        from camp_app.families.models import Household
-
         child_id = make_child(session.get(Household, parent.household_id)).id
     confirm = client.get(f"/family/children/{child_id}/remove")
     assert confirm.status_code == 200
@@ -227,8 +223,6 @@ def test_contact_errors_next_to_fields_then_edit_and_remove(app, client, parent)
 
 def test_another_family_gets_404_for_every_child_and_contact_url(app, client, parent):
     with data(app) as session:
-        from camp_app.families.models import Household
-
         household = session.get(Household, parent.household_id)
         child_id = make_child(household, first_name="Secret").id
         contact_id = make_contact(household, name="Hidden Aunt").id
@@ -252,6 +246,7 @@ def test_another_family_gets_404_for_every_child_and_contact_url(app, client, pa
     pickup = {"kind": "pickup", "name": "X", "relationship": "y", "phone": "3055550100"}
     response = other.post("/family/contacts/new", data={**pickup, "child_ids": [str(child_id)]})
     assert response.status_code == 422
+    assert "children of your family" in error_text(response.get_data(as_text=True), "child_ids")
     with data(app) as session:
         assert session.get(Child, child_id).first_name == "Secret"
         assert session.get(Contact, contact_id).name == "Hidden Aunt"
@@ -269,3 +264,26 @@ def test_signed_out_visitors_are_sent_to_log_in(client):
     response = client.get("/family")
     assert response.status_code == 302
     assert "/account/login" in response.headers["Location"]
+
+
+def test_a_registered_child_stays_and_the_page_says_why(app, client, parent):
+    with data(app) as session:
+        child_id = make_child(session.get(Household, parent.household_id)).id
+        event = make_event()
+        session.add(
+            Registration(
+                event_id=event.id,
+                child_id=child_id,
+                household_id=parent.household_id,
+                status="confirmed",
+                sequence=1,
+                signature="Rosa Lopez",
+                signed_at=utcnow(),
+                signed_by_id=parent.id,
+            )
+        )
+        session.commit()
+    response = client.post(f"/family/children/{child_id}/remove")
+    assert response.status_code == 422
+    assert "has camp registrations" in response.get_data(as_text=True)
+    assert len(children_of(app, parent.household_id)) == 1
