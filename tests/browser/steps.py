@@ -145,11 +145,21 @@ def submit_registration(page: Page) -> None:
     expect(page.get_by_role("heading", level=1, name="My registrations")).to_be_visible()
 
 
+def register(page: Page, event_name: str, children: list[str], *, signature: str) -> None:
+    """From the event page: tick `children` (full names), consent, sign and submit."""
+    page.get_by_role("link", name=f"Register for {event_name}").click()
+    for name in children:
+        page.get_by_label(name).check()
+    consent_and_sign(page, signature)
+    submit_registration(page)
+
+
 def registration_row(page: Page, child_full_name: str, event_name: str):
-    return (
-        page.get_by_role("row")
-        .filter(has=page.get_by_role("cell", name=child_full_name, exact=True))
-        .filter(has=page.get_by_role("link", name=event_name, exact=True))
+    """The entry of "My registrations" about one child at one event: a table row or a list
+    item (a card), whichever the page uses."""
+    entries = page.get_by_role("row").or_(page.get_by_role("listitem"))
+    return entries.filter(has_text=child_full_name).filter(
+        has=page.get_by_role("link", name=event_name, exact=True)
     )
 
 
