@@ -2,8 +2,16 @@
 service modules. create_app registers `bp` and exempts it from CSRF (bearer tokens, no cookies).
 """
 
-# Importing the route modules adds their views to the blueprint.
-from camp_app.api import accounts, events, family, openapi, registrations  # noqa: F401
+# Importing the route modules adds their views to the blueprint. attendance.py belongs to the
+# attendance feature and adds its own operations to the OpenAPI document.
+from camp_app.api import (  # noqa: F401
+    accounts,
+    attendance,
+    events,
+    family,
+    openapi,
+    registrations,
+)
 from camp_app.api.blueprint import bp
 
 __all__ = ["bp"]
