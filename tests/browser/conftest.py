@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from tests.browser.artifacts import safe_name, screenshot
+from tests.browser.artifacts import ARTIFACTS, safe_name, screenshot
 from tests.conftest import skip_or_fail
 
 HERE = Path(__file__).resolve().parent
@@ -148,6 +148,8 @@ def page(request, context, server_errors):
     from playwright.sync_api import expect
 
     expect.set_options(timeout=TIMEOUT_MS)
+    failure_shot = ARTIFACTS / f"FAILED-{safe_name(request.node.nodeid)}.png"
+    failure_shot.unlink(missing_ok=True)  # from an earlier run: it would mislead
     page = context.new_page()
     page.on(
         "response",
