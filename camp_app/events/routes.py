@@ -29,6 +29,7 @@ def event_helpers() -> dict:
         "event_dates": descriptions.event_dates,
         "camp_moment": descriptions.camp_moment,
         "camp_zone_name": descriptions.camp_zone_name,
+        "phone_for_people": descriptions.phone_for_people,
         "registration_state": services.registration_state,
     }
 
@@ -70,9 +71,7 @@ def detail(slug: str):
 def manage():
     events = services.all_events()
     seats = seat_summaries(event.id for event in events)
-    return render_template(
-        "events/manage.html", events=events, seats=seats, button_form=ButtonForm()
-    )
+    return render_template("events/manage.html", events=events, seats=seats)
 
 
 @bp.route("/manage/events/new", methods=["GET", "POST"])

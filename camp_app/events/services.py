@@ -39,7 +39,7 @@ def published_events(now: datetime | None = None) -> list[Event]:
 
 
 def all_events() -> list[Event]:
-    """Every event, published or not, past ones included (for coordinators), newest first."""
+    """Every event, published or not, past ones included (for coordinators), latest first."""
     query = select(Event).order_by(Event.starts_on.desc(), Event.name, Event.id)
     return list(db.session.scalars(query))
 

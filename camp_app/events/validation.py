@@ -92,7 +92,7 @@ def _text(max_length: int, required: bool = False) -> Callable[[Any], str]:
             return ""
         if not isinstance(value, str):
             raise _Bad("invalid_text", _("Enter text."))
-        value = value.strip()
+        value = value.replace("\r\n", "\n").strip()  # browsers send textarea lines as CRLF
         if len(value) > max_length:
             raise _Bad("too_long", _("Use at most %(n)d characters.", n=max_length))
         return value

@@ -277,3 +277,9 @@ def test_body_that_is_not_an_object(app_ctx):
         services.create_event(None, ["slug"])
 
     assert [p.code for p in caught.value.problems] == ["invalid_body"]
+
+
+def test_text_from_a_browser_textarea_keeps_its_paragraphs(app_ctx):
+    event = services.create_event(None, event_data(description="Cabins.\r\n\r\nA lake.\r\n"))
+
+    assert event.description == "Cabins.\n\nA lake."
