@@ -115,6 +115,20 @@ def test_event_validation_is_422_with_fields(api, people):
     assert {"slug", "name", "starts_on"} <= {e["field"] for e in errors_of(missing)}
 
 
+@pytest.mark.parametrize("field", ["kind", "audience"])
+@pytest.mark.parametrize("value", [[], {}, ["day_camp"], {"a": 1}])
+def test_choices_of_the_wrong_json_type_are_422(api, people, field, value):
+    _user, token = people["coordinator"]
+    body = (
+        {**NEW_EVENT, field: value}
+        if field == "kind"
+        else {**NEW_EVENT, "eligibility": {**NEW_EVENT["eligibility"], field: value}}
+    )
+    response = api.post("/events", token, json=body)
+    assert response.status_code == 422
+    assert any(e["field"].endswith(field) for e in errors_of(response))
+
+
 def test_a_taken_slug_is_refused(api, people):
     _user, token = people["coordinator"]
     event = make_event()

@@ -3,6 +3,7 @@ input, whatever the body."""
 
 import json
 import random
+import re
 
 import pytest
 
@@ -44,7 +45,9 @@ def records(api, people):
 
 def call(api, people, records, method, path, role, **kwargs):
     token = people[role][1] if role else None
-    return api.call(method, path.format(**records), token, **kwargs)
+    response = api.call(method, path.format(**records), token, **kwargs)
+    response.get_data()  # read streamed answers (the roster) to the end, inside the test
+    return response
 
 
 def test_every_api_route_declares_its_access(app):
@@ -65,6 +68,67 @@ def test_access_decorators_name_who_may_call():
     assert api_public(view).access == ("public",)
     assert api_signed_in(view).access == ("signed_in",)
     assert api_roles("coordinator", "staff")(view).access == ("coordinator", "staff")
+
+
+# Who may call what, as the contract's tables say. "public": anyone; "signed_in": any token.
+CONTRACT_ACCESS = {
+    ("POST", "/accounts"): "public",
+    ("POST", "/accounts/verify"): "public",
+    ("POST", "/tokens"): "public",
+    ("DELETE", "/tokens/current"): "signed_in",
+    ("GET", "/me"): "signed_in",
+    ("GET", "/openapi.json"): "public",
+    ("GET", "/family"): {"parent"},
+    ("POST", "/family/children"): {"parent"},
+    ("GET", "/family/children/{child}"): {"parent"},
+    ("PATCH", "/family/children/{child}"): {"parent"},
+    ("POST", "/family/contacts"): {"parent"},
+    ("GET", "/events"): "public",
+    ("GET", "/events/{slug}"): "public",
+    ("POST", "/events"): {"coordinator", "admin"},
+    ("PATCH", "/events/{slug}"): {"coordinator", "admin"},
+    ("GET", "/events/{slug}/eligibility"): {"parent"},
+    ("POST", "/registrations"): {"parent"},
+    ("GET", "/registrations"): {"parent"},
+    ("GET", "/registrations/{registration}"): {"parent", "coordinator", "staff"},
+    ("POST", "/registrations/{registration}/cancel"): {"parent", "coordinator"},
+    ("POST", "/registrations/{registration}/decision"): {"coordinator"},
+    ("GET", "/events/{slug}/registrations"): {"coordinator", "staff"},
+    ("GET", "/events/{slug}/roster.csv"): {"coordinator", "staff"},
+}
+ROLES = ("parent", "coordinator", "staff", "admin")
+
+
+@pytest.mark.parametrize(("method", "path"), list(CONTRACT_ACCESS))
+def test_every_role_gets_what_the_contract_says(api, people, records, method, path):
+    allowed = CONTRACT_ACCESS[(method, path)]
+    anonymous = call(api, people, records, method, path, None, json={})
+    if allowed == "public":
+        assert anonymous.status_code not in (401, 403), anonymous.data
+    else:
+        assert anonymous.status_code == 401 and codes_of(anonymous) == ["unauthorized"]
+    for role in ROLES:
+        response = call(api, people, records, method, path, role, json={})
+        if allowed in ("public", "signed_in") or role in allowed:
+            assert response.status_code not in (401, 403), (role, response.data)
+        else:
+            assert response.status_code == 403, (role, response.status_code)
+            assert codes_of(response) == ["forbidden"]
+
+
+def test_the_access_declarations_match_the_contract(app):
+    declared = {}
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/v1/"):
+            continue
+        path = re.sub(r"<(?:[^>]*:)?([^>:]+)>", r"{\1}", rule.rule.removeprefix("/api/v1"))
+        path = path.replace("{child_id}", "{child}").replace("{registration_id}", "{registration}")
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            declared[(method, path)] = app.view_functions[rule.endpoint].access
+    for (method, path), allowed in CONTRACT_ACCESS.items():
+        access = declared[(method, path)]
+        expected = (allowed,) if isinstance(allowed, str) else allowed
+        assert set(access) == set(expected), (method, path)
 
 
 # --- malformed bodies ----------------------------------------------------------------------
