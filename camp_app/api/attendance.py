@@ -23,11 +23,11 @@ ACTIONS = ["check_in", "check_out", "absent"]
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def _date(value: str | None, field: str) -> date | None:
-    if value is None or value == "":
+def _date(value: str | None, field: str, *, required: bool = False) -> date | None:
+    if (value is None or value == "") and not required:
         return None
     try:
-        if ISO_DATE.fullmatch(value):
+        if value and ISO_DATE.fullmatch(value):
             return date.fromisoformat(value)
     except ValueError:
         pass
@@ -44,7 +44,7 @@ def record_attendance(slug: str):
     pickup_contact_id = fields.identifier("pickup_contact_id", required=False)
     reason = fields.text("reason", required=False, default="")
     fields.check()
-    day = _date(day_text, "date")
+    day = _date(day_text, "date", required=True)
     event = services.get_event(slug)
     record = services.record_action(
         current_api_user(), event, registration_id, day, action, pickup_contact_id, reason

@@ -35,6 +35,7 @@ from camp_app.service_errors import NotFound, ServiceError
 from camp_app.timeutil import camp_local_to_utc, camp_today, to_camp, utcnow
 
 bp = Blueprint("attendance", __name__, url_prefix="/attendance")
+ID = "int(min=1, max=2147483647)"  # larger ids cannot exist: a plain 404 from routing
 staff_only = roles_required(Role.STAFF, Role.COORDINATOR, Role.ADMIN)
 
 
@@ -126,7 +127,7 @@ def day(slug: str, day: str):
     )
 
 
-@bp.post("/<slug>/<day>/<int:registration_id>/check-in")
+@bp.post(f"/<slug>/<day>/<{ID}:registration_id>/check-in")
 @staff_only
 def check_in(slug: str, day: str, registration_id: int):
     event, the_day = _event(slug), _day(day)
@@ -141,7 +142,7 @@ def check_in(slug: str, day: str, registration_id: int):
     return _back_to_sheet(event, the_day, registration_id)
 
 
-@bp.post("/<slug>/<day>/<int:registration_id>/undo")
+@bp.post(f"/<slug>/<day>/<{ID}:registration_id>/undo")
 @staff_only
 def undo(slug: str, day: str, registration_id: int):
     event, the_day = _event(slug), _day(day)
@@ -156,7 +157,7 @@ def undo(slug: str, day: str, registration_id: int):
     return _back_to_sheet(event, the_day, registration_id)
 
 
-@bp.route("/<slug>/<day>/<int:registration_id>/check-out", methods=["GET", "POST"])
+@bp.route(f"/<slug>/<day>/<{ID}:registration_id>/check-out", methods=["GET", "POST"])
 @staff_only
 def check_out(slug: str, day: str, registration_id: int):
     event, the_day = _event(slug), _day(day)
@@ -205,7 +206,7 @@ def _pickup_choice(form: CheckOutForm) -> tuple[int | None, str]:
     return None, ""
 
 
-@bp.route("/<slug>/<day>/<int:registration_id>/absent", methods=["GET", "POST"])
+@bp.route(f"/<slug>/<day>/<{ID}:registration_id>/absent", methods=["GET", "POST"])
 @staff_only
 def absent(slug: str, day: str, registration_id: int):
     event, the_day = _event(slug), _day(day)
@@ -228,7 +229,7 @@ def absent(slug: str, day: str, registration_id: int):
     )
 
 
-@bp.get("/<slug>/<day>/<int:registration_id>/history")
+@bp.get(f"/<slug>/<day>/<{ID}:registration_id>/history")
 @staff_only
 def history(slug: str, day: str, registration_id: int):
     event, the_day = _event(slug), _day(day)
@@ -333,7 +334,7 @@ def medication(slug: str, day: str):
     )
 
 
-@bp.route("/<slug>/<day>/medication/<int:registration_id>", methods=["GET", "POST"])
+@bp.route(f"/<slug>/<day>/medication/<{ID}:registration_id>", methods=["GET", "POST"])
 @staff_only
 def record_dose(slug: str, day: str, registration_id: int):
     event, the_day = _overnight_event(slug), _day(day)

@@ -40,6 +40,7 @@ REASON_MAX = 200
 NAME_MAX = 120
 DOSE_MAX = 80
 NOTE_MAX = 500
+MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
 # Words parents type into "allergies" that mean there are none.
 NO_ALLERGY_WORDS = {"", "none", "no", "n/a", "na", "nkda", "nka", "ninguna", "ninguno", "-"}
 
@@ -92,6 +93,11 @@ class DaySheet:
     @property
     def show_groups(self) -> bool:
         return any(row.group for row in self.rows)
+
+
+def _clean(text: str | None) -> str:
+    """Typed text, trimmed; NUL characters dropped (PostgreSQL cannot store them)."""
+    return (text or "").replace("\x00", "").strip()
 
 
 def has_allergy(allergies: str | None) -> bool:
@@ -260,6 +266,10 @@ def default_day(event: Event) -> date:
 
 
 def require_event_day(event: Event, day: date, field_name: str = "date") -> None:
+    if not isinstance(day, date) or isinstance(day, datetime):
+        raise InvalidInput(
+            Problem("invalid_date", _("Please give a date as YYYY-MM-DD."), field_name)
+        )
     if not (event.starts_on <= day <= event.ends_on):
         raise NotAllowed(
             Problem(
@@ -283,8 +293,14 @@ def get_event(slug: str) -> Event:
     return event
 
 
+def _possible_id(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
+
+
 def registration_for(event: Event, registration_id: int, *, lock: bool = False) -> Registration:
     """The event's registration, or NotFound (also for another event's registration)."""
+    if not _possible_id(registration_id):
+        registration_id = 0  # no such row; PostgreSQL would refuse the number itself
     statement = select(Registration).where(
         Registration.id == registration_id, Registration.event_id == event.id
     )
@@ -504,7 +520,7 @@ def check_out(
     """
     ctx = _begin(event, registration_id, day)
     _require_not_future(day)
-    unlisted_pickup_name = (unlisted_pickup_name or "").strip()[:NAME_MAX]
+    unlisted_pickup_name = _clean(unlisted_pickup_name)[:NAME_MAX]
     contact = None
     if pickup_contact_id is not None or unlisted_pickup_name:
         contact = _authorized_contact_or_refuse(ctx, actor, pickup_contact_id, unlisted_pickup_name)
@@ -555,7 +571,7 @@ def check_out(
 
 
 def _authorized_contact_or_refuse(ctx: _Context, actor, contact_id, unlisted_name) -> Contact:
-    contact = db.session.get(Contact, contact_id) if contact_id is not None else None
+    contact = db.session.get(Contact, contact_id) if _possible_id(contact_id) else None
     if (
         contact is not None
         and not unlisted_name
@@ -571,7 +587,7 @@ def _authorized_contact_or_refuse(ctx: _Context, actor, contact_id, unlisted_nam
         actor,
         A.PICKUP_REFUSED,
         ctx.state,
-        pickup_contact_id=contact_id,
+        pickup_contact_id=contact_id if _possible_id(contact_id) else None,
         pickup_name=unlisted_name or (contact.name if same_family else ""),
     )
     audit(actor.id, "attendance.pickup_refused", attempt, ["pickup_contact_id", "pickup_name"])
@@ -611,7 +627,7 @@ def mark_absent(
 ) -> AttendanceRecord:
     """Record that a child did not come (may be recorded ahead, when a family calls)."""
     ctx = _begin(event, registration_id, day)
-    reason = (reason or "").strip()
+    reason = _clean(reason)
     if len(reason) > REASON_MAX:
         raise InvalidInput(
             Problem(
@@ -791,8 +807,8 @@ def record_dose(
     require_medication_log(event)
     require_confirmed(registration)
     medication = _child_medication(registration.child, medication_id)
-    dose = (dose or "").strip()
-    note = (note or "").strip()
+    dose = _clean(dose)
+    note = _clean(note)
     _check_dose_fields(event, dose, given_at, note)
     entry = MedicationDose(
         registration_id=registration.id,

@@ -177,3 +177,25 @@ def test_attendance_csv(client, gate):
         == 403
     )
     assert client.get("/api/v1/events/nope/attendance.csv", headers=auth).status_code == 404
+
+
+JUNK = [None, "", "x", "2027-02-30", 0, -1, 2**40, 1.5, True, [], {}, ["check_in"], {"a": 1}]
+
+
+def test_junk_bodies_never_yield_a_500(client, gate):
+    event, registration, pickup, bearer = gate
+    valid = {
+        "registration_id": registration.id,
+        "date": camp_today().isoformat(),
+        "action": "check_out",
+        "pickup_contact_id": pickup.id,
+        "reason": "sick",
+    }
+    statuses = set()
+    for name in valid:
+        for junk in JUNK:
+            answer = post(client, event, bearer, **{**valid, name: junk})
+            assert answer.status_code in (200, 404, 409, 422), (name, junk, answer.data)
+            assert answer.get_json().get("errors") or answer.status_code == 200
+            statuses.add(answer.status_code)
+    assert {404, 422} <= statuses

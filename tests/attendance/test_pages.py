@@ -202,3 +202,13 @@ def test_parent_gets_403_on_the_medication_log(client, app_ctx):
     login(client, make_user((Role.PARENT,)))
     day = camp_today().isoformat()
     assert client.get(f"/attendance/{event.slug}/{day}/medication").status_code == 403
+
+
+def test_impossible_numbers_are_404_or_refused_never_a_500(staff_client, camp):
+    event, maya, _pickup, day = camp
+    assert staff_client.get(f"{day_url(event, day)}/99999999999/check-out").status_code == 404
+    services.check_in(staff_member(), event, maya.id, camp_today())
+    answer = staff_client.post(
+        f"{day_url(event, day)}/{maya.id}/check-out", data={"pickup": "99999999999"}
+    )
+    assert answer.status_code == 200 and "Do not release the child" in answer.get_data(as_text=True)

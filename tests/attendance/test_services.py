@@ -441,3 +441,9 @@ def test_record_action_dispatches_the_contract_actions(gate):
     with pytest.raises(InvalidInput) as error:
         services.record_action(staff, event, registration.id, today, "teleport")
     assert codes(error) == ["invalid_action"]
+
+
+def test_nul_characters_are_dropped_not_a_database_error(gate):
+    event, staff, registration, _pickup, today = gate
+    record = services.mark_absent(staff, event, registration.id, today, "fe\x00ver")
+    assert record.absence_reason == "fever"
