@@ -23,5 +23,5 @@ def _print_report(report: SeedReport) -> None:
     click.echo("DEMO ONLY: these accounts and passwords are for trying the app; never use them")
     click.echo("on a real system with real families' data.")
     for login in report.logins:
-        password = login.password or "(changed since seeding; not shown)"
+        password = login.password or "(no longer the demo password; not shown)"
         click.echo(f"  {login.role:<12} {login.email:<26} {password}")

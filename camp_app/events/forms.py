@@ -82,6 +82,8 @@ class EventForm(FlaskForm):
     treated_at_hospital_required = BooleanField(_l("Patients must be treated at this hospital"))
 
 
+# The service's field names (the CSRF token is no event field).
+_FIELD_NAMES = {name for name, value in vars(EventForm).items() if hasattr(value, "field_class")}
 # Fields only the create page shows: publishing an existing event has its own buttons.
 CREATE_ONLY = ("published",)
 
@@ -109,9 +111,6 @@ def _initial_values(event: Event | None) -> dict:
         max_age="" if event.max_age is None else str(event.max_age),
     )
     return values
-
-
-_FIELD_NAMES = {name for name, value in vars(EventForm).items() if hasattr(value, "field_class")}
 
 
 def camp_local_input(moment) -> str:

@@ -131,7 +131,7 @@ def test_a_changed_password_is_never_overwritten_nor_printed(app_ctx, runner):
     assert verify_password(parent.password_hash, "my very own new password")
     assert "parent@example.org" not in printed_passwords(output)
     assert demo_password not in output
-    assert re.search(r"parent@example\.org\s+\(changed since seeding; not shown\)", output)
+    assert re.search(r"parent@example\.org\s+\(no longer the demo password; not shown\)", output)
 
 
 def test_an_edited_demo_camp_is_left_as_it_is(app_ctx, runner):

@@ -234,6 +234,20 @@ def test_manage_list_shows_every_event_with_seats(coordinator, client):
     assert f'action="/manage/events/{draft.slug}/publish"' in page
 
 
+def test_manage_list_seat_counts_do_not_cost_a_query_per_event(coordinator, client):
+    def statements_for_list():
+        with StatementCounter(db.engine) as counter:
+            assert client.get("/manage/events").status_code == 200
+        return len(counter.statements)
+
+    add_registrations(make_event(), "confirmed")
+    with_one = statements_for_list()
+    for _ in range(4):
+        add_registrations(make_event(published=False), "waitlisted")
+
+    assert statements_for_list() == with_one
+
+
 def test_coordinator_creates_an_event_through_the_form(coordinator, client):
     assert "Create an event" in text_of(client.get("/manage/events/new"))
 
