@@ -179,7 +179,8 @@ def check_out(slug: str, day: str, registration_id: int):
                 refused = next(
                     (p for p in error.problems if p.code == "pickup_not_authorized"), None
                 )
-                _apply_errors(form, error)
+                if refused is None:  # a refusal has its own alert box
+                    _apply_errors(form, error)
     return render_template(
         "attendance/check_out.html",
         event=event,
