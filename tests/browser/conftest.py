@@ -3,6 +3,10 @@
 Every test in this folder is marked `browser`. Without /usr/bin/chromium (or the Python
 playwright package) they are skipped, unless CAMP_REQUIRE_BROWSER=1 (as in .ci/run), which
 turns the skip into a failure. Never downloads a browser.
+
+Run them with `.venv/bin/pytest tests/browser` (add CAMP_TEST_DATABASE=postgresql for
+PostgreSQL). A failing test leaves a screenshot in test-artifacts/FAILED-<test>.png; the phone
+walk leaves test-artifacts/phone-*.png for people to look at.
 """
 
 import threading
