@@ -112,7 +112,9 @@ openapi.PATHS["/events/{slug}/attendance"] = {
         "`pickup_not_authorized` (not on the child's pickup list: call the coordinator), "
         "`pickup_required`, `not_checked_in`, `outside_event_dates`, `not_confirmed`, "
         "`day_in_future`, `invalid_action`, `invalid_date`. 409: `already_checked_in`, "
-        "`already_checked_out`, `already_absent`, `changed_meanwhile`. 404 for a registration "
+        "`already_checked_out`, `already_absent`, `changed_meanwhile`, `later_days_recorded` "
+        "(an overnight stay: a later arrival or departure is already recorded). 404 for a "
+        "registration "
         "of another event.",
         security=openapi.BEARER,
         params=[openapi.SLUG],

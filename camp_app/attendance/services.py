@@ -487,6 +487,7 @@ def check_in(actor, event: Event, registration_id: int, day: date) -> Attendance
     """Check a child in (an overnight camp: the arrival)."""
     ctx = _begin(event, registration_id, day)
     _require_not_future(day)
+    _refuse_if_later_days(ctx)
     own_state = ctx.record.status if ctx.record else S.EXPECTED
     # At an overnight camp a child who departed on an earlier day may arrive again.
     if ctx.state == S.CHECKED_IN or own_state == S.CHECKED_OUT:
@@ -537,6 +538,7 @@ def check_out(
         )
     if ctx.state == S.CHECKED_OUT:
         raise _conflict_for(ctx)
+    _refuse_if_later_days(ctx)
     if ctx.state != S.CHECKED_IN:
         raise NotAllowed(
             Problem(
@@ -658,7 +660,7 @@ def undo_last(actor, event: Event, registration_id: int, day: date) -> Attendanc
     last = _last_undoable(ctx)
     if last is None or ctx.record is None:
         raise Conflict(Problem("nothing_to_undo", _("There is nothing to undo for this day.")))
-    if last.action == A.CHECK_IN and event.kind == EventKind.OVERNIGHT_CAMP:
+    if last.action == A.CHECK_IN:
         _refuse_if_later_days(ctx)
     record = ctx.record
     if last.before is None:
@@ -691,6 +693,10 @@ def _last_undoable(ctx: _Context) -> AttendanceEvent | None:
 
 
 def _refuse_if_later_days(ctx: _Context) -> None:
+    """An overnight stay is told by its arrival and departure days: changing an earlier day
+    under a later arrival or departure would leave the stay contradicting itself."""
+    if ctx.event.kind != EventKind.OVERNIGHT_CAMP:
+        return
     later = db.session.scalar(
         select(func.count())
         .select_from(AttendanceRecord)

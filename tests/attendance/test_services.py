@@ -447,3 +447,18 @@ def test_nul_characters_are_dropped_not_a_database_error(gate):
     event, staff, registration, _pickup, today = gate
     record = services.mark_absent(staff, event, registration.id, today, "fe\x00ver")
     assert record.absence_reason == "fever"
+
+
+def test_overnight_earlier_days_cannot_contradict_a_later_arrival_or_departure(overnight):
+    event, staff, registration = overnight
+    first = event.starts_on
+    services.check_in(staff, event, registration.id, first + timedelta(days=1))
+    with pytest.raises(Conflict) as error:
+        services.check_in(staff, event, registration.id, first)
+    assert codes(error) == ["later_days_recorded"]
+    services.check_out(staff, event, registration.id, first + timedelta(days=3))
+    with pytest.raises(Conflict) as error:
+        services.check_out(staff, event, registration.id, first + timedelta(days=2))
+    assert codes(error) == ["later_days_recorded"]
+    # An absence before a late arrival is fine.
+    assert services.mark_absent(staff, event, registration.id, first, "late").status == "absent"
