@@ -114,8 +114,7 @@ openapi.PATHS["/events/{slug}/attendance"] = {
         "`day_in_future`, `invalid_action`, `invalid_date`. 409: `already_checked_in`, "
         "`already_checked_out`, `already_absent`, `changed_meanwhile`, `later_days_recorded` "
         "(an overnight stay: a later arrival or departure is already recorded). 404 for a "
-        "registration "
-        "of another event.",
+        "registration of another event.",
         security=openapi.BEARER,
         params=[openapi.SLUG],
         request=openapi.body(openapi.ref("AttendanceInput")),
