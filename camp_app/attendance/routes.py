@@ -133,8 +133,9 @@ def check_in(slug: str, day: str, registration_id: int):
     event, the_day = _event(slug), _day(day)
     if ButtonForm().validate_on_submit():
         try:
-            services.check_in(current_user, event, registration_id, the_day)
-            flash(_("Checked in."), "success")
+            record = services.check_in(current_user, event, registration_id, the_day)
+            child = record.registration.child.full_name
+            flash(_("%(child)s is checked in.", child=child), "success")
         except NotFound:
             abort(404)
         except ServiceError as error:

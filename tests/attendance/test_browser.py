@@ -64,7 +64,7 @@ def test_gate_staff_check_a_child_in_and_out_on_a_phone(page, gate):
     expect(page.locator("#main")).to_contain_text("Allergy")
 
     page.get_by_role("button", name="Check in Maya Lopez").click()
-    expect_flash(page, "Checked in.")
+    expect_flash(page, "Maya Lopez is checked in.")
     page.get_by_role("link", name="Check out Maya Lopez").click()
     check_phone_page(page)
 
