@@ -92,6 +92,8 @@ def _text(max_length: int, required: bool = False) -> Callable[[Any], str]:
             return ""
         if not isinstance(value, str):
             raise _Bad("invalid_text", _("Enter text."))
+        if "\x00" in value:  # PostgreSQL cannot store it; no person types it
+            raise _Bad("invalid_text", _("Enter text."))
         value = value.replace("\r\n", "\n").strip()  # browsers send textarea lines as CRLF
         if len(value) > max_length:
             raise _Bad("too_long", _("Use at most %(n)d characters.", n=max_length))
@@ -114,7 +116,7 @@ def _choice(enum_type, message) -> Callable[[Any], str]:
     def parse(value):
         if _missing(value):
             raise _required()
-        if value not in {member.value for member in enum_type}:
+        if not isinstance(value, str) or value not in {member.value for member in enum_type}:
             raise _Bad("invalid_choice", str(message))
         return str(value)
 

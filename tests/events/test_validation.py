@@ -8,6 +8,7 @@ from camp_app.accounts.models import Role
 from camp_app.audit.models import AuditEntry
 from camp_app.events import services
 from camp_app.events.models import Event
+from camp_app.events.validation import ELIGIBILITY_FIELDS, WRITABLE_FIELDS
 from camp_app.extensions import db
 from camp_app.service_errors import InvalidInput
 from tests.events.helpers import add_registrations, event_data
@@ -39,6 +40,24 @@ def eligibility(**overrides) -> dict:
         ({"name": "   "}, "name", "required"),
         ({"name": "x" * 161}, "name", "too_long"),
         ({"kind": "retreat"}, "kind", "invalid_choice"),
+        ({"kind": ["day_camp"]}, "kind", "invalid_choice"),
+        ({"kind": {"a": 1}}, "kind", "invalid_choice"),
+        ({"eligibility": eligibility(audience=[])}, "eligibility.audience", "invalid_choice"),
+        ({"name": 42}, "name", "invalid_text"),
+        ({"starts_on": 20270711}, "starts_on", "invalid_date"),
+        ({"registration_opens_at": ["2027"]}, "registration_opens_at", "invalid_datetime"),
+        ({"capacity": 2.5}, "capacity", "invalid_number"),
+        ({"capacity": 10**12}, "capacity", "out_of_range"),
+        (
+            {"eligibility": eligibility(diagnosis_categories="cancer")},
+            "eligibility.diagnosis_categories",
+            "invalid_choice",
+        ),
+        (
+            {"eligibility": eligibility(diagnosis_categories=[["cancer"]])},
+            "eligibility.diagnosis_categories",
+            "invalid_choice",
+        ),
         (
             {"eligibility": eligibility(audience="parents")},
             "eligibility.audience",
@@ -283,3 +302,23 @@ def test_text_from_a_browser_textarea_keeps_its_paragraphs(app_ctx):
     event = services.create_event(None, event_data(description="Cabins.\r\n\r\nA lake.\r\n"))
 
     assert event.description == "Cabins.\n\nA lake."
+
+
+ODD_VALUES = [None, "", " ", [], {}, 1.5, True, -1, 10**20, "x" * 30_000, "2027-13-45", "a\x00b"]
+
+
+@pytest.mark.parametrize("field", WRITABLE_FIELDS)
+def test_odd_json_values_are_refused_or_taken_never_a_crash(app_ctx, field):
+    for value in ODD_VALUES:
+        data = event_data(slug=f"odd-{len(str(value))}")
+        if field in ELIGIBILITY_FIELDS:
+            data["eligibility"] = eligibility(**{field: value})
+        else:
+            data[field] = value
+        try:
+            created = services.create_event(None, data)
+        except InvalidInput as error:
+            assert all(p.field and p.message for p in error.problems)
+        else:
+            db.session.delete(created)
+            db.session.commit()
