@@ -3,7 +3,12 @@
 import logging
 import re
 
-SECRET_PATH = re.compile(r"(/(?:account/verify|account/reset|family/invite)/)[^\s/?\"']+")
+# Also percent-encoded, as in /account/login?next=%2Ffamily%2Finvite%2F<token>.
+SECRET_PATH = re.compile(
+    r"((?:/|%2F)(?:account(?:/|%2F)verify|account(?:/|%2F)reset|family(?:/|%2F)invite)(?:/|%2F))"
+    r"[^\s/?\"'&%]+",
+    re.IGNORECASE,
+)
 
 
 def redact(text: str) -> str:

@@ -1,5 +1,6 @@
 """A second guardian joins through the pages: invitation mail, accept page, shared family."""
 
+import logging
 from datetime import timedelta
 
 from camp_app.families.models import GuardianInvite, Household
@@ -116,3 +117,23 @@ def test_the_accept_page_explains_a_refusal_before_anything_is_clicked(app):
     with data(app) as session:
         assert session.get(Household, mom.household_id).guardians[0].id == mom.id
         assert session.scalars(session.query(GuardianInvite).statement).one().accepted_at is None
+
+
+def test_a_signed_out_invitee_is_sent_to_log_in_and_the_token_is_masked_in_logs(app, caplog):
+    mom = person(app)
+    mom_client = app.test_client()
+    sign_in(mom_client, mom)
+    mom_client.post("/family/invites", data={"email": "dad@example.org"})
+    with data(app):
+        token = invite_token_for("dad@example.org")
+    to_login = app.test_client().get(f"/family/invite/{token}")
+    assert to_login.status_code == 302
+    login_url = to_login.headers["Location"]
+    assert login_url.startswith("/account/login?next=")
+    # Access logs keep query strings: the encoded link in `next` is masked like a plain path.
+    logger = logging.getLogger("werkzeug")
+    with caplog.at_level(logging.INFO, logger="werkzeug"):
+        logger.info('%s - - "%s" %s', "127.0.0.1", f"GET {login_url} HTTP/1.1", "200")
+        logger.info('%s - - "%s" %s', "127.0.0.1", f"GET /family/invite/{token} HTTP/1.1", "200")
+    assert token not in caplog.text
+    assert caplog.text.count("[redacted]") == 2
