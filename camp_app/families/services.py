@@ -124,7 +124,6 @@ def load_family(household: Household) -> Household:
             selectinload(Household.children).selectinload(Child.medications),
             selectinload(Household.contacts).selectinload(Contact.children),
         )
-        .execution_options(populate_existing=True)
     ).one()
 
 
