@@ -58,7 +58,9 @@ class EventForm(FlaskForm):
         _l("Registration closes"), [MarkRequired()], render_kw=_typed("datetime-local")
     )
     capacity = StringField(
-        _l("Seats"), [MarkRequired()], render_kw=_typed("number", min=0, inputmode="numeric")
+        _l("Number of seats"),
+        [MarkRequired()],
+        render_kw=_typed("number", min=0, inputmode="numeric"),
     )
     waitlist_enabled = BooleanField(_l("Keep a waitlist when all seats are taken"))
     requires_review = BooleanField(_l("A coordinator reviews each registration"))
@@ -69,9 +71,7 @@ class EventForm(FlaskForm):
     max_age = StringField(
         _l("Oldest age"), render_kw=_typed("number", min=0, max=25, inputmode="numeric")
     )
-    audience = SelectField(
-        _l("Who may register"), choices=_choices(AUDIENCE_LABELS), validate_choice=False
-    )
+    audience = SelectField(_l("Open to"), choices=_choices(AUDIENCE_LABELS), validate_choice=False)
     diagnosis_categories = SelectMultipleField(
         _l("Conditions covered"),
         choices=_choices(CATEGORY_LABELS),

@@ -50,10 +50,8 @@ def test_coordinator_creates_edits_and_publishes_an_event(page, live_server):
     page.get_by_label("Last day", exact=True).fill("2027-08-02")
     page.get_by_label("Registration opens", exact=True).fill("2027-01-04T09:00")
     page.get_by_label("Registration closes", exact=True).fill("2027-07-15T17:30")
-    page.get_by_label("Seats", exact=True).fill("12")
-    page.get_by_label("Who may register", exact=True).select_option(
-        label="Patients and their siblings"
-    )
+    page.get_by_label("Number of seats", exact=True).fill("12")
+    page.get_by_label("Open to", exact=True).select_option(label="Patients and their siblings")
     page.get_by_label("Youngest age", exact=True).fill("6")
     page.get_by_label("Oldest age", exact=True).fill("4")  # a slip: the page must say what is wrong
     page.get_by_label("Cancer", exact=True).check()
@@ -76,7 +74,7 @@ def test_coordinator_creates_edits_and_publishes_an_event(page, live_server):
     page.get_by_role("link", name="Edit this event").click()
     check_page(page)
     expect(page.get_by_label("Registration opens", exact=True)).to_have_value("2027-01-04T09:00")
-    page.get_by_label("Seats", exact=True).fill("20")
+    page.get_by_label("Number of seats", exact=True).fill("20")
     page.get_by_label("Location", exact=True).fill("Family Center, 2nd floor")
     page.get_by_role("button", name="Save changes").click()
     steps.expect_flash(page, "Your changes to “Art Day” were saved.")
