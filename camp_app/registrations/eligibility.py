@@ -51,8 +51,8 @@ def evaluate(
     reasons = [
         *_age(event, child),
         *_audience(event, child, household),
-        *_window(event, now),
-        *_seats(event, seats_left),
+        *_window(event, child, now),
+        *_seats(event, child, seats_left),
         *_profile(event, child, household),
     ]
     if consents is not None:
@@ -169,28 +169,35 @@ def _audience(event, child, household) -> list[Reason]:
 # --- registration window, seats, profile, consents, signature ------------------------------
 
 
-def _window(event, now: datetime) -> list[Reason]:
+def _window(event, child, now: datetime) -> list[Reason]:
     if now < event.registration_opens_at:
         message = _(
-            "Registration for %(event)s opens on %(when)s.",
+            "Registration for %(event)s opens on %(when)s; %(child)s can be registered then.",
             event=event.name,
+            child=child.first_name,
             when=format_datetime(event.registration_opens_at, "medium"),
         )
         return [Reason("registration_not_open", message)]
     if now >= event.registration_closes_at:
         message = _(
-            "Registration for %(event)s closed on %(when)s.",
+            "Registration for %(event)s closed on %(when)s, so %(child)s can no longer be "
+            "registered.",
             event=event.name,
+            child=child.first_name,
             when=format_datetime(event.registration_closes_at, "medium"),
         )
         return [Reason("registration_closed", message)]
     return []
 
 
-def _seats(event, seats_left: int | None) -> list[Reason]:
+def _seats(event, child, seats_left: int | None) -> list[Reason]:
     if seats_left is None or seats_left > 0 or event.waitlist_enabled:
         return []
-    message = _("%(event)s is full and has no waitlist.", event=event.name)
+    message = _(
+        "%(event)s is full and has no waitlist, so %(child)s cannot be registered.",
+        event=event.name,
+        child=child.first_name,
+    )
     return [Reason("event_full", message)]
 
 
