@@ -10,7 +10,7 @@ from contextlib import nullcontext
 from datetime import datetime
 
 from flask import has_request_context
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -140,11 +140,13 @@ def _already_registered_error(children: list[Child]) -> Conflict:
 
 
 def _not_enough_seats(event: Event, left: int) -> NotAllowed:
-    message = _(
-        "%(event)s has %(left)s seats left, not enough for every child you chose, "
+    message = ngettext(
+        "%(event)s has %(num)d seat left, not enough for every child you chose, "
         "and it has no waitlist.",
+        "%(event)s has %(num)d seats left, not enough for every child you chose, "
+        "and it has no waitlist.",
+        left,
         event=event.name,
-        left=left,
     )
     return NotAllowed(Problem("event_full", message, "children"))
 
