@@ -63,3 +63,23 @@ _CLIPPED_CONTROLS = """() => {
 def controls_out_of_view(page) -> list[str]:
     """Controls that a phone user would have to scroll sideways to find."""
     return page.evaluate(_CLIPPED_CONTROLS)
+
+
+# A checkbox or radio button whose label is not beside it (a line below, say): on a small
+# screen the person cannot tell which box belongs to which words.
+_DETACHED_CHOICES = """() => {
+  const out = [];
+  for (const el of document.querySelectorAll('input[type=checkbox], input[type=radio]')) {
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 || !el.labels || el.labels.length === 0) continue;
+    const label = el.labels[0].getBoundingClientRect();
+    const beside = label.top < box.bottom && label.bottom > box.top;
+    if (!beside) out.push(`${el.type} "${el.labels[0].textContent.trim().slice(0, 40)}"`);
+  }
+  return out.slice(0, 5);
+}"""
+
+
+def choices_apart_from_their_labels(page) -> list[str]:
+    """Checkboxes and radio buttons whose label is not on the same line."""
+    return page.evaluate(_DETACHED_CHOICES)

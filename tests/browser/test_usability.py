@@ -14,7 +14,12 @@ from tests import factories
 from tests.browser import steps
 from tests.browser.a11y import unlabelled_controls
 from tests.browser.artifacts import screenshot
-from tests.browser.phone import PHONE, controls_out_of_view, horizontal_overflow
+from tests.browser.phone import (
+    PHONE,
+    choices_apart_from_their_labels,
+    controls_out_of_view,
+    horizontal_overflow,
+)
 
 
 @pytest.fixture
@@ -116,7 +121,7 @@ class PhoneWalk:
 
     def __init__(self, page):
         self.page = page
-        self.overflow, self.unlabelled, self.out_of_view = [], [], []
+        self.overflow, self.unlabelled, self.out_of_view, self.detached = [], [], [], []
         page.set_viewport_size(PHONE)
 
     def visit(self, name: str, path: str | None = None) -> None:
@@ -135,6 +140,8 @@ class PhoneWalk:
             self.unlabelled.append(f"{where}: {unlabelled}")
         if hidden := controls_out_of_view(self.page):
             self.out_of_view.append(f"{where}: {hidden}")
+        if detached := choices_apart_from_their_labels(self.page):
+            self.detached.append(f"{where}: {detached}")
 
 
 def walk_the_parent_pages(page, family) -> PhoneWalk:
@@ -175,11 +182,14 @@ def test_pages_fit_a_phone_and_label_every_control(page, family):
     assert walk.unlabelled == [], "controls without a label:\n" + "\n".join(walk.unlabelled)
 
 
-def test_no_control_hides_past_the_right_edge_of_a_phone(page, family):
-    """Stricter: a link or button in a sideways-scrolling table does not widen the page, but a
-    parent on a phone does not see it (the Cancel link of a registration, say)."""
+def test_phone_layout_keeps_controls_in_view_and_beside_their_labels(page, family):
+    """Stricter than fitting: a link in a sideways-scrolling table does not widen the page,
+    yet a parent on a phone does not see it; a radio button a line above its words is hard to
+    match with them."""
     walk = walk_the_parent_pages(page, family)
-    assert walk.out_of_view == [], "controls out of view:\n" + "\n".join(walk.out_of_view)
+    problems = [f"out of view: {p}" for p in walk.out_of_view]
+    problems += [f"label not beside its box: {p}" for p in walk.detached]
+    assert problems == [], "\n".join(problems)
 
 
 def _background(locator) -> str:
