@@ -12,6 +12,7 @@ from tests.browser import steps
 from tests.browser.a11y import unlabelled_controls
 from tests.browser.artifacts import screenshot
 from tests.browser.phone import PHONE, assert_fits_phone, controls_out_of_view
+from tests.events.browser.session import run_in_browser
 from tests.factories import PASSWORD, make_user
 
 
@@ -35,9 +36,18 @@ def check_page(page, shot: str | None = None) -> None:
     assert controls_out_of_view(page) == []
 
 
-def test_coordinator_creates_edits_and_publishes_an_event(page, live_server):
+def test_coordinator_creates_edits_and_publishes_an_event(live_server):
+    email = make_coordinator(live_server)
+    run_in_browser(
+        live_server,
+        lambda page: create_edit_and_publish(page, live_server, email),
+        "coordinator-create-edit-publish",
+    )
+
+
+def create_edit_and_publish(page, live_server, email: str) -> None:
     page.set_viewport_size(PHONE)
-    steps.log_in(page, make_coordinator(live_server), PASSWORD)
+    steps.log_in(page, email, PASSWORD)
 
     steps.main_nav(page).get_by_role("link", name="Manage events").click()
     expect(page.get_by_role("heading", level=1, name="Manage events")).to_be_visible()
