@@ -115,14 +115,19 @@ def _browser_missing_reason() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """One Chromium per test module.
+
+    Module, not session: while a sync Playwright is alive, its event loop counts as running
+    on this thread, so any later test calling asyncio.run() would fail, and a second
+    Playwright could not start here. Stopping it at the end of each module keeps both working.
+    """
     reason = _browser_missing_reason()
     if reason:
         skip_or_fail(reason, "CAMP_REQUIRE_BROWSER")
     from playwright.sync_api import sync_playwright
 
-    # The sync API refuses to run inside a running asyncio loop; pytest runs none here.
     playwright = sync_playwright().start()
     chromium = playwright.chromium.launch(
         executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
