@@ -64,6 +64,7 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         DEV_MAILBOX=env_flag("DEV_MAILBOX", default=mail_server is None),
         MAIL_MAX_ATTEMPTS=int(env.get("MAIL_MAX_ATTEMPTS", "8")),
         MAIL_TIMEOUT_SECONDS=float(env.get("MAIL_TIMEOUT_SECONDS", "30")),
+        MAIL_LEASE_SECONDS=int(env.get("MAIL_LEASE_SECONDS", "300")),
         RATELIMIT_STORAGE_URI=env.get("REDIS_URL", "memory://"),
         RATELIMIT_HEADERS_ENABLED=True,
         RATELIMIT_STRATEGY="moving-window",

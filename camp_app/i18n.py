@@ -1,10 +1,13 @@
 """Locale and time zone choice for Flask-Babel."""
 
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_login import current_user
 
 
 def select_locale() -> str:
+    if not has_request_context():
+        # CLI commands and workers: callers who write to a person use force_locale.
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     languages = current_app.config["LANGUAGES"]
     chosen = session.get("locale")
     if chosen in languages:

@@ -24,12 +24,13 @@ NAV = [
     ("families.household", _l("My family"), (Role.PARENT,)),
     ("registrations.mine", _l("My registrations"), (Role.PARENT,)),
     ("events.manage", _l("Manage events"), (Role.COORDINATOR, Role.ADMIN)),
+    ("notifications.outbox", _l("Outbox"), (Role.COORDINATOR, Role.ADMIN)),
     ("attendance.index", _l("Attendance"), (Role.STAFF, Role.COORDINATOR, Role.ADMIN)),
 ]
 
 
 def nav_items() -> dict:
-    if not current_user.is_authenticated:
+    if not current_user or not current_user.is_authenticated:
         return {"nav_items": []}
     items = []
     for endpoint, label, roles in NAV:

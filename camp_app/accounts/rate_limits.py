@@ -21,7 +21,10 @@ def submitted_email_key() -> str:
     """The address being tried, from a form or a JSON body (never empty: the limiter skips
     empty keys)."""
     if request.is_json:
-        body = request.get_json(silent=True)
+        try:
+            body = request.get_json(silent=True)
+        except RecursionError:  # absurdly deep nesting: the view answers 400 on its own
+            body = None
         email = body.get("email") if isinstance(body, dict) else None
     else:
         email = request.form.get("email")

@@ -536,13 +536,16 @@ def _ensure_same_household(actor: User, household_id: int, message: str) -> None
         raise NotFound(Problem("not_found", message, None))
 
 
+MAX_DB_ID = 2**31 - 1  # a larger id can't exist; PostgreSQL would refuse to compare it
+
+
 def _as_id(value) -> int | None:
     if isinstance(value, bool):
         return None
-    if isinstance(value, int):
-        return value if value > 0 else None
     if isinstance(value, str) and value.isdigit() and len(value) < 19:
-        return int(value)
+        value = int(value)
+    if isinstance(value, int) and 0 < value <= MAX_DB_ID:
+        return value
     return None
 
 
