@@ -14,8 +14,9 @@ from camp_app import create_app
 from camp_app.extensions import db
 
 
-def bench_app():
-    """An app on a fresh SQLite file, or on BENCH_DATABASE_URL (an empty PostgreSQL database)."""
+def bench_app(config: dict | None = None):
+    """An app on a fresh SQLite file, or on BENCH_DATABASE_URL (an empty PostgreSQL database).
+    `config` adds or overrides settings (a benchmark's mail server, say)."""
     url = os.environ.get("BENCH_DATABASE_URL")
     if not url:
         folder = tempfile.mkdtemp(prefix="camp-bench-")
@@ -27,6 +28,7 @@ def bench_app():
             "WTF_CSRF_ENABLED": False,
             "MAIL_SERVER": None,
             "RATELIMIT_ENABLED": False,
+            **(config or {}),
         }
     )
     with app.app_context():
