@@ -1,18 +1,31 @@
 """Password hashing (scrypt through Werkzeug) and the password rules."""
 
-from flask import current_app
+from functools import cache
+
+from flask import current_app, has_app_context
 from werkzeug.security import check_password_hash, generate_password_hash
 
-# A hash to compare against when the email is unknown, so that the answer takes the same time.
-_DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
+
+@cache
+def _dummy_hash(method: str) -> str:
+    """A hash to check against when the email is unknown, so the answer takes the same time."""
+    return generate_password_hash("not-a-real-password", method=method)
 
 
 def hash_password(password: str) -> str:
-    return generate_password_hash(password, method="scrypt")
+    # Each hash records its own parameters, so changing the method never locks anyone out.
+    return generate_password_hash(password, method=_method())
+
+
+def _method() -> str:
+    return current_app.config["PASSWORD_HASH_METHOD"] if has_app_context() else "scrypt"
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
-    return check_password_hash(password_hash or _DUMMY_HASH, password) and password_hash is not None
+    if password_hash is None:
+        check_password_hash(_dummy_hash(_method()), password)
+        return False
+    return check_password_hash(password_hash, password)
 
 
 def password_problem(password: str) -> str | None:

@@ -30,6 +30,8 @@ def test_config(database_url: str, **overrides) -> dict:
         "DEV_MAILBOX": True,
         "RATELIMIT_STORAGE_URI": "memory://",
         "SERVER_NAME": None,
+        # Real scrypt with a small work factor: the full cost is 0.1-0.3 s a hash, per login.
+        "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
     }
     config.update(overrides)
     return config
