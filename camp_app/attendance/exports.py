@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from fpdf import FPDF
 from openpyxl import Workbook
 
-from camp_app.attendance.services import (
+from camp_app.attendance.day_sheet import (
     SheetRow,
     day_statement,
     event_days,

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import event as sa_event
 
+from camp_app.attendance import day_sheet as sheet_module
 from camp_app.attendance import services
 from camp_app.attendance.models import AttendanceEvent, AttendanceRecord
 from camp_app.audit.models import AuditEntry
@@ -367,7 +368,7 @@ def test_day_sheet_search_by_name(gate):
 
 def test_day_sheet_shows_groups_when_the_seam_provides_them(gate, monkeypatch):
     event, _staff, registration, _pickup, today = gate
-    monkeypatch.setattr(services, "group_names", lambda ids: {registration.id: "Otters"})
+    monkeypatch.setattr(sheet_module, "group_names", lambda ids: {registration.id: "Otters"})
     sheet = services.day_sheet(event, today)
     assert sheet.show_groups and sheet.rows[0].group == "Otters"
 

@@ -1,0 +1,313 @@
+"""Reading attendance: the gate's day sheet, per-camp counts, the event's days, one child's
+effective state and day history, and the API's view of a record.
+
+A day with no AttendanceRecord row is "expected". At an overnight camp a check-in is the
+arrival and a check-out the departure: the days between show the child in camp (derived from
+the latest arrival or departure before the day, in SQL so that sheets and exports agree).
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import and_, case, func, literal, select
+from sqlalchemy.orm import aliased
+
+from camp_app.accounts.models import User
+from camp_app.attendance.common import S, require_event_day
+from camp_app.attendance.models import AttendanceEvent, AttendanceRecord
+from camp_app.events.models import Event, EventKind
+from camp_app.extensions import db
+from camp_app.families.models import Child
+from camp_app.registrations.models import Registration, RegistrationStatus
+from camp_app.service_errors import InvalidInput, Problem
+from camp_app.timeutil import age_on, camp_today
+
+CAMP_KINDS = (EventKind.DAY_CAMP, EventKind.OVERNIGHT_CAMP)
+# Words parents type into "allergies" that mean there are none.
+NO_ALLERGY_WORDS = {"", "none", "no", "n/a", "na", "nkda", "nka", "ninguna", "ninguno", "-"}
+
+
+def group_names(registration_ids: Iterable[int]) -> dict[int, str]:
+    """Cabin or group name per registration id ("" or missing: none).
+
+    Seam for cabins/groups (issue 4): replace the body with ONE grouped query over the given
+    ids. Sheets show a group column only when some child has a group.
+    """
+    return {}
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    registration_id: int
+    child_id: int
+    first_name: str
+    last_name: str
+    age: int
+    group: str
+    has_allergy: bool
+    state: str
+    record: AttendanceRecord | None  # this day's row, if anything happened on the day
+    arrived_on: date | None = None  # overnight: in camp since (no record today)
+    departed_on: date | None = None  # overnight: left on (no record today)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def can_undo(self) -> bool:
+        return self.record is not None and self.record.status != S.EXPECTED
+
+
+@dataclass
+class DaySheet:
+    event: Event
+    day: date
+    rows: list[SheetRow]
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def show_groups(self) -> bool:
+        return any(row.group for row in self.rows)
+
+
+def has_allergy(allergies: str | None) -> bool:
+    return (allergies or "").strip().lower().rstrip(".") not in NO_ALLERGY_WORDS
+
+
+def _prior(column, day: date):
+    """The latest arrival or departure before `day` of the outer query's registration."""
+    return (
+        select(column)
+        .where(
+            AttendanceRecord.registration_id == Registration.id,
+            AttendanceRecord.date < day,
+            AttendanceRecord.status.in_((S.CHECKED_IN.value, S.CHECKED_OUT.value)),
+        )
+        .order_by(AttendanceRecord.date.desc())
+        .limit(1)
+        .correlate(Registration)
+        .scalar_subquery()
+    )
+
+
+def _state_parts(day: date):
+    """(own record alias, prior status, prior date, effective state) as SQL expressions."""
+    own = aliased(AttendanceRecord, name="own")
+    prior_status = _prior(AttendanceRecord.status, day)
+    prior_date = _prior(AttendanceRecord.date, day)
+    state = case(
+        (and_(own.status.is_not(None), own.status != S.EXPECTED.value), own.status),
+        (
+            and_(Event.kind == EventKind.OVERNIGHT_CAMP.value, prior_status.is_not(None)),
+            prior_status,
+        ),
+        else_=literal(S.EXPECTED.value),
+    )
+    return own, prior_status, prior_date, state
+
+
+def day_statement(event: Event, day: date, q: str | None = None):
+    """Every confirmed child of the event with the day's state, in name order: one statement."""
+    own, prior_status, prior_date, state = _state_parts(day)
+    statement = (
+        select(
+            Registration.id,
+            Child.id,
+            Child.first_name,
+            Child.last_name,
+            Child.date_of_birth,
+            Child.allergies,
+            own,
+            prior_status.label("prior_status"),
+            prior_date.label("prior_date"),
+            state.label("state"),
+        )
+        .join(Child, Child.id == Registration.child_id)
+        .join(Event, Event.id == Registration.event_id)
+        .outerjoin(own, and_(own.registration_id == Registration.id, own.date == day))
+        .where(
+            Registration.event_id == event.id,
+            Registration.status == RegistrationStatus.CONFIRMED.value,
+        )
+        .order_by(func.lower(Child.last_name), func.lower(Child.first_name), Registration.id)
+    )
+    if q and q.strip():
+        statement = statement.where(_name_matches(q))
+    return statement
+
+
+def _name_matches(q: str):
+    escaped = q.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    full_name = func.lower(Child.first_name + " " + Child.last_name)
+    last_first = func.lower(Child.last_name + " " + Child.first_name)
+    pattern = f"%{escaped}%"
+    return full_name.like(pattern, escape="\\") | last_first.like(pattern, escape="\\")
+
+
+def row_from_result(result_row, day: date, groups: dict[int, str]) -> SheetRow:
+    (reg_id, child_id, first, last, born, allergies, own, prior_status, prior_date, state) = (
+        result_row
+    )
+    in_camp_since = prior_date if (own is None or own.status == S.EXPECTED) else None
+    return SheetRow(
+        registration_id=reg_id,
+        child_id=child_id,
+        first_name=first,
+        last_name=last,
+        age=age_on(born, day),
+        group=groups.get(reg_id, ""),
+        has_allergy=has_allergy(allergies),
+        state=state,
+        record=own,
+        arrived_on=in_camp_since
+        if prior_status == S.CHECKED_IN and state == S.CHECKED_IN
+        else None,
+        departed_on=in_camp_since
+        if prior_status == S.CHECKED_OUT and state == S.CHECKED_OUT
+        else None,
+    )
+
+
+def day_sheet(event: Event, day: date, q: str | None = None) -> DaySheet:
+    """The gate's list for a day: every confirmed child, name order, optionally searched."""
+    require_event_day(event, day)
+    results = db.session.execute(day_statement(event, day, q)).all()
+    groups = group_names(r[0] for r in results)
+    rows = [row_from_result(r, day, groups) for r in results]
+    counts = {status.value: 0 for status in S}
+    for row in rows:
+        counts[row.state] += 1
+    return DaySheet(event=event, day=day, rows=rows, counts=counts)
+
+
+def camps_for_attendance(today: date) -> list[Event]:
+    """Camps running now, soon or recently, soonest first."""
+    return list(
+        db.session.scalars(
+            select(Event)
+            .where(
+                Event.kind.in_([k.value for k in CAMP_KINDS]),
+                Event.ends_on >= today - timedelta(days=14),
+                Event.starts_on <= today + timedelta(days=60),
+            )
+            .order_by(Event.starts_on, Event.name)
+        )
+    )
+
+
+def counts_for_day(events: list[Event], day: date) -> dict[int, dict[str, int]]:
+    """Per event running on `day`: how many confirmed children are in each state (one query)."""
+    running = [e.id for e in events if e.starts_on <= day <= e.ends_on]
+    counts = {event_id: {status.value: 0 for status in S} for event_id in running}
+    if not running:
+        return counts
+    own, _status, _date, state = _state_parts(day)
+    statement = (
+        select(Registration.event_id, state, func.count())
+        .join(Event, Event.id == Registration.event_id)
+        .outerjoin(own, and_(own.registration_id == Registration.id, own.date == day))
+        .where(
+            Registration.event_id.in_(running),
+            Registration.status == RegistrationStatus.CONFIRMED.value,
+        )
+        .group_by(Registration.event_id, state)
+    )
+    for event_id, status, number in db.session.execute(statement):
+        counts[event_id][status] = number
+    return counts
+
+
+def event_days(event: Event, date_from: date | None = None, date_to: date | None = None):
+    """The event's days from `date_from` to `date_to` (both inside the event), in order."""
+    first = date_from or event.starts_on
+    last = date_to or event.ends_on
+    require_event_day(event, first, "from")
+    require_event_day(event, last, "to")
+    if first > last:
+        raise InvalidInput(
+            Problem("invalid_range", _("The start date must not be after the end date."), "to")
+        )
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def default_day(event: Event) -> date:
+    """Today if the event is running, otherwise its nearest day."""
+    return min(max(camp_today(), event.starts_on), event.ends_on)
+
+
+def _prior_movement(registration: Registration, day: date) -> AttendanceRecord | None:
+    return db.session.scalar(
+        select(AttendanceRecord)
+        .where(
+            AttendanceRecord.registration_id == registration.id,
+            AttendanceRecord.date < day,
+            AttendanceRecord.status.in_((S.CHECKED_IN.value, S.CHECKED_OUT.value)),
+        )
+        .order_by(AttendanceRecord.date.desc())
+        .limit(1)
+    )
+
+
+def effective_state(event: Event, registration: Registration, day: date, record) -> str:
+    """The same rule as the SQL in _state_parts, for one child."""
+    if record is not None and record.status != S.EXPECTED:
+        return record.status
+    if event.kind == EventKind.OVERNIGHT_CAMP:
+        prior = _prior_movement(registration, day)
+        if prior is not None:
+            return prior.status
+    return S.EXPECTED.value
+
+
+def history_for(registration: Registration, day: date) -> list[AttendanceEvent]:
+    return list(
+        db.session.scalars(
+            select(AttendanceEvent)
+            .where(AttendanceEvent.registration_id == registration.id, AttendanceEvent.date == day)
+            .order_by(AttendanceEvent.id)
+        )
+    )
+
+
+def actor_names(entries: Iterable[AttendanceEvent]) -> dict[int, str]:
+    """Names of the staff members in a history, in one query."""
+    ids = {entry.actor_id for entry in entries if entry.actor_id is not None}
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all())
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def record_to_dict(record: AttendanceRecord | None, registration_id: int | None = None, day=None):
+    """The API's view of a child's day. None (no record, e.g. after an undo): expected."""
+    if record is None:
+        return {
+            "registration_id": registration_id,
+            "date": day.isoformat() if day else None,
+            "status": S.EXPECTED.value,
+            "check_in_at": None,
+            "checked_in_by_id": None,
+            "check_out_at": None,
+            "checked_out_by_id": None,
+            "picked_up_by_contact_id": None,
+            "picked_up_by": None,
+            "absence_reason": "",
+        }
+    return {
+        "registration_id": record.registration_id,
+        "date": record.date.isoformat(),
+        "status": record.status,
+        "check_in_at": _iso(record.check_in_at),
+        "checked_in_by_id": record.check_in_by_id,
+        "check_out_at": _iso(record.check_out_at),
+        "checked_out_by_id": record.check_out_by_id,
+        "picked_up_by_contact_id": record.picked_up_by_contact_id,
+        "picked_up_by": record.picked_up_by_name or None,
+        "absence_reason": record.absence_reason,
+    }
