@@ -56,3 +56,12 @@ def limit_mail_requests(view):
     for key_func in (client_address_key, submitted_email_key):
         view = limiter.limit(MAIL_REQUEST_LIMIT, key_func=key_func, methods=["POST"])(view)
     return view
+
+
+SIGN_UP_ADDRESS_LIMIT = "30 per hour"  # generous: families often share a clinic's network
+
+
+def limit_sign_ups(view):
+    """A taken address is mailed on every sign-up attempt: cap attempts per address and email."""
+    view = limiter.limit(SIGN_UP_ADDRESS_LIMIT, key_func=client_address_key, methods=["POST"])(view)
+    return limiter.limit(MAIL_REQUEST_LIMIT, key_func=submitted_email_key, methods=["POST"])(view)

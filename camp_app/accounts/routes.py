@@ -28,6 +28,7 @@ from camp_app.accounts.models import Role
 from camp_app.accounts.rate_limits import (
     limit_failed_logins,
     limit_mail_requests,
+    limit_sign_ups,
     note_failed_login,
 )
 from camp_app.service_errors import InvalidInput, NotAllowed
@@ -107,6 +108,7 @@ def logout():
 
 
 @bp.route("/signup", methods=["GET", "POST"])
+@limit_sign_ups
 @public
 def signup():
     if current_user.is_authenticated:

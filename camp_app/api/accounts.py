@@ -5,7 +5,11 @@ from flask_babel import gettext as _
 
 from camp_app.accounts import services, tokens
 from camp_app.accounts.models import User
-from camp_app.accounts.rate_limits import limit_failed_logins, note_failed_login
+from camp_app.accounts.rate_limits import (
+    limit_failed_logins,
+    limit_sign_ups,
+    note_failed_login,
+)
 from camp_app.api.blueprint import bp
 from camp_app.api.core import (
     ApiError,
@@ -28,6 +32,7 @@ def user_to_dict(user: User) -> dict:
 
 @bp.post("/accounts")
 @api_public
+@limit_sign_ups
 def sign_up():
     fields = Fields(json_body())
     values = {

@@ -411,10 +411,11 @@ PATHS = {
             "Sign up as a parent",
             description="Answers 202 whether or not the email is taken (a taken address gets "
             "an email saying so); a new address gets a verification email whose link ends in "
-            "`/account/verify/<token>`. Invalid values answer 422.",
+            "`/account/verify/<token>`. Invalid values answer 422. Limited to 5 attempts per "
+            "email and 30 per client address in a window (429), since each attempt may send mail.",
             security=ANYONE,
             request=body(ref("SignUp")),
-            responses={"202": answer("Accepted", ref("Message")), **errors(400, 422)},
+            responses={"202": answer("Accepted", ref("Message")), **errors(400, 422, 429)},
         )
     },
     "/accounts/verify": {
