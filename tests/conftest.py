@@ -8,6 +8,7 @@ unless CAMP_REQUIRE_POSTGRES=1 (as in .ci/run), which turns the skip into a fail
 import os
 
 import pytest
+from flask import g
 
 from camp_app import create_app
 from camp_app.extensions import db
@@ -43,8 +44,16 @@ def postgres_database():
     database.drop()
 
 
+def _forget_cached_user() -> None:
+    g.pop("_login_user", None)
+
+
 def _build_app(database_url: str, overrides: dict):
     app = create_app(test_config(database_url, **overrides))
+    # In production every request has its own flask.g. While a test keeps an app context pushed
+    # (app_ctx), requests share its g, and Flask-Login would reuse the user an earlier request
+    # (of any test client) loaded. Forget it, as a fresh g would.
+    app.before_request_funcs.setdefault(None, []).insert(0, _forget_cached_user)
     return app
 
 
