@@ -23,6 +23,7 @@ from camp_app.extensions import db
 from camp_app.families.models import Child
 from camp_app.registrations import mails
 from camp_app.registrations.eligibility import CONSENT_NAMES, evaluate
+from camp_app.registrations.labels import status_label
 from camp_app.registrations.locking import event_locked
 from camp_app.registrations.models import ACTIVE, Registration
 from camp_app.registrations.models import RegistrationStatus as S
@@ -54,8 +55,8 @@ NOTE_MAX = 2000
 def _move(registration: Registration, action: str, to: str) -> None:
     if to not in TRANSITIONS.get((action, registration.status), frozenset()):
         message = _(
-            "This registration is %(status)s; it cannot be changed that way.",
-            status=registration.status.replace("_", " "),
+            "This registration is marked “%(status)s”; it cannot be changed that way.",
+            status=status_label(registration.status),
         )
         raise Conflict(Problem("invalid_transition", message))
     registration.status = to

@@ -12,22 +12,12 @@ from camp_app.events.models import Event
 from camp_app.events.services import event_by_slug
 from camp_app.registrations import lifecycle, overview, queries
 from camp_app.registrations.forms import ButtonForm, RegisterForm
+from camp_app.registrations.labels import status_label
 from camp_app.registrations.mails import MY_REGISTRATIONS_PATH
-from camp_app.registrations.models import ACTIVE, RegistrationStatus
+from camp_app.registrations.models import ACTIVE
 from camp_app.service_errors import NotFound, ServiceError
 
 bp = Blueprint("registrations", __name__)
-
-
-def status_label(status: str) -> str:
-    labels = {
-        RegistrationStatus.PENDING_REVIEW: _("Received: waiting for a coordinator's review"),
-        RegistrationStatus.CONFIRMED: _("Confirmed"),
-        RegistrationStatus.WAITLISTED: _("On the waitlist"),
-        RegistrationStatus.DECLINED: _("Declined"),
-        RegistrationStatus.CANCELLED: _("Cancelled"),
-    }
-    return labels.get(status, status)
 
 
 def registration_panel(event: Event) -> dict:
