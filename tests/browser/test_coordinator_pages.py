@@ -12,7 +12,6 @@ from tests.browser import steps
 from tests.browser.a11y import unlabelled_controls
 from tests.browser.artifacts import screenshot
 from tests.browser.phone import PHONE, assert_fits_phone, controls_out_of_view
-from tests.events.browser.session import run_in_browser
 from tests.factories import PASSWORD, make_user
 
 
@@ -36,13 +35,9 @@ def check_page(page, shot: str | None = None) -> None:
     assert controls_out_of_view(page) == []
 
 
-def test_coordinator_creates_edits_and_publishes_an_event(live_server):
+def test_coordinator_creates_edits_and_publishes_an_event(page, live_server):
     email = make_coordinator(live_server)
-    run_in_browser(
-        live_server,
-        lambda page: create_edit_and_publish(page, live_server, email),
-        "coordinator-create-edit-publish",
-    )
+    create_edit_and_publish(page, live_server, email)
 
 
 def create_edit_and_publish(page, live_server, email: str) -> None:
