@@ -57,13 +57,23 @@ def _register_features(app: Flask) -> None:
     from camp_app.accounts import routes as accounts_routes
     from camp_app.api import routes as api_routes
     from camp_app.attendance import routes as attendance_routes
+    from camp_app.audit import routes as audit_routes
     from camp_app.demo import cli as demo_cli
     from camp_app.errors import register_error_handlers
     from camp_app.events import routes as events_routes
     from camp_app.families import routes as families_routes
+    from camp_app.messages import routes as messages_routes
     from camp_app.notifications import cli as notifications_cli
     from camp_app.notifications import routes as notifications_routes
+    from camp_app.registrations import (  # noqa: F401  (their routes join workspace.bp)
+        review_routes,
+        verification_routes,
+        waitlist_routes,
+        workspace,
+    )
     from camp_app.registrations import routes as registrations_routes
+    from camp_app.roster import cabin_routes, export_routes
+    from camp_app.roster import routes as roster_routes
 
     web.init_app(app)
     for blueprint in (
@@ -74,6 +84,13 @@ def _register_features(app: Flask) -> None:
         notifications_routes.bp,
         api_routes.bp,
         attendance_routes.bp,
+        # The coordinator's event workspace (templates/manage/_event_nav.html links them).
+        roster_routes.bp,
+        workspace.bp,
+        cabin_routes.bp,
+        messages_routes.bp,
+        export_routes.bp,
+        audit_routes.bp,
     ):
         app.register_blueprint(blueprint)
     csrf.exempt(api_routes.bp)  # bearer tokens, no cookies: nothing for CSRF to protect

@@ -5,15 +5,19 @@ from camp_app.attendance.models import AttendanceEvent, AttendanceRecord, Medica
 from camp_app.audit.models import AuditEntry
 from camp_app.events.models import Event
 from camp_app.families.models import Child, Contact, GuardianInvite, Household, Medication
+from camp_app.messages.models import EventMessage
 from camp_app.notifications.models import OutboxMail
 from camp_app.registrations.models import Registration
+from camp_app.roster.models import CampGroup
 
 __all__ = [
     "ApiToken",
     "AuditEntry",
+    "CampGroup",
     "Child",
     "Contact",
     "Event",
+    "EventMessage",
     "GuardianInvite",
     "Household",
     "Medication",

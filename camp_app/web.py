@@ -90,3 +90,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["Role"] = Role
     app.jinja_env.globals["_"] = _
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals["has_endpoint"] = lambda name: name in current_app.view_functions

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Date, String, Text
+from sqlalchemy import JSON, Date, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from camp_app.database import UTCDateTime, utcnow
@@ -42,6 +42,8 @@ class Event(db.Model):
     capacity: Mapped[int] = mapped_column()
     waitlist_enabled: Mapped[bool] = mapped_column(default=True)
     requires_review: Mapped[bool] = mapped_column(default=False)
+    # A patient's seat is confirmed only once the medical team has verified the child.
+    requires_verification: Mapped[bool] = mapped_column(default=False, server_default=false())
     published: Mapped[bool] = mapped_column(default=False)
     # Eligibility rules.
     min_age: Mapped[int | None] = mapped_column()

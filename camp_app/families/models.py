@@ -26,6 +26,23 @@ class DiagnosisCategory(StrEnum):
     OTHER = "other"
 
 
+class Gender(StrEnum):
+    """As the family gives it; only cabins with a gender limit look at it."""
+
+    FEMALE = "female"
+    MALE = "male"
+    NONBINARY = "nonbinary"
+    # "" (the column's default): not given.
+
+
+class PatientVerification(StrEnum):
+    """Whether the medical team has confirmed the family's patient and diagnosis details."""
+
+    UNVERIFIED = "unverified"
+    VERIFIED = "verified"
+    REJECTED = "rejected"  # the medical team could not confirm them
+
+
 class ContactKind(StrEnum):
     EMERGENCY = "emergency"
     PICKUP = "pickup"
@@ -63,10 +80,19 @@ class Child(db.Model):
     medical_conditions: Mapped[str] = mapped_column(Text, default="")
     physician_name: Mapped[str] = mapped_column(String(120), default="")
     physician_phone: Mapped[str] = mapped_column(String(32), default="")
+    gender: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    # Set by a coordinator for the medical team; reset when the family changes the details
+    # it vouches for (relationship, diagnosis category, treated at the hospital).
+    patient_verification: Mapped[str] = mapped_column(
+        String(20), default=PatientVerification.UNVERIFIED, server_default="unverified"
+    )
+    verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     household: Mapped[Household] = orm.relationship(back_populates="children")
+    verified_by: Mapped[User | None] = orm.relationship(foreign_keys=[verified_by_id])
     medications: Mapped[list["Medication"]] = orm.relationship(
         back_populates="child", cascade="all, delete-orphan", order_by="Medication.id"
     )

@@ -41,5 +41,9 @@ class OutboxMail(db.Model):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"), index=True)
     registration_id: Mapped[int | None] = mapped_column(ForeignKey("registrations.id"))
+    # The coordinator's message this mail is one copy of, if any.
+    event_message_id: Mapped[int | None] = mapped_column(
+        ForeignKey("event_messages.id"), index=True
+    )
 
     __table_args__ = (Index("ix_outbox_mails_due", "status", "next_attempt_at"),)

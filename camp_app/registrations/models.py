@@ -3,7 +3,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from camp_app.accounts.models import User
@@ -11,6 +11,7 @@ from camp_app.database import UTCDateTime, utcnow
 from camp_app.events.models import Event
 from camp_app.extensions import db
 from camp_app.families.models import Child, Household
+from camp_app.roster.models import CampGroup
 
 
 class RegistrationStatus(StrEnum):
@@ -46,6 +47,13 @@ class Registration(db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A coordinator who approves despite failing rules must say why; both are kept.
+    override_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    overridden_codes: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    # The cabin (overnight camp) or group (day camp) the child is assigned to.
+    group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("camp_groups.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -54,6 +62,7 @@ class Registration(db.Model):
     household: Mapped[Household] = relationship()
     signed_by: Mapped[User] = relationship(foreign_keys=[signed_by_id])
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    group: Mapped["CampGroup | None"] = relationship()
 
     @property
     def holds_seat(self) -> bool:

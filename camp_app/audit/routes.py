@@ -1,0 +1,5 @@
+"""The audit log, for admins."""
+
+from flask import Blueprint
+
+bp = Blueprint("audit", __name__)

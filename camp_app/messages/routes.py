@@ -1,0 +1,5 @@
+"""Messages from coordinators to the families of an event."""
+
+from flask import Blueprint
+
+bp = Blueprint("messages", __name__)
