@@ -16,6 +16,7 @@ from camp_app.accounts.models import Role, User
 from camp_app.accounts.passwords import verify_password
 from camp_app.accounts.users import create_user, find_user_by_email
 from camp_app.audit.services import record
+from camp_app.demo.families import seed_demo_registrations
 from camp_app.events.models import Event
 from camp_app.events.services import create_event
 from camp_app.extensions import db
@@ -169,6 +170,11 @@ def seed_demo() -> SeedReport:
     _ensure_demo_family(find_user_by_email("parent@example.org"))
     admin = find_user_by_email("admin@example.org")
     events = [_ensure_event(admin, data) for data in DEMO_EVENTS]
+    demo_events = db.session.scalars(
+        db.select(Event).where(Event.slug.in_([data["slug"] for data in DEMO_EVENTS]))
+    )
+    coordinator = find_user_by_email("coordinator@example.org")
+    seed_demo_registrations(coordinator, {event.slug: event for event in demo_events})
     return SeedReport(logins=logins, events=events)
 
 

@@ -8,10 +8,12 @@ import pytest
 from camp_app.accounts.models import User, UserRole
 from camp_app.accounts.passwords import hash_password, verify_password
 from camp_app.audit.models import AuditEntry
+from camp_app.demo.families import FAMILY_COUNT
 from camp_app.events import services
 from camp_app.events.models import Event
 from camp_app.extensions import db
 from camp_app.families.models import Child, Contact, Household, Medication
+from camp_app.registrations.models import Registration
 from camp_app.timeutil import age_on
 from tests.factories import login
 
@@ -61,7 +63,26 @@ def test_running_twice_duplicates_nothing(app_ctx, runner):
     seed(runner)
 
     assert counts() == first
-    assert first["Event"] == 2 and first["User"] == 4 and first["Child"] == 2
+    assert first["Event"] == 2 and first["User"] == 4 + FAMILY_COUNT
+    assert first["Child"] > 2 + FAMILY_COUNT  # every demo family has a patient, some siblings
+
+
+def test_demo_camps_have_a_review_queue_decisions_and_a_waitlist(app_ctx, runner):
+    seed(runner)
+
+    by_status = {
+        (slug, status): n
+        for slug, status, n in db.session.execute(
+            db.select(Event.slug, Registration.status, db.func.count())
+            .join(Registration.event)
+            .group_by(Event.slug, Registration.status)
+        )
+    }
+    assert by_status[("camp-uots", "confirmed")] == 25
+    assert by_status[("camp-uots", "declined")] == 1
+    assert by_status[("camp-uots", "pending_review")] > 0
+    assert by_status[("bear-hug", "confirmed")] == 30  # full
+    assert by_status[("bear-hug", "waitlisted")] > 0
 
 
 def test_prints_where_to_log_in_and_logins_that_work(app, app_ctx, runner):
