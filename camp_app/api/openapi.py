@@ -219,6 +219,11 @@ EVENT_FIELDS = {
     "capacity": {"type": "integer", "minimum": 0},
     "waitlist_enabled": {"type": "boolean"},
     "requires_review": {"type": "boolean"},
+    "requires_verification": {
+        "type": "boolean",
+        "description": "Not in the contract: a patient's seat is confirmed only once the "
+        "medical team has verified the child. Default false.",
+    },
     "published": {"type": "boolean"},
     "eligibility": ref("EligibilityRules"),
 }

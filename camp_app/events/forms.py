@@ -64,6 +64,7 @@ class EventForm(FlaskForm):
     )
     waitlist_enabled = BooleanField(_l("Keep a waitlist when all seats are taken"))
     requires_review = BooleanField(_l("A coordinator reviews each registration"))
+    requires_verification = BooleanField(_l("Patients need verification by the medical team"))
     published = BooleanField(_l("Publish now (families can see it and register)"))
     min_age = StringField(
         _l("Youngest age"), render_kw=_typed("number", min=0, max=25, inputmode="numeric")

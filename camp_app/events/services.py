@@ -140,6 +140,7 @@ def event_to_dict(event: Event, summary: SeatSummary | None = None) -> dict:
         "capacity": event.capacity,
         "waitlist_enabled": event.waitlist_enabled,
         "requires_review": event.requires_review,
+        "requires_verification": event.requires_verification,
         "published": event.published,
         "eligibility": {key: getattr(event, key) for key in ELIGIBILITY_FIELDS},
         "seats_taken": summary.taken,
