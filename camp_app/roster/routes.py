@@ -1,5 +1,110 @@
-"""The event workspace's dashboard and roster pages (coordinators, admins)."""
+"""The event workspace's dashboard and roster pages (coordinators, admins).
 
-from flask import Blueprint
+Thin: the numbers come from roster.dashboard and roster.listing, which rows from the shared
+roster.filters. Unpublished events are visible here; an unknown slug is 404.
+"""
+
+from flask import Blueprint, abort, render_template, request
+from flask_babel import gettext as _
+
+from camp_app.accounts.access import roles_required
+from camp_app.accounts.models import Role
+from camp_app.events import services as event_services
+from camp_app.events.descriptions import event_dates
+from camp_app.events.models import Event
+from camp_app.families.models import PatientVerification
+from camp_app.registrations.labels import status_label
+from camp_app.registrations.models import RegistrationStatus
+from camp_app.roster import charts, listing
+from camp_app.roster.dashboard import event_dashboard
+from camp_app.roster.filters import (
+    ACTIVE_STATUSES,
+    NO_GROUP,
+    SORTS,
+    RosterFilter,
+    parse_filter,
+)
+from camp_app.service_errors import InvalidInput, NotFound
 
 bp = Blueprint("roster", __name__)
+
+MANAGERS = (Role.COORDINATOR, Role.ADMIN)
+
+
+def _event_or_404(slug: str) -> Event:
+    try:
+        return event_services.event_by_slug(slug, include_unpublished=True)
+    except NotFound:
+        abort(404)
+
+
+def verification_label(state: str) -> str:
+    labels = {
+        PatientVerification.UNVERIFIED: _("Not verified"),
+        PatientVerification.VERIFIED: _("Verified"),
+        PatientVerification.REJECTED: _("Could not be verified"),
+    }
+    return labels.get(state, state)
+
+
+@bp.context_processor
+def roster_helpers() -> dict:
+    return {
+        "status_label": status_label,
+        "verification_label": verification_label,
+        "event_dates": event_dates,
+        "statuses": list(RegistrationStatus),
+        "verification_states": list(PatientVerification),
+        "ACTIVE_STATUSES": ACTIVE_STATUSES,
+        "NO_GROUP": NO_GROUP,
+    }
+
+
+@bp.get("/manage/events/<slug>/dashboard")
+@roles_required(*MANAGERS)
+def dashboard(slug: str):
+    event = _event_or_404(slug)
+    numbers = event_dashboard(event)
+    return render_template(
+        "roster/dashboard.html",
+        event=event,
+        numbers=numbers,
+        received_chart=charts.received_chart(numbers.days),
+        age_chart=charts.age_chart(numbers.ages, _("other")),
+    )
+
+
+def _sort_labels() -> dict[str, str]:
+    labels = {
+        "received": _("Order received"),
+        "child": _("Child's name"),
+        "age": _("Age"),
+        "status": _("Status"),
+        "group": _("Cabin or group"),
+    }
+    return {key: labels[key] for key in SORTS}
+
+
+@bp.get("/manage/events/<slug>/roster")
+@roles_required(*MANAGERS)
+def roster(slug: str):
+    event = _event_or_404(slug)
+    groups = listing.event_groups(event)
+    problems: dict = {}
+    try:
+        chosen = parse_filter(request.args, group_ids=[g.id for g in groups])
+    except InvalidInput as error:
+        # Show what was typed with the messages, and the whole roster rather than a guess.
+        problems, chosen = error.by_field(), RosterFilter()
+    page = listing.roster_page(event, chosen, listing.page_number(request.args.get("page")))
+    return render_template(
+        "roster/roster.html",
+        event=event,
+        groups=groups,
+        chosen=chosen,
+        page=page,
+        problems=problems,
+        sort_labels=_sort_labels(),
+        # Filled from what was typed, so a mistake can be corrected rather than retyped.
+        typed=request.args,
+    )

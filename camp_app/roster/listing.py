@@ -1,0 +1,140 @@
+"""A page of an event's roster: the registrations the shared filter selects, with what each
+row shows, in a fixed number of queries whatever the event's size.
+
+Queries: the count (filters.count_matching), the page (child and group from the filter's own
+joins, only the columns shown), the guardians of the page's households (plain columns, so no
+User and none of its eager role rows are loaded), and the waitlist positions of the page's
+waitlisted rows (one window query).
+"""
+
+import math
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager, raiseload
+
+from camp_app.accounts.models import User
+from camp_app.events.models import Event
+from camp_app.extensions import db
+from camp_app.families.models import Child
+from camp_app.registrations.models import Registration, RegistrationStatus
+from camp_app.roster.filters import RosterFilter, count_matching, filtered_query
+from camp_app.roster.models import CampGroup
+from camp_app.timeutil import age_on
+
+PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class Guardian:
+    name: str
+    phone: str
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    registration: Registration
+    age: int  # on the event's first day
+    waitlist_position: int | None
+    guardians: list[Guardian]
+
+    @property
+    def child(self) -> Child:
+        return self.registration.child
+
+
+@dataclass(frozen=True)
+class RosterPage:
+    rows: list[RosterRow]
+    total: int
+    page: int
+    pages: int
+    requested_page: int  # what the link asked for; differs when it was past the end
+
+    @property
+    def first_number(self) -> int:
+        return (self.page - 1) * PER_PAGE + 1 if self.rows else 0
+
+    @property
+    def last_number(self) -> int:
+        return (self.page - 1) * PER_PAGE + len(self.rows)
+
+
+def page_number(raw) -> int:
+    """The page a link asks for: 1 for anything that is not a positive whole number."""
+    text = str(raw or "").strip()
+    return int(text) if text.isdigit() and 0 < int(text) < 10**6 else 1
+
+
+def event_groups(event: Event) -> list[CampGroup]:
+    """The event's cabins or groups by name: the filter's choices."""
+    query = select(CampGroup).where(CampGroup.event_id == event.id).order_by(CampGroup.name)
+    return list(db.session.scalars(query))
+
+
+def _page_query(event: Event, f: RosterFilter, page: int):
+    shown = (Child.first_name, Child.last_name, Child.date_of_birth, Child.relationship)
+    return (
+        filtered_query(event, f)
+        .options(
+            # filtered_query already joins the child and (outer) the group: reuse those joins.
+            contains_eager(Registration.child).load_only(*shown, Child.patient_verification),
+            contains_eager(Registration.group).load_only(CampGroup.name),
+            raiseload("*"),  # anything else touched per row would be a query per row
+        )
+        .limit(PER_PAGE)
+        .offset((page - 1) * PER_PAGE)
+    )
+
+
+def _guardians(household_ids: set[int]) -> dict[int, list[Guardian]]:
+    if not household_ids:
+        return {}
+    query = (
+        select(User.household_id, User.name, User.phone)
+        .where(User.household_id.in_(household_ids))
+        .order_by(User.household_id, User.id)
+    )
+    found: dict[int, list[Guardian]] = {}
+    for household_id, name, phone in db.session.execute(query):
+        found.setdefault(household_id, []).append(Guardian(name, phone or ""))
+    return found
+
+
+def _waitlist_positions(event: Event, registration_ids: list[int]) -> dict[int, int]:
+    """Position (1 = next to get a seat) of those of `registration_ids` that are waitlisted."""
+    if not registration_ids:
+        return {}
+    position = func.row_number().over(order_by=Registration.sequence).label("position")
+    waitlist = (
+        select(Registration.id, position)
+        .where(
+            Registration.event_id == event.id,
+            Registration.status == RegistrationStatus.WAITLISTED,
+        )
+        .subquery()
+    )
+    query = select(waitlist.c.id, waitlist.c.position).where(waitlist.c.id.in_(registration_ids))
+    return dict(db.session.execute(query).all())
+
+
+def roster_page(event: Event, f: RosterFilter, page: int = 1) -> RosterPage:
+    """The `page`th page (PER_PAGE rows) of the registrations `f` selects. A page past the
+    end gives the last page (requested_page tells), never an error."""
+    total = count_matching(event, f)
+    pages = max(math.ceil(total / PER_PAGE), 1)
+    shown_page = min(max(page, 1), pages)
+    registrations = list(db.session.scalars(_page_query(event, f, shown_page)).unique())
+    guardians = _guardians({r.household_id for r in registrations})
+    waiting = [r.id for r in registrations if r.status == RegistrationStatus.WAITLISTED]
+    positions = _waitlist_positions(event, waiting)
+    rows = [
+        RosterRow(
+            registration=r,
+            age=age_on(r.child.date_of_birth, event.starts_on),
+            waitlist_position=positions.get(r.id),
+            guardians=guardians.get(r.household_id, []),
+        )
+        for r in registrations
+    ]
+    return RosterPage(rows, total, shown_page, pages, page)

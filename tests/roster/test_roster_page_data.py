@@ -1,0 +1,98 @@
+"""Test data for the dashboard and roster tests (no tests here): registrations written directly
+in the statuses, groups, ages and days a test needs, and signing in as each role."""
+
+import html
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+
+from sqlalchemy import event as sa_event
+
+from camp_app.accounts.models import Role
+from camp_app.extensions import db
+from camp_app.registrations.models import Registration
+from camp_app.roster.models import CampGroup
+from tests.factories import login, make_child, make_event, make_user
+from tests.registrations.helpers import make_parent
+
+FIRST_DAY = date(2027, 6, 14)  # make_event's starts_on
+
+
+def born_for_age(age: int, on: date = FIRST_DAY) -> date:
+    """A birth date giving `age` on `on` (a birthday a month before)."""
+    return date(on.year - age, 5, 1)
+
+
+def add(event, first, last="Smith", *, status="confirmed", age=10, parent=None, group=None,
+        created_at=None, verification="unverified", relationship="patient", **fields):  # fmt: skip
+    """One registration for a new child (of `parent`'s household, or a new family)."""
+    parent = parent or make_parent(name=f"{first} Parent")
+    child = make_child(
+        parent.household,
+        first_name=first,
+        last_name=last,
+        date_of_birth=born_for_age(age),
+        patient_verification=verification,
+        relationship=relationship,
+        **fields,
+    )
+    event.registration_counter += 1
+    row = Registration(
+        event_id=event.id,
+        child_id=child.id,
+        household_id=parent.household_id,
+        status=status,
+        sequence=event.registration_counter,
+        consent_medical_treatment=True,
+        consent_liability_waiver=True,
+        signature=parent.name,
+        signed_at=datetime.now(UTC),
+        signed_by_id=parent.id,
+        group_id=group.id if group else None,
+        created_at=created_at or datetime.now(UTC),
+    )
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def add_group(event, name, capacity=8) -> CampGroup:
+    group = CampGroup(event_id=event.id, name=name, capacity=capacity)
+    db.session.add(group)
+    db.session.commit()
+    return group
+
+
+def sign_in_as(client, role):
+    user = make_user((role,), household=role == Role.PARENT)
+    assert login(client, user).status_code == 302
+    return user
+
+
+def page_text(response) -> str:
+    return html.unescape(response.get_data(as_text=True))
+
+
+@contextmanager
+def counted_statements():
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    sa_event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        sa_event.remove(db.engine, "before_cursor_execute", count)
+
+
+def statements_for(client, url) -> int:
+    db.session.expire_all()  # the test shares the request's session: start from nothing cached
+    with counted_statements() as statements:
+        response = client.get(url)
+        response.get_data()
+    assert response.status_code == 200
+    return len(statements)
+
+
+__all__ = ["add", "add_group", "make_event", "page_text", "sign_in_as", "statements_for"]
