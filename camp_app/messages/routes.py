@@ -1,5 +1,172 @@
-"""Messages from coordinators to the families of an event."""
+"""Messages from coordinators to the families of an event: compose, preview, send, follow up."""
 
-from flask import Blueprint
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+
+from camp_app.accounts.access import roles_required
+from camp_app.accounts.models import Role
+from camp_app.events.models import Event
+from camp_app.events.services import event_by_slug
+from camp_app.messages import audience as audiences
+from camp_app.messages import history, services
+from camp_app.messages.forms import FILTER_FIELDS, ComposeForm, SendForm, show_problems
+from camp_app.service_errors import Conflict, InvalidInput, NotFound
 
 bp = Blueprint("messages", __name__)
+
+ROLES = (Role.COORDINATOR, Role.ADMIN)
+
+
+def _event(slug: str) -> Event:
+    try:
+        return event_by_slug(slug, include_unpublished=True)
+    except NotFound:
+        abort(404)
+
+
+def _page() -> int:
+    return request.args.get("page", 1, type=int) or 1
+
+
+def _compose_page(event: Event, form: ComposeForm, *, general=(), selection=None, status=200):
+    messages = history.sent_messages(event, _page())
+    counts = history.delivery_counts([m.id for m in messages.items])
+    page = render_template(
+        "messages/index.html",
+        event=event,
+        form=form,
+        general=general,
+        selection=selection,
+        messages=messages,
+        counts=counts,
+    )
+    return page, status
+
+
+def _compose_form(event: Event, formdata=None) -> ComposeForm:
+    form = ComposeForm(formdata=formdata) if formdata is not None else ComposeForm()
+    form.set_choices(audiences.event_groups(event))
+    if not form.status.data:
+        form.status.data = audiences.DEFAULT_STATUS
+    return form
+
+
+@bp.get("/manage/events/<slug>/messages")
+@roles_required(*ROLES)
+def index(slug: str):
+    """Compose (the filter may come from a roster link's query) and the messages sent."""
+    event = _event(slug)
+    from_roster = any(request.args.get(name) for name in FILTER_FIELDS)
+    form = _compose_form(event, request.args if from_roster else None)
+    try:
+        f = audiences.parse_audience(event, form.data)
+    except InvalidInput as error:
+        return _compose_page(event, form, general=show_problems(form, error))
+    return _compose_page(event, form, selection=audiences.audience_for(event, f, with_names=False))
+
+
+def _send_form(preview: services.Preview, form_values: dict, token: str) -> SendForm:
+    send_form = SendForm(formdata=None)
+    for name in FILTER_FIELDS:
+        send_form[name].data = form_values.get(name) or ""
+    send_form.subject.data = preview.subject
+    send_form.body.data = preview.body
+    send_form.token.data = token
+    send_form.previewed.data = preview.previewed
+    return send_form
+
+
+def _preview_page(event, compose: ComposeForm, preview, *, token=None, changed=None):
+    values = {name: compose[name].data for name in FILTER_FIELDS}
+    send_form = _send_form(preview, values, token or preview.token)
+    return render_template(
+        "messages/preview.html",
+        event=event,
+        form=compose,
+        preview=preview,
+        send_form=send_form,
+        changed=changed,
+    )
+
+
+@bp.post("/manage/events/<slug>/messages/preview")
+@roles_required(*ROLES)
+def preview(slug: str):
+    event = _event(slug)
+    form = _compose_form(event, request.form)
+    if not form.validate_on_submit():
+        return _compose_page(event, form, general=[_("Your form expired. Please try again.")])
+    try:
+        f = audiences.parse_audience(event, form.data)
+        result = services.preview(event, f, form.subject.data, form.body.data)
+    except InvalidInput as error:
+        return _compose_page(event, form, general=show_problems(form, error), status=422)
+    return _preview_page(event, form, result)
+
+
+@bp.post("/manage/events/<slug>/messages/send")
+@roles_required(*ROLES)
+def send(slug: str):
+    event = _event(slug)
+    sent_form = SendForm()
+    compose = _compose_form(event, request.form)  # the same values, for a page shown again
+    if not sent_form.validate_on_submit():
+        return _compose_page(event, compose, general=[_("Your form expired. Please try again.")])
+    try:
+        f = audiences.parse_audience(event, request.form)
+        result = services.send(
+            current_user,
+            event,
+            f,
+            sent_form.subject.data,
+            sent_form.body.data,
+            token=sent_form.token.data,
+            previewed=sent_form.previewed.data or "",
+        )
+    except Conflict as error:
+        return _changed(event, compose, f, sent_form, error)
+    except InvalidInput as error:
+        return _compose_page(event, compose, general=show_problems(compose, error), status=422)
+    if result.already_sent:
+        flash(_("This message was already sent; it was not sent again."), "success")
+    else:
+        count = result.message.recipient_count
+        flash(
+            ngettext(
+                "Your message is on its way to %(num)d email address.",
+                "Your message is on its way to %(num)d email addresses.",
+                count,
+            ),
+            "success",
+        )
+    return redirect(url_for("messages.detail", slug=event.slug, message_id=result.message.id))
+
+
+def _changed(event, compose, f, sent_form, error):
+    """The audience changed since the preview: show the new counts and ask again, same token."""
+    try:
+        result = services.preview(event, f, sent_form.subject.data, sent_form.body.data)
+    except InvalidInput as invalid:
+        return _compose_page(event, compose, general=show_problems(compose, invalid), status=422)
+    messages = [p.message for p in error.problems]
+    return _preview_page(event, compose, result, token=sent_form.token.data, changed=messages), 409
+
+
+@bp.get("/manage/events/<slug>/messages/<int:message_id>")
+@roles_required(*ROLES)
+def detail(slug: str, message_id: int):
+    event = _event(slug)
+    try:
+        message = history.get_message(event, message_id)
+    except NotFound:
+        abort(404)
+    return render_template(
+        "messages/detail.html",
+        event=event,
+        message=message,
+        audience=history.describe_audience(event, message.audience),
+        counts=history.delivery_counts([message.id])[message.id],
+        recipients=history.recipients_page(message, _page()),
+    )

@@ -1,0 +1,128 @@
+"""Compose, preview and send as a coordinator: who gets a copy, and what is written when."""
+
+from sqlalchemy import select
+
+from camp_app.audit.models import AuditEntry
+from camp_app.extensions import db
+from camp_app.messages.models import EventMessage
+from tests.factories import make_event
+from tests.messages.helpers import (
+    assign,
+    cabin,
+    coordinator,
+    decline,
+    family,
+    message_count,
+    message_mails,
+    preview,
+    send,
+)
+
+
+def test_preview_shows_counts_and_the_copy_and_writes_nothing(app_ctx, client):
+    event = make_event(capacity=10)
+    (ana,), _ = family(event, name="Ana Alvarez")
+    family(event, guardians=2, children=2, name="Bea Brown")
+    coordinator(client)
+
+    response = preview(client, event, subject="Packing list", body="Bring a hat.\nAnd sunscreen.")
+
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "This will go to 2 families" in html
+    assert "(3 email addresses)" in html
+    assert "Send to 2 families" in html
+    assert "Hello Ana Alvarez," in html  # the first family's copy, greeting by name
+    assert "Bring a hat.\nAnd sunscreen." in html
+    assert "Packing list" in html
+    assert "Leo Lopez, Maya Lopez" in html  # the Brown family's two children, by name
+    assert message_count() == 0
+    assert message_mails() == []
+
+
+def test_send_writes_one_copy_per_guardian_address_in_one_go(app_ctx, client):
+    event = make_event(capacity=10)
+    single, _ = family(event)
+    couple, _ = family(event, guardians=2, children=3)  # three children: still one copy each
+    cora = coordinator(client)
+
+    response = send(client, event, preview(client, event))
+
+    assert response.status_code == 302
+    [message] = db.session.scalars(select(EventMessage))
+    assert response.headers["Location"].endswith(f"/messages/{message.id}")
+    mails = message_mails(message.id)
+    expected = sorted(u.email for u in [*single, *couple])
+    assert [m.to_address for m in mails] == expected
+    assert message.recipient_count == 3
+    assert message.sender_id == cora.id
+    assert message.audience["status"] == "active"
+    for mail in mails:
+        assert mail.category == "event_message"
+        assert mail.event_id == event.id
+        assert mail.user_id is not None
+        assert mail.subject == "Packing list"
+        assert "Please bring a sleeping bag." in mail.body_text
+    [entry] = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "event_message.sent")
+    )
+    assert entry.entity_id == message.id and entry.actor_id == cora.id
+    assert "Packing list" not in str(entry.fields)  # field names, never values
+    assert "subject" in entry.fields
+
+
+def test_default_audience_leaves_out_declined_and_cancelled_families(app_ctx, client):
+    event = make_event(capacity=10)
+    kept, _ = family(event)
+    declined, (registration,) = family(event)
+    decline(registration)
+    cancelled_parents, (cancelled,) = family(event)
+    from camp_app.registrations import lifecycle
+
+    lifecycle.cancel(cancelled_parents[0], cancelled)
+    coordinator(client)
+
+    send(client, event, preview(client, event))
+
+    assert [m.to_address for m in message_mails()] == [kept[0].email]
+
+
+def test_status_filter_reaches_only_that_status(app_ctx, client):
+    event = make_event(capacity=1)  # the second family goes to the waitlist
+    family(event)
+    waiting, _ = family(event)
+    coordinator(client)
+
+    send(client, event, preview(client, event, status="waitlisted"))
+
+    assert [m.to_address for m in message_mails()] == [waiting[0].email]
+
+
+def test_cabin_filter_reaches_only_that_cabin(app_ctx, client):
+    event = make_event(capacity=10)
+    pines = cabin(event, "Pines")
+    in_pines, (registration,) = family(event)
+    assign(registration, pines)
+    family(event)
+    coordinator(client)
+
+    response = preview(client, event, group=str(pines.id))
+    assert "This will go to 1 family" in response.get_data(as_text=True)
+    send(client, event, response)
+
+    assert [m.to_address for m in message_mails()] == [in_pines[0].email]
+
+
+def test_unverified_guardian_accounts_are_skipped(app_ctx, client):
+    event = make_event(capacity=10)
+    verified, _ = family(event)
+    unverified, _ = family(event, verified=False)
+    coordinator(client)
+
+    response = preview(client, event)
+    html = response.get_data(as_text=True)
+    assert "This will go to 1 family" in html
+    assert "1 family has no verified email address" in html
+    send(client, event, response)
+
+    assert [m.to_address for m in message_mails()] == [verified[0].email]
