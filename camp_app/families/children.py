@@ -16,6 +16,7 @@ from camp_app.families import serializers
 from camp_app.families.household import ensure_same_household, household_of
 from camp_app.families.models import Child, Contact, Medication, contact_children
 from camp_app.families.validation import clean_child
+from camp_app.families.verification import VOUCHED_FIELDS, reset_verification
 from camp_app.service_errors import InvalidInput, Problem
 
 CHILD_SCALARS = (
@@ -54,6 +55,9 @@ def update_child(actor: User, child: Child, data: dict, partial: bool = False) -
     current = {"relationship": child.relationship, "diagnosis_category": child.diagnosis_category}
     clean = clean_child(data, current if partial else None)
     changed = _apply_child(child, clean)
+    if any(name in changed for name in VOUCHED_FIELDS):
+        # The medical team verified what the family said before; it must look again.
+        changed += reset_verification(child)
     if changed:
         record(actor.id, "child.update", child, fields=changed)
     db.session.commit()

@@ -1,3 +1,106 @@
-"""Patient verification by the medical team, recorded by a coordinator."""
+"""Patient verification by the medical team, recorded by a coordinator.
 
-from camp_app.registrations.workspace import bp  # noqa: F401
+The page lists the patients an event depends on (registered ones and, for sibling camps, the
+patients of registered siblings' households); the POST records one answer. Every rule is in
+camp_app.families.verification.
+"""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import HiddenField
+
+from camp_app.accounts.access import roles_required
+from camp_app.accounts.models import Role
+from camp_app.events.descriptions import CATEGORY_LABELS
+from camp_app.events.services import event_by_slug
+from camp_app.families import verification as service
+from camp_app.families.models import PatientVerification
+from camp_app.registrations.workspace import bp
+from camp_app.service_errors import NotFound, ServiceError
+from camp_app.web import safe_next
+
+MANAGERS = (Role.COORDINATOR, Role.ADMIN)
+ALL = "all"
+DEFAULT_FILTER = PatientVerification.UNVERIFIED.value
+STATE_LABELS = {
+    PatientVerification.UNVERIFIED.value: _l("Not verified yet"),
+    PatientVerification.VERIFIED.value: _l("Verified"),
+    PatientVerification.REJECTED.value: _l("Could not be verified"),
+}
+# What each button does, as the coordinator reads it.
+ACTION_LABELS = {
+    PatientVerification.VERIFIED.value: _l("Mark verified"),
+    PatientVerification.REJECTED.value: _l("Could not verify"),
+    PatientVerification.UNVERIFIED.value: _l("Reset to not verified"),
+}
+
+
+class VerificationForm(FlaskForm):
+    """The CSRF token, the new state (from the pressed button) and where to go back to."""
+
+    state = HiddenField()
+    next = HiddenField()
+
+
+def event_or_404(slug: str):
+    """The event for a coordinator (unpublished ones too), or 404."""
+    try:
+        return event_by_slug(slug, include_unpublished=True)
+    except NotFound:
+        abort(404)
+
+
+def _chosen_filter() -> str:
+    state = request.args.get("state", DEFAULT_FILTER)
+    return state if state in (*service.STATES, ALL) else DEFAULT_FILTER
+
+
+@bp.get("/manage/events/<slug>/verification")
+@roles_required(*MANAGERS)
+def verification(slug: str):
+    event = event_or_404(slug)
+    state = _chosen_filter()
+    page = request.args.get("page", 1, type=int)
+    listing = service.verification_list(event, None if state == ALL else state, page)
+    return render_template(
+        "review/verification.html",
+        event=event,
+        listing=listing,
+        state=state,
+        state_labels=STATE_LABELS,
+        action_labels=ACTION_LABELS,
+        category_labels=CATEGORY_LABELS,
+        form=VerificationForm(),
+    )
+
+
+def _done_message(child, state: str) -> str:
+    if state == PatientVerification.VERIFIED:
+        return _("%(child)s is marked verified.", child=child.full_name)
+    if state == PatientVerification.REJECTED:
+        return _("%(child)s is marked as could not be verified.", child=child.full_name)
+    return _("%(child)s is back to not verified.", child=child.full_name)
+
+
+@bp.post("/manage/events/<slug>/children/<int:child_id>/verification")
+@roles_required(*MANAGERS)
+def set_verification(slug: str, child_id: int):
+    event = event_or_404(slug)
+    child = service.child_for_event(event, child_id)
+    if child is None:
+        abort(404)
+    form = VerificationForm()
+    back = safe_next(form.next.data) or url_for("review.verification", slug=event.slug)
+    if not form.validate_on_submit():
+        flash(_("Your form expired. Please submit it again."), "error")
+        return redirect(back)
+    try:
+        service.set_verification(current_user, child, form.state.data)
+    except ServiceError as error:
+        flash(" ".join(problem.message for problem in error.problems), "error")
+    else:
+        flash(_done_message(child, form.state.data), "success")
+    return redirect(back)

@@ -1,3 +1,191 @@
-"""The waitlist of an event: its order, promotion and removal by hand."""
+"""The waitlist of an event: its order, promotion and removal by hand.
 
-from camp_app.registrations.workspace import bp  # noqa: F401
+Automatic promotion stays on (lifecycle gives a freed seat to position 1 at once); these pages
+let a coordinator give a seat out of turn, fill seats freed by a larger capacity, or take a
+family off the list with a note. Every status change goes through lifecycle.
+"""
+
+import inspect
+from functools import cache
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+from wtforms import HiddenField, TextAreaField
+
+from camp_app.accounts.access import roles_required
+from camp_app.accounts.models import Role
+from camp_app.events.availability import seat_summary
+from camp_app.extensions import db
+from camp_app.registrations import lifecycle
+from camp_app.registrations.models import Registration, RegistrationStatus
+from camp_app.registrations.verification_routes import STATE_LABELS, event_or_404
+from camp_app.registrations.workspace import bp
+from camp_app.service_errors import Conflict, NotAllowed, ServiceError
+from camp_app.timeutil import age_on
+
+MANAGERS = (Role.COORDINATOR, Role.ADMIN)
+OVERRIDE_NEEDED = "override_reason_required"
+
+
+class PromoteForm(FlaskForm):
+    override_reason = TextAreaField()
+    confirm_override = HiddenField()
+
+
+class RemoveForm(FlaskForm):
+    note = TextAreaField()
+
+
+class FillForm(FlaskForm):
+    """Only the CSRF token."""
+
+
+def waitlisted(event) -> list[Registration]:
+    """The event's waitlist in the order it is served (position 1 first), in one query."""
+    query = (
+        select(Registration)
+        .where(
+            Registration.event_id == event.id,
+            Registration.status == RegistrationStatus.WAITLISTED,
+        )
+        .options(joinedload(Registration.child), joinedload(Registration.signed_by))
+        .order_by(Registration.sequence)
+    )
+    return list(db.session.scalars(query))
+
+
+def _render(event, status: int = 200, override=None):
+    rows = waitlisted(event)
+    return (
+        render_template(
+            "review/waitlist.html",
+            event=event,
+            rows=rows,
+            seats=seat_summary(event),
+            age_of=lambda child: age_on(child.date_of_birth, event.starts_on),
+            verification_labels=STATE_LABELS,
+            override=override,
+            form=PromoteForm(formdata=None),
+        ),
+        status,
+    )
+
+
+@bp.get("/manage/events/<slug>/waitlist")
+@roles_required(*MANAGERS)
+def waitlist(slug: str):
+    return _render(event_or_404(slug))
+
+
+def _registration_or_404(event, registration_id: int) -> Registration:
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.event_id != event.id:
+        abort(404)
+    return registration
+
+
+def _back(event):
+    return redirect(url_for("review.waitlist", slug=event.slug))
+
+
+def _expired(event):
+    flash(_("Your form expired. Please submit it again."), "error")
+    return _back(event)
+
+
+@cache
+def _decide_takes_override_reason() -> bool:
+    """Whether lifecycle.decide accepts a written reason to override failed rules."""
+    return "override_reason" in inspect.signature(lifecycle.decide).parameters
+
+
+def _messages(error: ServiceError) -> str:
+    return " ".join(problem.message for problem in error.problems)
+
+
+@bp.post("/manage/events/<slug>/waitlist/<int:registration_id>/promote")
+@roles_required(*MANAGERS)
+def waitlist_promote(slug: str, registration_id: int):
+    event = event_or_404(slug)
+    registration = _registration_or_404(event, registration_id)
+    form = PromoteForm()
+    if not form.validate_on_submit():
+        return _expired(event)
+    child_name = registration.child.full_name
+    extra = {}
+    reason = (form.override_reason.data or "").strip()
+    if form.confirm_override.data and _decide_takes_override_reason():
+        extra["override_reason"] = reason
+    try:
+        lifecycle.decide(current_user, registration, "approve", **extra)
+    except NotAllowed as error:
+        if any(problem.code == OVERRIDE_NEEDED for problem in error.problems):
+            override = {
+                "registration": registration,
+                "problems": error.problems,
+                "reason": reason,
+                "possible": _decide_takes_override_reason(),
+            }
+            return _render(event, 422, override)
+        flash(_messages(error), "error")
+    except Conflict as error:
+        flash(_full_or_moved(error), "error")
+    except ServiceError as error:
+        flash(_messages(error), "error")
+    else:
+        flash(_("%(child)s has a seat now; the family is emailed.", child=child_name), "success")
+    return _back(event)
+
+
+def _full_or_moved(error: Conflict) -> str:
+    message = _messages(error)
+    if any(problem.code == "event_full" for problem in error.problems):
+        message += " " + _(
+            "To give this child a seat anyway, raise the number of seats on the event's "
+            "edit page, then come back."
+        )
+    return message
+
+
+@bp.post("/manage/events/<slug>/waitlist/<int:registration_id>/remove")
+@roles_required(*MANAGERS)
+def waitlist_remove(slug: str, registration_id: int):
+    event = event_or_404(slug)
+    registration = _registration_or_404(event, registration_id)
+    form = RemoveForm()
+    if not form.validate_on_submit():
+        return _expired(event)
+    child_name = registration.child.full_name
+    try:
+        lifecycle.decide(current_user, registration, "decline", form.note.data or "")
+    except ServiceError as error:
+        flash(_messages(error), "error")
+    else:
+        message = _("%(child)s is off the waitlist; the family is emailed.", child=child_name)
+        flash(message, "success")
+    return _back(event)
+
+
+@bp.post("/manage/events/<slug>/waitlist/fill")
+@roles_required(*MANAGERS)
+def waitlist_fill(slug: str):
+    event = event_or_404(slug)
+    if not FillForm().validate_on_submit():
+        return _expired(event)
+    promoted = lifecycle.fill_seats(event, current_user)
+    if promoted:
+        message = ngettext(
+            "%(num)d registration from the top of the waitlist got a seat; its family is emailed.",
+            "%(num)d registrations from the top of the waitlist got a seat; "
+            "their families are emailed.",
+            len(promoted),
+        )
+        flash(message, "success")
+    else:
+        flash(_("No seat is free, or nobody is waiting: nothing changed."), "error")
+    return _back(event)

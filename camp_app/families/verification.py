@@ -1,0 +1,147 @@
+"""Patient verification: the medical team confirms (or cannot confirm) that a child is a
+patient with the diagnosis category the family gave; a coordinator records it.
+
+`set_verification` is one unit of work and commits. The reading functions serve the event's
+verification page with a fixed number of queries. A family's change of the details it vouches
+for resets the verification (see families.children).
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import joinedload
+
+from camp_app.accounts.models import Role, User
+from camp_app.audit.services import record
+from camp_app.extensions import db
+from camp_app.families.models import Child, ChildRelationship, PatientVerification
+from camp_app.service_errors import InvalidInput, NotAllowed, Problem
+from camp_app.timeutil import utcnow
+
+VERIFIERS = (Role.COORDINATOR, Role.ADMIN)
+STATES = tuple(state.value for state in PatientVerification)
+# The details the verification vouches for: changing one of them undoes it.
+VOUCHED_FIELDS = ("relationship", "diagnosis_category", "treated_at_hospital")
+VERIFICATION_FIELDS = ("patient_verification", "verified_by_id", "verified_at")
+# Audiences whose siblings come because of a patient in their household.
+SIBLING_AUDIENCES = ("siblings", "patients_and_siblings")
+PER_PAGE = 100
+
+
+def set_verification(actor: User, child: Child, state: str, now: datetime | None = None) -> Child:
+    """Record the medical team's answer for a patient: verified, rejected, or back to
+    unverified. Coordinators and admins only (NotAllowed); a bad state or a child who is not a
+    patient is InvalidInput. Setting the state a child already has changes nothing."""
+    if not actor.has_role(*VERIFIERS):
+        message = _("Only a coordinator can record a patient's verification.")
+        raise NotAllowed(Problem("not_allowed", message))
+    if not isinstance(state, str) or state not in STATES:
+        message = _("Choose verified, rejected or not verified.")
+        raise InvalidInput(Problem("invalid_state", message, "state"))
+    if not child.is_patient:
+        message = _(
+            "%(child)s is registered as a sibling; only a patient's details are verified.",
+            child=child.first_name,
+        )
+        raise InvalidInput(Problem("not_a_patient", message, "state"))
+    if child.patient_verification != state:
+        verified = state != PatientVerification.UNVERIFIED
+        child.patient_verification = state
+        child.verified_by_id = actor.id if verified else None
+        child.verified_at = (now or utcnow()) if verified else None
+        record(actor.id, "child.verification", child, VERIFICATION_FIELDS)
+    db.session.commit()
+    return child
+
+
+def reset_verification(child: Child) -> list[str]:
+    """Undo a child's verification (the family changed what it vouched for). Joins the
+    caller's transaction; returns the names of the fields that changed."""
+    changed = []
+    if child.patient_verification != PatientVerification.UNVERIFIED:
+        child.patient_verification = PatientVerification.UNVERIFIED
+        changed.append("patient_verification")
+    for name in ("verified_by_id", "verified_at"):
+        if getattr(child, name) is not None:
+            setattr(child, name, None)
+            changed.append(name)
+    return changed
+
+
+# --- which patients an event's verification page lists ----------------------------------------
+
+
+def _event_children(event):
+    """Ids of the children and households with an active registration for the event."""
+    from camp_app.registrations.models import ACTIVE, Registration  # builds on families
+
+    active = and_(Registration.event_id == event.id, Registration.status.in_(ACTIVE))
+    return (
+        select(Registration.child_id).where(active),
+        select(Registration.household_id).where(active),
+    )
+
+
+def _listed(event):
+    """The condition for a patient on the event's page: registered, or (sibling camps) in the
+    household of a registered child, with a condition the event covers."""
+    child_ids, household_ids = _event_children(event)
+    condition = Child.id.in_(child_ids)
+    if event.audience in SIBLING_AUDIENCES:
+        household = Child.household_id.in_(household_ids)
+        if event.diagnosis_categories:
+            household = and_(household, Child.diagnosis_category.in_(event.diagnosis_categories))
+        condition = or_(condition, household)
+    return and_(Child.relationship == ChildRelationship.PATIENT, condition)
+
+
+@dataclass(frozen=True)
+class PatientRow:
+    child: Child
+    registered: bool  # False: the patient of a registered sibling's household
+
+
+@dataclass(frozen=True)
+class VerificationList:
+    rows: list[PatientRow]
+    counts: dict[str, int]  # per state, for the filter's labels
+    total: int  # matching the filter, over all pages
+    page: int
+    pages: int
+
+
+def verification_list(event, state: str | None, page: int = 1) -> VerificationList:
+    """A page of the patients the event needs verified, by name, in three queries.
+
+    `state` None lists every state; an unknown state or page is treated as the default."""
+    listed = _listed(event)
+    counts = dict.fromkeys(STATES, 0)
+    count_query = select(Child.patient_verification, func.count()).where(listed)
+    for name, number in db.session.execute(count_query.group_by(Child.patient_verification)):
+        counts[name] = number
+    matching = and_(listed, Child.patient_verification == state) if state else listed
+    total = counts[state] if state else sum(counts.values())
+    pages = max(1, -(-total // PER_PAGE))
+    page = page if isinstance(page, int) and 1 <= page <= pages else 1
+    child_ids, _households = _event_children(event)
+    registered = Child.id.in_(child_ids).label("registered")
+    query = (
+        select(Child, registered)
+        .where(matching)
+        .options(joinedload(Child.verified_by))
+        .order_by(Child.last_name, Child.first_name, Child.id)
+        .limit(PER_PAGE)
+        .offset((page - 1) * PER_PAGE)
+    )
+    rows = [PatientRow(child, bool(flag)) for child, flag in db.session.execute(query)]
+    return VerificationList(rows, counts, total, page, pages)
+
+
+def child_for_event(event, child_id: int) -> Child | None:
+    """The child, if registered for the event or in the household of a registered child;
+    else None (the page answers 404)."""
+    child_ids, household_ids = _event_children(event)
+    related = or_(Child.id.in_(child_ids), Child.household_id.in_(household_ids))
+    return db.session.scalar(select(Child).where(Child.id == child_id, related))
