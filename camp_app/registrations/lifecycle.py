@@ -28,6 +28,7 @@ from camp_app.registrations.locking import event_locked
 from camp_app.registrations.models import ACTIVE, Registration
 from camp_app.registrations.models import RegistrationStatus as S
 from camp_app.registrations.queries import waitlist_position
+from camp_app.registrations.review import override_problems, review_reasons, verification_reason
 from camp_app.service_errors import Conflict, InvalidInput, NotAllowed, NotFound, Problem
 from camp_app.timeutil import utcnow
 
@@ -52,18 +53,27 @@ SIGNATURE_MAX = 200
 NOTE_MAX = 2000
 
 
-def _move(registration: Registration, action: str, to: str) -> None:
+def _check_move(registration: Registration, action: str, to: str) -> None:
     if to not in TRANSITIONS.get((action, registration.status), frozenset()):
         message = _(
             "This registration is marked “%(status)s”; it cannot be changed that way.",
             status=status_label(registration.status),
         )
         raise Conflict(Problem("invalid_transition", message))
+
+
+def _move(registration: Registration, action: str, to: str) -> None:
+    _check_move(registration, action, to)
     registration.status = to
 
 
-def _seat_status(event: Event) -> str:
-    return S.PENDING_REVIEW if event.requires_review else S.CONFIRMED
+def _seat_status(event: Event, child: Child) -> str:
+    """The status of a seat given to `child`: pending review when the event reviews every
+    registration, or when it requires verified patient details that are missing (the seat is
+    held; a coordinator confirms it once the medical team has verified them)."""
+    if event.requires_review or verification_reason(event, child, child.household):
+        return S.PENDING_REVIEW
+    return S.CONFIRMED
 
 
 def _in_locale(actor: User):
@@ -197,7 +207,7 @@ def _register_locked(event_id, actor_id, child_ids, consents, signature, counter
     left, first_sequence = summary.left, counter - len(children) + 1
     registrations = []
     for offset, child in enumerate(children):
-        status = _seat_status(event) if left > 0 else S.WAITLISTED
+        status = _seat_status(event, child) if left > 0 else S.WAITLISTED
         left -= 1 if left > 0 else 0
         registration = _new_registration(event, child, actor_id, consents, signature, now)
         registration.sequence = first_sequence + offset
@@ -279,7 +289,7 @@ def promote_next(event: Event, actor_id: int | None = None, skip: Sequence[int] 
     registration = _next_waitlisted(event.id, skip)
     if registration is None:
         return None
-    _move(registration, "promote", _seat_status(event))
+    _move(registration, "promote", _seat_status(event, registration.child))
     record(actor_id, "registration.promoted", registration, ("status",))
     mails.notify(registration, "promoted")
     return registration
@@ -338,7 +348,7 @@ def _cancel_locked(registration_id: int, actor_id: int, now: datetime) -> Regist
     return registration
 
 
-def _check_decision(actor: User, action, note) -> None:
+def _check_decision(actor: User, action, note, override_reason) -> None:
     if not actor.has_role(*DECIDERS):
         message = _("Only a coordinator can decide about registrations.")
         raise NotAllowed(Problem("not_allowed", message))
@@ -351,6 +361,9 @@ def _check_decision(actor: User, action, note) -> None:
     elif len(note) > NOTE_MAX:
         message = _("Please keep the note under %(n)s characters.", n=NOTE_MAX)
         problems.append(Problem("too_long", message, "note"))
+    if override_reason is not None and not isinstance(override_reason, str):
+        message = _("The reason for overriding must be text.")
+        problems.append(Problem("invalid_override_reason", message, "override_reason"))
     if problems:
         raise InvalidInput(problems)
 
@@ -361,25 +374,32 @@ def decide(
     action: str,
     note: str = "",
     now: datetime | None = None,
+    override_reason: str | None = None,
 ) -> Registration:
     """A coordinator's decision: approve (a waitlisted one only while a seat is free, else
     Conflict event_full), decline (with an optional note for the family), or waitlist.
-    A seat freed by the decision goes to the first on the waitlist."""
+    A seat freed by the decision goes to the first on the waitlist.
+
+    Approving a registration that fails a rule now (review.review_reasons) needs a written
+    `override_reason`, else NotAllowed with every failing rule and `override_reason_required`;
+    the reason and the overridden codes are kept. The rules are checked under the lock.
+    """
     now = now or utcnow()
     note = "" if note is None else note
     with _in_locale(actor):
-        _check_decision(actor, action, note)
+        _check_decision(actor, action, note, override_reason)
         registration_id, actor_id = registration.id, actor.id
         with event_locked(registration.event_id):
             registration = _locked_registration(registration_id)
-            _apply_decision(registration, action, note.strip(), actor_id, now)
+            _apply_decision(registration, action, note.strip(), actor_id, now, override_reason)
     return registration
 
 
-def _apply_decision(registration, action, note, actor_id, now) -> None:
+def _apply_decision(registration, action, note, actor_id, now, override_reason) -> None:
     event, held_seat = registration.event, registration.holds_seat
+    overridden: tuple[str, ...] = ()
     if action == "approve":
-        _approve(registration, event)
+        overridden = _approve(registration, event, now, override_reason)
     elif action == "decline":
         _move(registration, "decline", S.DECLINED)
     else:
@@ -387,7 +407,7 @@ def _apply_decision(registration, action, note, actor_id, now) -> None:
     registration.decision_note = note
     registration.decided_by_id = actor_id
     registration.decided_at = now
-    fields = ("status", "decision_note", "decided_by_id", "decided_at")
+    fields = ("status", "decision_note", "decided_by_id", "decided_at", *overridden)
     record(actor_id, f"registration.{_PAST[action]}", registration, fields)
     db.session.flush()
     if registration.status == S.WAITLISTED:
@@ -403,11 +423,22 @@ def _apply_decision(registration, action, note, actor_id, now) -> None:
 _PAST = {"approve": "approved", "decline": "declined", "waitlist": "waitlisted"}
 
 
-def _approve(registration: Registration, event: Event) -> None:
+def _approve(registration: Registration, event: Event, now, override_reason) -> tuple[str, ...]:
+    """Confirm; returns the names of the override fields written (none when no rule fails)."""
+    _check_move(registration, "approve", S.CONFIRMED)
     if registration.status == S.WAITLISTED and seat_summaries([event.id])[event.id].left <= 0:
         message = _("%(event)s is full: no seat is free for this registration.", event=event.name)
         raise Conflict(Problem("event_full", message))
+    reasons = review_reasons(registration, now)
+    problems = override_problems(reasons, override_reason)
+    if problems:
+        raise NotAllowed(problems)
     _move(registration, "approve", S.CONFIRMED)
+    if not reasons:
+        return ()
+    registration.override_reason = override_reason.strip()
+    registration.overridden_codes = list(dict.fromkeys(r.code for r in reasons))
+    return ("override_reason", "overridden_codes")
 
 
 __all__ = ["DECISIONS", "TRANSITIONS", "cancel", "decide", "fill_seats", "promote_next", "register"]
