@@ -26,6 +26,7 @@ NAV = [
     ("events.manage", _l("Manage events"), (Role.COORDINATOR, Role.ADMIN)),
     ("notifications.outbox", _l("Outbox"), (Role.COORDINATOR, Role.ADMIN)),
     ("attendance.index", _l("Attendance"), (Role.STAFF, Role.COORDINATOR, Role.ADMIN)),
+    ("audit.log", _l("Audit log"), (Role.ADMIN,)),
 ]
 
 

@@ -1,0 +1,77 @@
+"""The filtered audit log as CSV, streamed in batches, and the record of who downloaded it."""
+
+import csv
+import io
+from collections.abc import Iterator
+from types import SimpleNamespace
+
+from sqlalchemy import func, select
+
+from camp_app.accounts.models import User
+from camp_app.audit.labels import action_label
+from camp_app.audit.models import AuditEntry
+from camp_app.audit.queries import AuditFilter, beyond, filtered_query
+from camp_app.audit.services import record
+from camp_app.extensions import db
+from camp_app.timeutil import to_camp
+
+BATCH = 1000
+HEADER = ["id", "at", "actor_email", "actor_name", "action", "description", "record_type",
+          "record_id", "fields"]  # fmt: skip
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value) -> str:
+    """Text a spreadsheet shows as text: a name starting with "=" must not run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def record_download(actor, f: AuditFilter) -> None:
+    """Note that `actor` downloaded the log, naming the filters used (not their values): the
+    record is the log itself, up to its newest entry. Commits."""
+    newest = db.session.scalar(select(func.max(AuditEntry.id)))
+    the_log = SimpleNamespace(__tablename__="audit_entries", id=newest)
+    record(actor.id, "audit.exported", the_log, fields=f.used)
+    db.session.commit()
+
+
+COLUMNS = (AuditEntry.id, AuditEntry.at, User.email, User.name, AuditEntry.action,
+           AuditEntry.entity_type, AuditEntry.entity_id, AuditEntry.fields)  # fmt: skip
+
+
+def _batches(f: AuditFilter) -> Iterator[list]:
+    # Plain rows, not objects: a long log does not pile up in the session.
+    last_id = None
+    while True:
+        query = filtered_query(f).with_only_columns(*COLUMNS)
+        if last_id is not None:
+            query = query.where(beyond(last_id, older=True))
+        rows = db.session.execute(query.limit(BATCH)).all()
+        if not rows:
+            return
+        yield rows
+        last_id = rows[-1][0]
+
+
+def csv_lines(f: AuditFilter) -> Iterator[str]:
+    """The header, then one line per entry, newest first."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+
+    def flush() -> str:
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return text
+
+    writer.writerow(HEADER)
+    yield flush()
+    for rows in _batches(f):
+        for id_, at, email, name, action, entity_type, entity_id, fields in rows:
+            writer.writerow(
+                [id_, to_camp(at).isoformat(), _cell(email), _cell(name), action,
+                 action_label(action), entity_type, "" if entity_id is None else entity_id,
+                 ";".join(fields or ())]
+            )  # fmt: skip
+        yield flush()

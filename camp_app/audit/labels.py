@@ -1,0 +1,105 @@
+"""Audit entries in words: what an action code means, and what kind of record it touched.
+
+An action nobody described yet (a feature added later) is shown as its code, never hidden.
+"""
+
+from flask_babel import lazy_gettext as _l
+
+ACTION_LABELS = {
+    # Accounts
+    "create": _l("Created an account"),
+    "user.create": _l("Created an account"),
+    "verify_email": _l("Confirmed an email address"),
+    "reset_password": _l("Reset a password"),
+    "change_password": _l("Changed a password"),
+    "api_token.issue": _l("Issued an API token"),
+    "api_token.revoke": _l("Revoked an API token"),
+    # Families
+    "household.create": _l("Created a household"),
+    "household.delete": _l("Removed an empty household"),
+    "user.join_household": _l("Joined a household"),
+    "guardian_invite.create": _l("Invited a guardian"),
+    "guardian_invite.revoke": _l("Withdrew a guardian's invitation"),
+    "guardian_invite.accept": _l("Accepted a guardian's invitation"),
+    "child.create": _l("Added a child"),
+    "child.update": _l("Changed a child's details"),
+    "child.delete": _l("Removed a child"),
+    "child.verify": _l("Recorded a patient verification"),
+    "child.verification": _l("Recorded a patient verification"),
+    "contact.create": _l("Added a contact"),
+    "contact.update": _l("Changed a contact"),
+    "contact.delete": _l("Removed a contact"),
+    # Events
+    "event.create": _l("Created an event"),
+    "event.update": _l("Changed an event"),
+    "event.publish": _l("Published an event"),
+    "event.unpublish": _l("Unpublished an event"),
+    # Registrations
+    "registration.created": _l("Registered a child"),
+    "registration.approved": _l("Approved a registration"),
+    "registration.declined": _l("Declined a registration"),
+    "registration.waitlisted": _l("Moved a registration to the waitlist"),
+    "registration.promoted": _l("Gave a waitlisted child a seat"),
+    "registration.cancelled": _l("Cancelled a registration"),
+    "registration.removed": _l("Removed a registration from the waitlist"),
+    "registration.overridden": _l("Overrode a failed rule with a reason"),
+    "registration.group_assigned": _l("Assigned a child to a cabin or group"),
+    "registration.group_changed": _l("Changed a child's cabin or group"),
+    # Cabins and groups
+    "camp_group.create": _l("Created a cabin or group"),
+    "camp_group.update": _l("Changed a cabin or group"),
+    "camp_group.delete": _l("Removed a cabin or group"),
+    # Messages, mail and exports
+    "event_message.sent": _l("Sent a message to families"),
+    "event_message.create": _l("Sent a message to families"),
+    "outbox.retry": _l("Asked to send a mail again"),
+    "roster.exported": _l("Downloaded a roster"),
+    "medical_summary.exported": _l("Downloaded a medical summary"),
+    "audit.exported": _l("Downloaded the audit log"),
+    # Attendance
+    "attendance.check_in": _l("Checked a child in"),
+    "attendance.check_out": _l("Checked a child out"),
+    "attendance.pickup_refused": _l("Refused a pickup"),
+    "attendance.absent": _l("Marked a child absent"),
+    "attendance.undo": _l("Undid an attendance entry"),
+    "medication_dose.create": _l("Recorded a medication dose"),
+}
+
+# What the stored table names are to a person.
+ENTITY_LABELS = {
+    "users": _l("Account"),
+    "api_tokens": _l("API token"),
+    "households": _l("Household"),
+    "guardian_invites": _l("Guardian invitation"),
+    "children": _l("Child"),
+    "contacts": _l("Contact"),
+    "events": _l("Event"),
+    "registrations": _l("Registration"),
+    "camp_groups": _l("Cabin or group"),
+    "event_messages": _l("Message to families"),
+    "outbox_mails": _l("Mail"),
+    "attendance_records": _l("Attendance record"),
+    "attendance_events": _l("Attendance history entry"),
+    "medications": _l("Medication"),
+    "medication_doses": _l("Medication dose"),
+    "audit_entries": _l("Audit log"),
+}
+
+# Action groups offered in the action filter: "registration." matches every registration action.
+ACTION_GROUP_LABELS = {
+    "registration.": _l("Any registration action"),
+    "event.": _l("Any event action"),
+    "child.": _l("Any change to a child"),
+    "contact.": _l("Any change to a contact"),
+    "attendance.": _l("Any attendance action"),
+}
+
+
+def action_label(action: str) -> str:
+    label = ACTION_LABELS.get(action)
+    return str(label) if label is not None else action
+
+
+def entity_label(entity_type: str) -> str:
+    label = ENTITY_LABELS.get(entity_type)
+    return str(label) if label is not None else entity_type
