@@ -173,6 +173,10 @@ CHILD_FIELDS = {
     },
     "physician_name": text(maxLength=120),
     "physician_phone": text("Stored in E.164 form (+13055550100); US numbers may omit +1."),
+    "gender": text(
+        "Not in the contract: optional, used to plan cabins. `\"\"` (the default): not given.",
+        enum=["", "female", "male", "nonbinary"],
+    ),
 }
 
 CONTACT_FIELDS = {
@@ -395,6 +399,11 @@ SCHEMAS = {
         {
             "action": text(enum=["approve", "decline", "waitlist"]),
             "note": text("For the family (shown in the decline mail).", maxLength=2000),
+            "override_reason": text(
+                "Why a rule the registration fails may be overridden; required to `approve` "
+                "a registration that fails a rule now, kept with it. Ignored otherwise.",
+                maxLength=2000,
+            ),
         },
         required=("action",),
     ),
@@ -636,7 +645,15 @@ PATHS = {
             description="`approve` (a pending or waitlisted registration; a waitlisted one "
             "only while a seat is free, else 409 `event_full`), `decline`, or `waitlist` "
             "(a pending one). Any other change of status answers 409 `invalid_transition`. "
-            "A freed seat goes to the first on the waitlist.",
+            "A freed seat goes to the first on the waitlist. Approving checks the "
+            "eligibility rules again as they stand now (leaving out `registration_not_open`, "
+            "`registration_closed` and `event_full`, which concern the moment of registering) "
+            "plus `patient_not_verified` for an event that requires verified patient details "
+            "(a sibling needs a verified patient in the family). When any fails and no "
+            "`override_reason` is given, the answer is 422 listing every failing rule and "
+            "`override_reason_required` (field `override_reason`); with a reason, the "
+            "registration is confirmed and the reason and the overridden codes are kept "
+            "(not part of the answer).",
             security=BEARER,
             params=[REGISTRATION_ID],
             request=body(ref("Decision")),
@@ -644,7 +661,11 @@ PATHS = {
                 "200": answer("The registration", ref("Registration")),
                 **errors(400, 401, 403, 404),
                 "409": answer("`event_full` or `invalid_transition`", ref("Error")),
-                **errors(422),
+                "422": answer(
+                    "Invalid values, or rules that fail without an `override_reason`: every "
+                    "failing rule's code and `override_reason_required`",
+                    ref("Error"),
+                ),
             },
         )
     },

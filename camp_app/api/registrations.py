@@ -110,10 +110,12 @@ def decide(registration_id: int):
     fields = Fields(json_body())
     action = fields.text("action")
     note = fields.text("note", required=False, default="")
+    override_reason = fields.text("override_reason", required=False, default="")
     fields.check()
     user = current_api_user()
     found = _registration_for(user, registration_id, any_family_roles=(Role.COORDINATOR,))
-    return jsonify(_as_dict(lifecycle.decide(user, found, action, note)))
+    decided = lifecycle.decide(user, found, action, note, override_reason=override_reason)
+    return jsonify(_as_dict(decided))
 
 
 def _page_number(name: str, default: int, problems: list[Problem]) -> int:
