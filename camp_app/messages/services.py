@@ -9,9 +9,8 @@ import uuid
 from dataclasses import dataclass
 
 from flask import current_app
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy import select
 
 from camp_app.accounts.models import User

@@ -1,4 +1,4 @@
-"""Families registered for an event, and the compose/preview/send steps as a coordinator does them."""
+"""Families registered for an event; compose, preview and send as a coordinator does."""
 
 import re
 
