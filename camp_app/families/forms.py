@@ -44,6 +44,15 @@ def diagnosis_choices() -> list[SelectChoice]:
     ]
 
 
+def gender_choices() -> list[SelectChoice]:
+    return [
+        SelectChoice("", _l("Not given")),
+        SelectChoice("female", _l("Female")),
+        SelectChoice("male", _l("Male")),
+        SelectChoice("nonbinary", _l("Nonbinary")),
+    ]
+
+
 def contact_kind_choices() -> list[SelectChoice]:
     return [
         SelectChoice("emergency", _l("Emergency contact")),
@@ -76,6 +85,7 @@ class ChildForm(FlaskForm):
     first_name = StringField(_l("First name"))
     last_name = StringField(_l("Last name"))
     date_of_birth = StringField(_l("Date of birth"))
+    gender = SelectField(_l("Gender"), choices=gender_choices(), validate_choice=False)
     relationship = RadioField(
         _l("Relationship to the hospital"), choices=relationship_choices(), validate_choice=False
     )
@@ -105,6 +115,7 @@ class ChildForm(FlaskForm):
             "first_name": self.first_name.data,
             "last_name": self.last_name.data,
             "date_of_birth": (self.date_of_birth.data or "").strip(),
+            "gender": self.gender.data or "",
             "relationship": self.relationship.data,
             "diagnosis_category": self.diagnosis_category.data or None,
             "diagnosis": self.diagnosis.data,

@@ -25,6 +25,7 @@ def serialize_child(child: Child) -> dict:
         "medications": serialize_medications(child),
         "physician_name": child.physician_name or "",
         "physician_phone": child.physician_phone or "",
+        "gender": child.gender or "",  # "" not given
     }
 
 

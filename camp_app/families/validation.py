@@ -14,7 +14,7 @@ import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 
-from camp_app.families.models import ChildRelationship, ContactKind, DiagnosisCategory
+from camp_app.families.models import ChildRelationship, ContactKind, DiagnosisCategory, Gender
 from camp_app.service_errors import InvalidInput, Problem
 from camp_app.timeutil import age_on, camp_today
 
@@ -44,6 +44,7 @@ CHILD_FIELDS = (
     "treated_at_hospital",
     "medications",
     "physician_phone",
+    "gender",
 )
 CONTACT_REQUIRED = ("kind", "name", "relationship", "phone")
 CONTACT_FIELDS = (*CONTACT_REQUIRED, "child_ids")
@@ -204,9 +205,24 @@ def clean_child(data: dict, current: dict | None = None) -> dict:
         )
     if "medications" in given:
         clean["medications"] = clean_medications(data.get("medications"), problems)
+    if "gender" in given:
+        clean["gender"] = clean_gender(data.get("gender"), problems)
     _check_diagnosis_category({**(current or {}), **clean}, clean, problems)
     problems.raise_if_any()
     return clean
+
+
+def clean_gender(value, problems: Problems, field: str = "gender") -> str:
+    """ "" (not given, the default) or one of Gender; only gendered cabins look at it."""
+    if value is None or value == "":
+        return ""
+    if not isinstance(value, str) or value not in {g.value for g in Gender}:
+        message = _(
+            "Please choose female, male or nonbinary, or leave the gender empty (not given)."
+        )
+        problems.add("invalid_choice", message, field)
+        return ""
+    return value
 
 
 def _clean_relationship(value, problems: Problems) -> str | None:
