@@ -174,7 +174,7 @@ CHILD_FIELDS = {
     "physician_name": text(maxLength=120),
     "physician_phone": text("Stored in E.164 form (+13055550100); US numbers may omit +1."),
     "gender": text(
-        "Not in the contract: optional, used to plan cabins. `\"\"` (the default): not given.",
+        'Not in the contract: optional, used to plan cabins. `""` (the default): not given.',
         enum=["", "female", "male", "nonbinary"],
     ),
 }
