@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -27,6 +28,19 @@ AFTER_THE_FACT = frozenset({"registration_not_open", "registration_closed", "eve
 OVERRIDE_REASON_MAX = 2000
 QUEUE_PER_PAGE = 25
 RECENT_DECISIONS = 10
+# Each rule in a few words, for lists of overridden rules.
+RULE_LABELS = {
+    "too_young": _l("Younger than the event's ages"),
+    "too_old": _l("Older than the event's ages"),
+    "not_a_patient": _l("Not a patient"),
+    "not_a_sibling_of_patient": _l("Not a sibling of a patient"),
+    "diagnosis_not_covered": _l("Diagnosis not served by the event"),
+    "not_treated_at_hospital": _l("Not treated at the hospital"),
+    "profile_incomplete": _l("Family profile incomplete"),
+    "consent_missing": _l("Consent missing"),
+    "signature_missing": _l("Signature missing"),
+    "patient_not_verified": _l("Patient details not verified"),
+}
 
 
 # --- the rules --------------------------------------------------------------------------------
@@ -55,12 +69,7 @@ def _patient_reason(child: Child) -> Reason | None:
 
 
 def _sibling_reason(event: Event, child: Child, household: Household) -> Reason | None:
-    patients = [
-        other
-        for other in household.children
-        if other.id != child.id and other.is_patient and _covers(event, other)
-    ]
-    states = {p.patient_verification for p in patients}
+    states = {p.patient_verification for p in verification_subjects(event, child, household)}
     if PatientVerification.VERIFIED in states:
         return None
     if states == {PatientVerification.REJECTED}:
@@ -76,6 +85,18 @@ def _sibling_reason(event: Event, child: Child, household: Household) -> Reason 
             child=child.first_name,
         )
     return Reason("patient_not_verified", message)
+
+
+def verification_subjects(event: Event, child: Child, household: Household) -> list[Child]:
+    """Whose verification the rule looks at: a patient's own; for a sibling, the patients of
+    the household whose condition the event serves."""
+    if child.is_patient:
+        return [child]
+    return [
+        other
+        for other in household.children
+        if other.id != child.id and other.is_patient and _covers(event, other)
+    ]
 
 
 def verification_reason(event: Event, child: Child, household: Household) -> Reason | None:
@@ -145,6 +166,7 @@ class QueueCard:
     registration: Registration
     age: int  # on the event's first day
     reasons: list[Reason]
+    verification_subjects: list[Child]  # whose patient details the event's rule looks at
 
 
 @dataclass(frozen=True)
@@ -192,7 +214,12 @@ def review_queue(event: Event, page: int = 1, now: datetime | None = None) -> Qu
     )
     registrations = db.session.scalars(query).unique().all()
     cards = [
-        QueueCard(r, age_on(r.child.date_of_birth, event.starts_on), review_reasons(r, now))
+        QueueCard(
+            r,
+            age_on(r.child.date_of_birth, event.starts_on),
+            review_reasons(r, now),
+            verification_subjects(event, r.child, r.household),
+        )
         for r in registrations
     ]
     return QueuePage(cards, total, page, pages)
@@ -208,3 +235,11 @@ def recent_decisions(event: Event, limit: int = RECENT_DECISIONS) -> list[Regist
         .limit(limit)
     )
     return list(db.session.scalars(query))
+
+
+def registration_of_event(event: Event, registration_id: int) -> Registration | None:
+    """The event's registration with that id, or None (also when it belongs to another event)."""
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.event_id != event.id:
+        return None
+    return registration

@@ -1,0 +1,16 @@
+"""The decision form of a review card. It only carries what was pressed and typed; the
+lifecycle validates the action, the note and the override reason."""
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, TextAreaField
+
+
+class DecisionForm(FlaskForm):
+    action = HiddenField()  # approve, decline or waitlist: each card action is its own form
+    note = TextAreaField()  # for the family, in the decline mail
+    override_reason = TextAreaField()  # required to approve despite failing rules
+    page = HiddenField()  # the queue page to go back to
+
+    def page_number(self) -> int:
+        raw = (self.page.data or "").strip()
+        return int(raw) if raw.isdigit() and len(raw) <= 6 else 1
