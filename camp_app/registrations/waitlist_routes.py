@@ -22,6 +22,7 @@ from camp_app.accounts.models import Role
 from camp_app.events.availability import seat_summary
 from camp_app.extensions import db
 from camp_app.registrations import lifecycle
+from camp_app.registrations.labels import status_label
 from camp_app.registrations.models import Registration, RegistrationStatus
 from camp_app.registrations.verification_routes import STATE_LABELS, event_or_404
 from camp_app.registrations.workspace import bp
@@ -89,6 +90,22 @@ def _registration_or_404(event, registration_id: int) -> Registration:
     return registration
 
 
+def _moved_on(registration: Registration) -> str | None:
+    """Why a waitlist action no longer applies, or None while the registration still waits.
+
+    lifecycle.decide would also decline a confirmed registration; a button on the waitlist must
+    never do that, e.g. when automatic promotion seated the child since the page was loaded.
+    (A promotion between this check and decide's lock remains possible; see the report.)
+    """
+    if registration.status == RegistrationStatus.WAITLISTED:
+        return None
+    return _(
+        "%(child)s is no longer on the waitlist (now: %(status)s). Nothing was changed.",
+        child=registration.child.full_name,
+        status=status_label(registration.status),
+    )
+
+
 def _back(event):
     return redirect(url_for("review.waitlist", slug=event.slug))
 
@@ -116,6 +133,9 @@ def waitlist_promote(slug: str, registration_id: int):
     form = PromoteForm()
     if not form.validate_on_submit():
         return _expired(event)
+    if moved := _moved_on(registration):
+        flash(moved, "error")
+        return _back(event)
     child_name = registration.child.full_name
     extra = {}
     reason = (form.override_reason.data or "").strip()
@@ -160,6 +180,9 @@ def waitlist_remove(slug: str, registration_id: int):
     form = RemoveForm()
     if not form.validate_on_submit():
         return _expired(event)
+    if moved := _moved_on(registration):
+        flash(moved, "error")
+        return _back(event)
     child_name = registration.child.full_name
     try:
         lifecycle.decide(current_user, registration, "decline", form.note.data or "")
