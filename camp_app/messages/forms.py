@@ -87,6 +87,11 @@ class SendForm(FlaskForm):
     token = HiddenField()
     previewed = HiddenField()
 
+    def message_values(self) -> dict[str, str]:
+        """The selection, subject and body as the compose form names them."""
+        names = (*FILTER_FIELDS, "subject", "body")
+        return {name: self[name].data or "" for name in names}
+
 
 def show_problems(form: FlaskForm, error: ServiceError) -> list[str]:
     """Put each problem next to its field; return the messages that belong to no field."""

@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
+from werkzeug.datastructures import MultiDict
 
 from camp_app.accounts.access import roles_required
 from camp_app.accounts.models import Role
@@ -17,6 +18,9 @@ from camp_app.service_errors import Conflict, InvalidInput, NotFound
 bp = Blueprint("messages", __name__)
 
 ROLES = (Role.COORDINATOR, Role.ADMIN)
+# The send form's fields are hidden copies of the compose form's, shown on the same page:
+# prefixed, so that no two elements share an id (a label must find its own field).
+SEND_PREFIX = "send"
 
 
 def _event(slug: str) -> Event:
@@ -68,7 +72,7 @@ def index(slug: str):
 
 
 def _send_form(preview: services.Preview, form_values: dict, token: str) -> SendForm:
-    send_form = SendForm(formdata=None)
+    send_form = SendForm(formdata=None, prefix=SEND_PREFIX)
     for name in FILTER_FIELDS:
         send_form[name].data = form_values.get(name) or ""
     send_form.subject.data = preview.subject
@@ -110,12 +114,13 @@ def preview(slug: str):
 @roles_required(*ROLES)
 def send(slug: str):
     event = _event(slug)
-    sent_form = SendForm()
-    compose = _compose_form(event, request.form)  # the same values, for a page shown again
+    sent_form = SendForm(prefix=SEND_PREFIX)
+    values = sent_form.message_values()
+    compose = _compose_form(event, MultiDict(values))  # for a page shown again
     if not sent_form.validate_on_submit():
         return _compose_page(event, compose, general=[_("Your form expired. Please try again.")])
     try:
-        f = audiences.parse_audience(event, request.form)
+        f = audiences.parse_audience(event, values)
         result = services.send(
             current_user,
             event,

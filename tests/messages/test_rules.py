@@ -132,7 +132,7 @@ def test_double_submission_sends_once(client, event):
 def test_each_preview_gets_its_own_token(client, event):
     first = send_form_values(preview(client, event).get_data(as_text=True))
     second = send_form_values(preview(client, event).get_data(as_text=True))
-    assert first["token"] != second["token"]
+    assert first["send-token"] != second["send-token"]
     url = f"/manage/events/{event.slug}/messages/send"
     client.post(url, data=first)
     client.post(url, data=second)
@@ -141,7 +141,7 @@ def test_each_preview_gets_its_own_token(client, event):
 
 def test_a_forged_token_is_refused(client, event):
     values = send_form_values(preview(client, event).get_data(as_text=True))
-    values["token"] = "not-a-token"
+    values["send-token"] = "not-a-token"
     response = client.post(f"/manage/events/{event.slug}/messages/send", data=values)
     assert response.status_code == 422
     assert "Please preview the message again" in response.get_data(as_text=True)
