@@ -158,7 +158,9 @@ def _conditions(event: Event, f: RosterFilter) -> list:
 def filtered_query(event: Event, f: RosterFilter) -> Select:
     """SELECT Registration (joined to its child and, outer, its group) matching the filter,
     in the filter's order. Add loader options, limit/offset or a count as needed."""
-    order = [c.asc() if up != f.descending else c.desc() for c, up in SORTS[f.sort]]
+    # Unassigned (no group) last in both directions and on every database: SQLite and
+    # PostgreSQL put NULLs at opposite ends by default.
+    order = [(c.asc() if up != f.descending else c.desc()).nulls_last() for c, up in SORTS[f.sort]]
     return (
         select(Registration)
         .join(Registration.child)
