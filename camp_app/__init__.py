@@ -23,9 +23,20 @@ def create_app(test_config: dict | None = None) -> Flask:
         template_folder=_bundled_or_source("templates"),
     )
     load_config(app, test_config)
+    _trust_proxies(app)
     _init_extensions(app)
     _register_features(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind N reverse proxies, take the client's address, scheme and host from the headers
+    those proxies set (and only from the last N of them: a client can forge the others)."""
+    n = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if n > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
 
 def _init_extensions(app: Flask) -> None:

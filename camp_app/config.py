@@ -46,6 +46,14 @@ def database_url(instance_path: str) -> str:
     return f"sqlite:///{Path(instance_path) / 'camp.sqlite3'}"
 
 
+def trusted_proxies(env) -> int:
+    """How many reverse proxies in front of the app set X-Forwarded-* (0: none, trust none)."""
+    value = (env.get("TRUSTED_PROXIES") or env.get("PROXY_FIX") or "").strip() or "0"
+    if not value.isdigit():
+        raise RuntimeError(f"TRUSTED_PROXIES must be a whole number of proxies, not {value!r}")
+    return int(value)
+
+
 def load_config(app: Flask, test_config: dict | None) -> None:
     env = os.environ
     mail_server = env.get("MAIL_SERVER") or None
@@ -79,6 +87,7 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         WTF_CSRF_TIME_LIMIT=None,
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
         SQLALCHEMY_ENGINE_OPTIONS={},
+        TRUSTED_PROXIES=trusted_proxies(env),
     )
     secure = app.config["BASE_URL"].startswith("https://")
     app.config["SESSION_COOKIE_SECURE"] = secure
