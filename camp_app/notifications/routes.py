@@ -1,7 +1,16 @@
 """The development mailbox (no sign-in; only without a mail server) and the outbox page for
 admins and coordinators."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -43,11 +52,33 @@ def mailbox_mail(mail_id: int):
     except NotFound:
         abort(404)
     return render_template(
-        "notifications/mailbox_mail.html",
-        mail=mail,
-        text_html=text_as_html(mail.body_text),
-        html_document=html_preview_document(mail.body_html),
+        "notifications/mailbox_mail.html", mail=mail, text_html=text_as_html(mail.body_text)
     )
+
+
+# The HTML part, framed by the mail's page. Its own policy, not the site's: mails carry inline
+# styles, which the site's policy forbids; no scripts (the sandbox), nothing fetched from
+# anywhere, and only this site may frame it.
+MAIL_PREVIEW_POLICY = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; "
+    "frame-ancestors 'self'; sandbox allow-popups allow-popups-to-escape-sandbox "
+    "allow-top-navigation-by-user-activation"
+)
+
+
+@bp.get("/dev/mailbox/<int:mail_id>/html")
+@public
+def mailbox_mail_html(mail_id: int):
+    _require_dev_mailbox()
+    try:
+        mail = services.get_mail(mail_id)
+    except NotFound:
+        abort(404)
+    response = make_response(html_preview_document(mail.body_html))
+    response.headers["Content-Security-Policy"] = MAIL_PREVIEW_POLICY
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/manage/outbox")
