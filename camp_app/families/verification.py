@@ -11,7 +11,7 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
 from camp_app.accounts.models import Role, User
 from camp_app.audit.services import record
@@ -25,8 +25,6 @@ STATES = tuple(state.value for state in PatientVerification)
 # The details the verification vouches for: changing one of them undoes it.
 VOUCHED_FIELDS = ("relationship", "diagnosis_category", "treated_at_hospital")
 VERIFICATION_FIELDS = ("patient_verification", "verified_by_id", "verified_at")
-# Audiences whose siblings come because of a patient in their household.
-SIBLING_AUDIENCES = ("siblings", "patients_and_siblings")
 PER_PAGE = 100
 
 
@@ -73,27 +71,39 @@ def reset_verification(child: Child) -> list[str]:
 # --- which patients an event's verification page lists ----------------------------------------
 
 
-def _event_children(event):
-    """Ids of the children and households with an active registration for the event."""
+def _active(event):
     from camp_app.registrations.models import ACTIVE, Registration  # builds on families
 
-    active = and_(Registration.event_id == event.id, Registration.status.in_(ACTIVE))
-    return (
-        select(Registration.child_id).where(active),
-        select(Registration.household_id).where(active),
-    )
+    return Registration, and_(Registration.event_id == event.id, Registration.status.in_(ACTIVE))
+
+
+def _registered_children(event):
+    """Ids of the children with an active registration for the event."""
+    registration, active = _active(event)
+    return select(registration.child_id).where(active)
+
+
+def _households(event, *, siblings_only: bool):
+    """Ids of the households with an active registration (of a sibling) for the event."""
+    registration, active = _active(event)
+    query = select(registration.household_id).where(active)
+    if siblings_only:
+        # Its own alias: the outer query is about Child too, and must not correlate with it.
+        sibling = aliased(Child)
+        query = query.join(sibling, sibling.id == registration.child_id).where(
+            sibling.relationship == ChildRelationship.SIBLING
+        )
+    return query
 
 
 def _listed(event):
-    """The condition for a patient on the event's page: registered, or (sibling camps) in the
-    household of a registered child, with a condition the event covers."""
-    child_ids, household_ids = _event_children(event)
-    condition = Child.id.in_(child_ids)
-    if event.audience in SIBLING_AUDIENCES:
-        household = Child.household_id.in_(household_ids)
-        if event.diagnosis_categories:
-            household = and_(household, Child.diagnosis_category.in_(event.diagnosis_categories))
-        condition = or_(condition, household)
+    """The condition for a patient on the event's page: registered, or in the household of a
+    registered sibling with a condition the event covers (a sibling comes because of them, and
+    an event that requires verification looks at them: registrations.review)."""
+    household = Child.household_id.in_(_households(event, siblings_only=True))
+    if event.diagnosis_categories:
+        household = and_(household, Child.diagnosis_category.in_(event.diagnosis_categories))
+    condition = or_(Child.id.in_(_registered_children(event)), household)
     return and_(Child.relationship == ChildRelationship.PATIENT, condition)
 
 
@@ -113,7 +123,7 @@ class VerificationList:
 
 
 def verification_list(event, state: str | None, page: int = 1) -> VerificationList:
-    """A page of the patients the event needs verified, by name, in three queries.
+    """A page of the patients the event needs verified, by name, in two queries.
 
     `state` None lists every state; an unknown state or page is treated as the default."""
     listed = _listed(event)
@@ -125,8 +135,7 @@ def verification_list(event, state: str | None, page: int = 1) -> VerificationLi
     total = counts[state] if state else sum(counts.values())
     pages = max(1, -(-total // PER_PAGE))
     page = page if isinstance(page, int) and 1 <= page <= pages else 1
-    child_ids, _households = _event_children(event)
-    registered = Child.id.in_(child_ids).label("registered")
+    registered = Child.id.in_(_registered_children(event)).label("registered")
     query = (
         select(Child, registered)
         .where(matching)
@@ -142,6 +151,6 @@ def verification_list(event, state: str | None, page: int = 1) -> VerificationLi
 def child_for_event(event, child_id: int) -> Child | None:
     """The child, if registered for the event or in the household of a registered child;
     else None (the page answers 404)."""
-    child_ids, household_ids = _event_children(event)
-    related = or_(Child.id.in_(child_ids), Child.household_id.in_(household_ids))
+    registered = Child.id.in_(_registered_children(event))
+    related = or_(registered, Child.household_id.in_(_households(event, siblings_only=False)))
     return db.session.scalar(select(Child).where(Child.id == child_id, related))

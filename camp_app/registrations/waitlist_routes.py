@@ -5,9 +5,6 @@ let a coordinator give a seat out of turn, fill seats freed by a larger capacity
 family off the list with a note. Every status change goes through lifecycle.
 """
 
-import inspect
-from functools import cache
-
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -30,7 +27,9 @@ from camp_app.service_errors import Conflict, NotAllowed, ServiceError
 from camp_app.timeutil import age_on
 
 MANAGERS = (Role.COORDINATOR, Role.ADMIN)
-OVERRIDE_NEEDED = "override_reason_required"
+# decide's problems about the written reason (override_reason_required, too_long): the page
+# then shows the failing rules and asks for a reason.
+OVERRIDE_FIELD = "override_reason"
 
 
 class PromoteForm(FlaskForm):
@@ -115,10 +114,16 @@ def _expired(event):
     return _back(event)
 
 
-@cache
-def _decide_takes_override_reason() -> bool:
-    """Whether lifecycle.decide accepts a written reason to override failed rules."""
-    return "override_reason" in inspect.signature(lifecycle.decide).parameters
+def _override_panel(registration, error: NotAllowed, reason: str | None) -> dict:
+    """The failing rules, what is missing about the reason, and the reason typed so far."""
+    problems = error.problems
+    return {
+        "registration": registration,
+        "reasons": [p.message for p in problems if p.field != OVERRIDE_FIELD],
+        "asks": [p.message for p in problems if p.field == OVERRIDE_FIELD],
+        "reason": reason or "",
+        "retried": reason is not None,  # the reason form was sent, and refused
+    }
 
 
 def _messages(error: ServiceError) -> str:
@@ -137,21 +142,13 @@ def waitlist_promote(slug: str, registration_id: int):
         flash(moved, "error")
         return _back(event)
     child_name = registration.child.full_name
-    extra = {}
-    reason = (form.override_reason.data or "").strip()
-    if form.confirm_override.data and _decide_takes_override_reason():
-        extra["override_reason"] = reason
+    # The reason counts only from the form that asked for it, never from a plain click.
+    reason = form.override_reason.data if form.confirm_override.data else None
     try:
-        lifecycle.decide(current_user, registration, "approve", **extra)
+        lifecycle.decide(current_user, registration, "approve", override_reason=reason)
     except NotAllowed as error:
-        if any(problem.code == OVERRIDE_NEEDED for problem in error.problems):
-            override = {
-                "registration": registration,
-                "problems": error.problems,
-                "reason": reason,
-                "possible": _decide_takes_override_reason(),
-            }
-            return _render(event, 422, override)
+        if any(problem.field == OVERRIDE_FIELD for problem in error.problems):
+            return _render(event, 422, _override_panel(registration, error, reason))
         flash(_messages(error), "error")
     except Conflict as error:
         flash(_full_or_moved(error), "error")

@@ -234,3 +234,23 @@ def test_a_cancelled_registration_no_longer_relates_the_child(coordinator, clien
     (registration,) = register(parent, event, [maya])
     lifecycle.cancel(parent, registration)
     assert client.post(post_url(event, maya), data={"state": "verified"}).status_code == 404
+
+
+def test_a_registered_patients_brother_who_is_also_a_patient_is_not_listed(coordinator, client):
+    event = factories.make_event(audience="patients_and_siblings")
+    parent, (maya, _leo) = make_family(children=2, first_names=("Maya", "Leo"))
+    register(parent, event, [maya])
+    page = text_of(client.get(page_url(event)))
+    assert "Maya" in page and "Leo" not in page  # nobody comes because of Leo
+
+
+def test_any_event_with_a_registered_sibling_lists_the_household_patient(coordinator, client):
+    event = factories.make_event(audience="anyone", diagnosis_categories=[])
+    parent, (_maya,) = make_family(first_names=("Maya",), diagnosis_category="other")
+    sam = factories.make_child(
+        parent.household, first_name="Sam", relationship="sibling", diagnosis_category=None
+    )
+    register(parent, event, [sam])
+    page = text_of(client.get(page_url(event)))
+    assert "Maya Lopez Patient of a registered sibling's family" in page
+    assert "Other conditions" in page

@@ -254,3 +254,56 @@ def test_a_seat_freed_by_removing_a_confirmed_child_goes_to_position_1(coordinat
         select(Registration).where(Registration.event_id == event.id)
     )
     assert sorted(r.status for r in registrations) == ["confirmed", "declined"]
+
+
+# --- giving a seat despite a failing rule ---------------------------------------------------------
+
+
+def unverified_patient_waiting():
+    """An event requiring verification, full, with an unverified patient waiting; one seat is
+    then added so that only the rule stands in the way."""
+    event, _seated, [(parent, waiting)] = full_camp(waiting=1, requires_verification=True)
+    stored = db.session.get(Event, event.id)
+    stored.capacity = 2
+    db.session.commit()
+    return event, parent, waiting
+
+
+def test_a_failing_rule_asks_for_a_written_reason(coordinator, client):
+    event, _parent, waiting = unverified_patient_waiting()
+    response = client.post(action_url(event, waiting, "promote"))
+    assert response.status_code == 422
+    page = text_of(response)
+    assert "Kid1 Lopez does not meet every rule of this event" in page
+    assert "has not yet verified Kid1's patient details" in page
+    assert "write why the rule should be overridden" in page
+    assert 'name="override_reason"' in response.get_data(as_text=True)
+    assert status_of(waiting) == "waitlisted"
+
+
+def test_an_empty_reason_is_asked_for_again(coordinator, client):
+    event, _parent, waiting = unverified_patient_waiting()
+    data = {"confirm_override": "1", "override_reason": "   "}
+    response = client.post(action_url(event, waiting, "promote"), data=data)
+    assert response.status_code == 422 and 'class="field has-error"' in response.get_data(True)
+    assert status_of(waiting) == "waitlisted"
+
+
+def test_a_written_reason_gives_the_seat_and_is_kept(coordinator, client):
+    event, parent, waiting = unverified_patient_waiting()
+    reason = "The medical team confirmed by phone; paperwork follows."
+    data = {"confirm_override": "1", "override_reason": reason}
+    response = client.post(action_url(event, waiting, "promote"), data=data, follow_redirects=True)
+    assert "Kid1 Lopez has a seat now" in flashes(response)
+    db.session.expire_all()
+    stored = db.session.get(Registration, waiting.id)
+    assert stored.status == "confirmed" and stored.override_reason == reason
+    assert stored.overridden_codes == ["patient_not_verified"]
+    assert mails_to(parent.email, "registration_confirmed")
+
+
+def test_a_reason_without_the_form_that_asked_is_ignored(coordinator, client):
+    event, _parent, waiting = unverified_patient_waiting()
+    data = {"override_reason": "sneaky"}
+    assert client.post(action_url(event, waiting, "promote"), data=data).status_code == 422
+    assert status_of(waiting) == "waitlisted"
