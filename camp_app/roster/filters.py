@@ -158,9 +158,11 @@ def _conditions(event: Event, f: RosterFilter) -> list:
 def filtered_query(event: Event, f: RosterFilter) -> Select:
     """SELECT Registration (joined to its child and, outer, its group) matching the filter,
     in the filter's order. Add loader options, limit/offset or a count as needed."""
-    # Unassigned (no group) last in both directions and on every database: SQLite and
-    # PostgreSQL put NULLs at opposite ends by default.
-    order = [(c.asc() if up != f.descending else c.desc()).nulls_last() for c, up in SORTS[f.sort]]
+    order = [c.asc() if up != f.descending else c.desc() for c, up in SORTS[f.sort]]
+    if f.sort == "group":
+        # Unassigned last in both directions and on every database (SQLite and PostgreSQL put
+        # NULLs at opposite ends); only here, so the other sorts can still use an index.
+        order = [o.nulls_last() for o in order]
     return (
         select(Registration)
         .join(Registration.child)
