@@ -32,6 +32,7 @@ CHILD_SCALARS = (
     "medical_conditions",
     "physician_name",
     "physician_phone",
+    "gender",
 )
 
 
