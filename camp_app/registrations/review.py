@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from camp_app.accounts.models import User
 from camp_app.events.models import Event
 from camp_app.extensions import db
 from camp_app.families.models import Child, Contact, Household, PatientVerification
@@ -178,15 +179,20 @@ class QueuePage:
 
 
 def _card_options():
+    # The people shown are names and addresses: their roles (loaded eagerly by default) are
+    # left out, which keeps the statement count fixed.
     household = selectinload(Registration.household)
     return (
         joinedload(Registration.child).options(
-            selectinload(Child.medications), joinedload(Child.verified_by)
+            selectinload(Child.medications),
+            joinedload(Child.verified_by).lazyload(User.role_rows),
         ),
-        joinedload(Registration.signed_by),
-        household.selectinload(Household.guardians),
+        joinedload(Registration.signed_by).lazyload(User.role_rows),
+        household.selectinload(Household.guardians).lazyload(User.role_rows),
         household.selectinload(Household.contacts).selectinload(Contact.children),
-        household.selectinload(Household.children).joinedload(Child.verified_by),
+        household.selectinload(Household.children)
+        .joinedload(Child.verified_by)
+        .lazyload(User.role_rows),
     )
 
 
@@ -230,7 +236,10 @@ def recent_decisions(event: Event, limit: int = RECENT_DECISIONS) -> list[Regist
     query = (
         select(Registration)
         .where(Registration.event_id == event.id, Registration.decided_at.is_not(None))
-        .options(joinedload(Registration.child), joinedload(Registration.decided_by))
+        .options(
+            joinedload(Registration.child),
+            joinedload(Registration.decided_by).lazyload(User.role_rows),
+        )
         .order_by(Registration.decided_at.desc(), Registration.id.desc())
         .limit(limit)
     )
