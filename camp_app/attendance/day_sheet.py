@@ -30,12 +30,21 @@ NO_ALLERGY_WORDS = {"", "none", "no", "n/a", "na", "nkda", "nka", "ninguna", "ni
 
 
 def group_names(registration_ids: Iterable[int]) -> dict[int, str]:
-    """Cabin or group name per registration id ("" or missing: none).
+    """Cabin or group name per registration id (missing: in no group), in one query.
 
-    Seam for cabins/groups (issue 4): replace the body with ONE grouped query over the given
-    ids. Sheets show a group column only when some child has a group.
+    Sheets show a group column only when some child has a group.
     """
-    return {}
+    from camp_app.roster.models import CampGroup  # kept with the seam it serves
+
+    ids = list(dict.fromkeys(registration_ids))
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Registration.id, CampGroup.name)
+        .join(CampGroup, CampGroup.id == Registration.group_id)
+        .where(Registration.id.in_(ids))
+    )
+    return dict(rows.all())
 
 
 @dataclass(frozen=True)
