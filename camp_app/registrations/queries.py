@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from camp_app.accounts.models import User
 from camp_app.events.models import Event
 from camp_app.extensions import db
 from camp_app.families.models import Child, ContactKind, Household
@@ -185,11 +186,22 @@ _STATUS_ORDER = case(
 )
 
 
+# What roster_row reads, loaded a batch at a time: never a query per row. The signer's roles
+# (User.role_rows loads "selectin" by default) are not part of a roster.
+ROSTER_LOADERS = (
+    joinedload(Registration.child),
+    joinedload(Registration.signed_by).lazyload(User.role_rows),
+    selectinload(Registration.household).selectinload(Household.contacts),
+)
+ROSTER_BATCH = 500
+
+
 def _emergency_contact(household: Household):
     return next((c for c in household.contacts if c.kind == ContactKind.EMERGENCY), None)
 
 
-def _roster_row(registration: Registration, event: Event) -> dict:
+def roster_row(registration: Registration, event: Event) -> dict:
+    """ROSTER_COLUMNS of one registration (child, signer and household.contacts loaded)."""
     child, parent = registration.child, registration.signed_by
     contact = _emergency_contact(registration.household)
     return {
@@ -217,11 +229,7 @@ def roster_rows(event: Event) -> Iterator[dict]:
         select(Registration)
         .join(Registration.child)
         .where(Registration.event_id == event.id, Registration.status.in_(ACTIVE))
-        .options(
-            joinedload(Registration.child),
-            joinedload(Registration.signed_by),
-            selectinload(Registration.household).selectinload(Household.contacts),
-        )
+        .options(*ROSTER_LOADERS)
         .order_by(
             _STATUS_ORDER,
             case((Registration.status == RegistrationStatus.WAITLISTED, Registration.sequence)),
@@ -229,16 +237,17 @@ def roster_rows(event: Event) -> Iterator[dict]:
             Child.first_name,
             Registration.id,
         )
+        .execution_options(yield_per=ROSTER_BATCH)
     )
     for registration in db.session.scalars(query):
-        yield _roster_row(registration, event)
+        yield roster_row(registration, event)
 
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"[+-]?[\d\s().-]+")  # phone numbers: no formula in them
 
 
-def _cell(value) -> str:
+def safe_cell(value) -> str:
     """Text a spreadsheet will not run as a formula (OWASP CSV injection advice)."""
     text = "" if value is None else str(value)
     if text.startswith(_FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(text):
@@ -248,7 +257,7 @@ def _cell(value) -> str:
 
 def _csv_line(values) -> str:
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerow([_cell(v) for v in values])
+    csv.writer(buffer, lineterminator="\r\n").writerow([safe_cell(v) for v in values])
     return buffer.getvalue()
 
 
