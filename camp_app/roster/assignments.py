@@ -29,6 +29,7 @@ from camp_app.roster.cabins import (
     record_each,
     require_manager,
     uses_cabins,
+    whole_number,
 )
 from camp_app.roster.models import CampGroup
 from camp_app.service_errors import InvalidInput, NotFound, Problem
@@ -97,8 +98,8 @@ def clean_ids(values: Iterable) -> list[int]:
     """Registration ids from a form or a caller, duplicates dropped, order kept."""
     ids: list[int] = []
     for value in values or ():
-        if isinstance(value, str) and value.strip().isdigit():
-            value = int(value.strip())
+        if isinstance(value, str):
+            value = whole_number(value)
         if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2**31:
             raise InvalidInput(Problem("invalid_id", _("Please choose children from the list.")))
         ids.append(value)

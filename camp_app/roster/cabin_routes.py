@@ -141,9 +141,10 @@ def _target(value: str | None) -> int | None:
     value = (value or "").strip()
     if value == UNASSIGN:
         return None
-    if not value.isdigit():
+    number = cabins.whole_number(value)
+    if number is None:
         abort(404)
-    return int(value)
+    return number
 
 
 @bp.post("/manage/events/<slug>/cabins/assign")

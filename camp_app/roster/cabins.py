@@ -72,6 +72,15 @@ def assigned_count(group: CampGroup) -> int:
 # --- checking input --------------------------------------------------------------------
 
 
+def whole_number(text: str) -> int | None:
+    """A non-negative whole number typed as text, or None. Only ASCII digits, and few of
+    them: int() also takes "٣" and raises on "²" or on thousands of digits."""
+    text = text.strip()
+    if text.isascii() and text.isdigit() and len(text) <= 9:
+        return int(text)
+    return None
+
+
 def _clean_int(value, field: str, low: int, high: int, problems: list, *, required: bool):
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
@@ -80,7 +89,7 @@ def _clean_int(value, field: str, low: int, high: int, problems: list, *, requir
     if isinstance(value, bool):
         value = None
     elif isinstance(value, str):
-        value = int(value.strip()) if value.strip().isdigit() else None
+        value = whole_number(value)
     if not isinstance(value, int) or not low <= value <= high:
         message = _("Please enter a whole number from %(low)d to %(high)d.", low=low, high=high)
         problems.append(Problem("out_of_range", message, field))

@@ -62,6 +62,8 @@ def test_create_group_keeps_clean_values_and_audits_field_names(ctx):
         ({"capacity": "0"}, "capacity", "from 1 to 500"),
         ({"capacity": "501"}, "capacity", "from 1 to 500"),
         ({"capacity": "eight"}, "capacity", "whole number"),
+        ({"capacity": "²"}, "capacity", "whole number"),
+        ({"capacity": "9" * 5000}, "capacity", "whole number"),
         ({"capacity": ""}, "capacity", "required"),
         ({"min_age": "-1"}, "min_age", "from 0 to 30"),
         ({"max_age": "31"}, "max_age", "from 0 to 30"),
@@ -240,7 +242,7 @@ def test_registrations_of_another_event_or_inactive_ones_are_refused(ctx):
     with pytest.raises(InvalidInput) as caught:
         assignments.assign(actor, event, [declined.id], bears.id)
     assert "Ana Diaz's registration is “Declined”" in caught.value.problems[0].message
-    for bad in ([], ["abc"], [True], [0]):
+    for bad in ([], ["abc"], [True], [0], ["²"], ["1" * 5000], [2**40]):
         with pytest.raises(InvalidInput):
             assignments.assign(actor, event, bad, bears.id)
     with pytest.raises(NotAllowed):
