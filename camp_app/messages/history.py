@@ -104,10 +104,21 @@ def get_message(event: Event, message_id: int) -> EventMessage:
     return message
 
 
-def recipients_page(message: EventMessage, page: int = 1) -> Page:
-    """Who the copies went to and how each one fared, by address: two queries."""
-    condition = OutboxMail.event_message_id == message.id
-    total = db.session.scalar(select(func.count(OutboxMail.id)).where(condition)) or 0
+WAITING = "waiting"  # the recipients filter's word for pending and sending
+STATUS_FILTERS = {
+    MailStatus.SENT.value: (MailStatus.SENT,),
+    WAITING: (MailStatus.PENDING, MailStatus.SENDING),
+    MailStatus.FAILED.value: (MailStatus.FAILED,),
+}
+
+
+def recipients_page(message: EventMessage, page: int = 1, status: str = "") -> Page:
+    """Who the copies went to and how each one fared, by name: two queries. `status`: one of
+    STATUS_FILTERS, or anything else for all."""
+    conditions = [OutboxMail.event_message_id == message.id]
+    if status in STATUS_FILTERS:
+        conditions.append(OutboxMail.status.in_(STATUS_FILTERS[status]))
+    total = db.session.scalar(select(func.count(OutboxMail.id)).where(*conditions)) or 0
     page = min(max(page, 1), max(ceil(total / RECIPIENTS_PER_PAGE), 1))
     query = (
         select(
@@ -119,7 +130,7 @@ def recipients_page(message: EventMessage, page: int = 1) -> Page:
             OutboxMail.last_error,
         )
         .outerjoin(User, User.id == OutboxMail.user_id)
-        .where(condition)
+        .where(*conditions)
         .order_by(User.name, OutboxMail.to_address, OutboxMail.id)
         .limit(RECIPIENTS_PER_PAGE)
         .offset((page - 1) * RECIPIENTS_PER_PAGE)
@@ -129,6 +140,16 @@ def recipients_page(message: EventMessage, page: int = 1) -> Page:
         for name, address, status, attempts, sent_at, error in db.session.execute(query)
     ]
     return Page(rows, page, RECIPIENTS_PER_PAGE, total)
+
+
+def follow_up_args(stored: dict) -> dict[str, str]:
+    """The compose page's query for a new message to the same selection."""
+    args = {k: v for k, v in (stored or {}).items() if k in FOLLOW_UP_KEYS and v}
+    args.setdefault("status", "any")
+    return args
+
+
+FOLLOW_UP_KEYS = ("status", "group", "min_age", "max_age", "verification", "q")
 
 
 def _status_words(status: str) -> str:

@@ -167,11 +167,16 @@ def detail(slug: str, message_id: int):
         message = history.get_message(event, message_id)
     except NotFound:
         abort(404)
+    status = request.args.get("status", "")
+    status = status if status in history.STATUS_FILTERS else ""
     return render_template(
         "messages/detail.html",
         event=event,
         message=message,
         audience=history.describe_audience(event, message.audience),
         counts=history.delivery_counts([message.id])[message.id],
-        recipients=history.recipients_page(message, _page()),
+        recipients=history.recipients_page(message, _page(), status),
+        status=status,
+        status_filters=list(history.STATUS_FILTERS),
+        follow_up=history.follow_up_args(message.audience),
     )

@@ -1,6 +1,10 @@
 """A message really delivered by the mail worker to an SMTP server, and what the coordinator
 then sees: the delivery state of each copy."""
 
+import html
+import re
+from urllib.parse import parse_qs
+
 import pytest
 from sqlalchemy import select
 
@@ -8,7 +12,15 @@ from camp_app.extensions import db
 from camp_app.messages.models import EventMessage
 from camp_app.notifications.delivery import deliver_due
 from tests.factories import make_event
-from tests.messages.helpers import coordinator, family, message_mails, preview, send
+from tests.messages.helpers import (
+    assign,
+    cabin,
+    coordinator,
+    family,
+    message_mails,
+    preview,
+    send,
+)
 
 
 @pytest.fixture
@@ -78,3 +90,29 @@ def test_a_refused_address_shows_failed_with_its_error(app_ctx, client, smtp_ser
     [message] = db.session.scalars(select(EventMessage))
     statuses = {m.to_address: m.status for m in message_mails(message.id)}
     assert statuses == {good.email: "sent", bad.email: "failed"}
+
+
+def test_recipients_filter_and_follow_up_link(app_ctx, client, smtp_server):
+    event = make_event()
+    pines = cabin(event, "Pines")
+    (good,), (registration,) = family(event)
+    assign(registration, pines)
+    (bad,), (other,) = family(event)
+    assign(other, pines)
+    smtp_server.refuse(bad.email, 550)
+    coordinator(client)
+    detail_url = send(client, event, preview(client, event, group=str(pines.id))).headers[
+        "Location"
+    ]
+    _deliver_all()
+
+    failed = client.get(f"{detail_url}?status=failed").get_data(as_text=True)
+    assert bad.email in failed and good.email not in failed
+    sent = client.get(f"{detail_url}?status=sent").get_data(as_text=True)
+    assert good.email in sent and bad.email not in sent
+    page = client.get(detail_url).get_data(as_text=True)
+    assert "Cabin or group: Pines" in page
+    [link] = re.findall(r'href="([^"]+)">Write again to the same selection', page)
+    path, _, query = html.unescape(link).partition("?")
+    assert path == f"/manage/events/{event.slug}/messages"
+    assert parse_qs(query) == {"group": [str(pines.id)], "status": ["active"]}

@@ -129,3 +129,48 @@ def test_unverified_guardian_accounts_are_skipped(app_ctx, client):
     addresses = [m.to_address for m in message_mails()]
     assert addresses == [verified[0].email]
     assert unverified[0].email not in addresses
+
+
+def test_inactive_guardian_accounts_are_skipped(app_ctx, client):
+    event = make_event(capacity=10)
+    (active, closed), _ = family(event, guardians=2)
+    closed.active = False
+    db.session.commit()
+    coordinator(client)
+
+    send(client, event, preview(client, event))
+
+    assert [m.to_address for m in message_mails()] == [active.email]
+
+
+def test_no_medical_detail_reaches_the_mail(app_ctx, client):
+    event = make_event(capacity=10)
+    family(event)  # the child's diagnosis is "ALL", allergies "peanuts"
+    coordinator(client)
+
+    send(client, event, preview(client, event))
+
+    [mail] = message_mails()
+    for part in (mail.subject, mail.body_text, mail.body_html):
+        assert "peanuts" not in part and "ALL" not in part
+
+
+def test_compose_page_counts_the_selection_a_roster_link_carries(app_ctx, client):
+    event = make_event(capacity=1)
+    family(event)
+    family(event)  # waitlisted
+    pines = cabin(event, "Pines")
+    coordinator(client)
+    url = f"/manage/events/{event.slug}/messages"
+
+    default = client.get(url).get_data(as_text=True)
+    assert "The selection below reaches 2 families" in default
+
+    linked = client.get(f"{url}?status=waitlisted&group={pines.id}").get_data(as_text=True)
+    assert "The selection below reaches 0 families" in linked
+    assert '<option selected value="waitlisted">' in linked
+    assert f'<option selected value="{pines.id}">Pines</option>' in linked
+
+    bad = client.get(f"{url}?min_age=abc")
+    assert bad.status_code == 200
+    assert "Enter an age between 0 and 30." in bad.get_data(as_text=True)
