@@ -291,3 +291,23 @@ def test_the_roster_runs_the_same_statements_for_5_and_for_60_registrations(coor
     few = [statements_for(client, page) for page in pages]
     fill(range(5, 60))
     assert [statements_for(client, page) for page in pages] == few
+
+
+def test_pending_children_link_to_the_review_queue_and_waitlisted_to_the_waitlist(
+    camp, coordinator, client
+):
+    event, _groups = camp
+    text = page_text(client.get(url(event)))
+    rows = re.findall(
+        r'<tr id="registration-(\d+)">\s*<th[^>]*>\s*(?:<a href="([^"]*)">)?[^,]+, (\w+)', text
+    )
+    links = {name: href for _id, href, name in rows}
+    ids = {name: reg_id for reg_id, _href, name in rows}
+    base = f"/manage/events/{event.slug}"
+    assert links == {
+        "Ada": "",  # confirmed: no page of its own
+        "Ben": f"{base}/review#registration-{ids['Ben']}",
+        "Cleo": f"{base}/waitlist#registration-{ids['Cleo']}",
+        "Dan": f"{base}/waitlist#registration-{ids['Dan']}",
+        "Eve": "",
+    }
