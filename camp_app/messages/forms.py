@@ -20,7 +20,7 @@ FILTER_FIELDS = ("status", "group", "min_age", "max_age", "verification", "q")
 
 def _status_choices() -> list[tuple[str, str]]:
     return [
-        ("active", _l("Active: pending review, confirmed or on the waitlist")),
+        ("active", _l("Active (pending, confirmed, waitlist)")),
         *((str(s), status_label(s)) for s in RegistrationStatus),
         ("any", _l("Any status (cancelled and declined too)")),
     ]
