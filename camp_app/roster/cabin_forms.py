@@ -22,16 +22,17 @@ def group_gender_choices() -> list[SelectChoice]:
 
 class GroupForm(FlaskForm):
     name = StringField(_l("Name"))
-    capacity = StringField(_l("Beds or places"))
+    capacity = StringField(_l("Places"))  # "Beds" for cabins, see __init__
     min_age = StringField(_l("Youngest age"))
     max_age = StringField(_l("Oldest age"))
     gender = SelectField(_l("For"), choices=group_gender_choices(), validate_choice=False)
     save = SubmitField(_l("Save"))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, cabins: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("name", "capacity"):
             self[name].flags.required = True
+        self.capacity.label.text = _l("Beds") if cabins else _l("Places")
 
     def to_data(self) -> dict:
         return {name: self[name].data for name in ("name", "capacity", "min_age", "max_age")} | {
@@ -39,16 +40,17 @@ class GroupForm(FlaskForm):
         }
 
 
-def group_form_for(group) -> GroupForm:
-    """The edit form, filled from the group on GET and from the request on POST."""
+def group_form_for(group, cabins: bool) -> GroupForm:
+    """The edit form filled from the group (a GET)."""
     return GroupForm(
+        cabins=cabins,
         data={
             "name": group.name,
             "capacity": str(group.capacity),
             "min_age": "" if group.min_age is None else str(group.min_age),
             "max_age": "" if group.max_age is None else str(group.max_age),
             "gender": group.gender or "",
-        }
+        },
     )
 
 

@@ -71,14 +71,15 @@ def _render_index(event: Event, form: GroupForm, pending=None, status: int = 200
 @bp.get("/manage/events/<slug>/cabins")
 @roles_required(*MANAGERS)
 def index(slug: str):
-    return _render_index(_event(slug), GroupForm(formdata=None))
+    event = _event(slug)
+    return _render_index(event, GroupForm(formdata=None, cabins=cabins.uses_cabins(event)))
 
 
 @bp.post("/manage/events/<slug>/cabins/groups")
 @roles_required(*MANAGERS)
 def create(slug: str):
     event = _event(slug)
-    form = GroupForm()
+    form = GroupForm(cabins=cabins.uses_cabins(event))
     if form.validate_on_submit():
         try:
             group = cabins.create_group(current_user, event, form.to_data())
@@ -95,7 +96,12 @@ def create(slug: str):
 def edit(slug: str, group_id: int):
     event = _event(slug)
     group = _group(event, group_id)
-    form = GroupForm() if request.method == "POST" else group_form_for(group)
+    in_cabins = cabins.uses_cabins(event)
+    form = (
+        GroupForm(cabins=in_cabins)
+        if request.method == "POST"
+        else group_form_for(group, in_cabins)
+    )
     status = 200
     if form.validate_on_submit():
         try:
@@ -173,7 +179,8 @@ def assign(slug: str):
             flash(problem.message, "error")
         return _back(event, "unassigned")
     if result.needs_confirmation:
-        return _render_index(event, GroupForm(formdata=None), pending=result)
+        form = GroupForm(formdata=None, cabins=cabins.uses_cabins(event))
+        return _render_index(event, form, pending=result)
     flash(_assigned_message(result), "success")
     return _back(event, f"group-{result.group.id}" if result.group else "unassigned")
 

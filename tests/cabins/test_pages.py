@@ -90,8 +90,10 @@ def test_coordinators_and_admins_see_the_page_even_before_publishing(app_ctx, cl
 def test_overnight_camps_say_cabins_and_day_camps_say_groups(app_ctx, client, signed_in):
     overnight = page_text(client.get(url(camp())))
     assert "<h1>Cabins</h1>" in overnight and "Add a cabin" in overnight
+    assert '<label for="capacity">Beds</label>' in overnight
     day = page_text(client.get(url(camp(kind="day_camp"))))
     assert "<h1>Groups</h1>" in day and "Add a group" in day and "Add a cabin" not in day
+    assert '<label for="capacity">Places</label>' in day
 
 
 # --- groups ----------------------------------------------------------------------------
@@ -209,6 +211,7 @@ def test_warnings_need_assign_anyway_with_the_same_selection(client, signed_in, 
         assert f'name="registration_ids" value="{hidden}"' in anyway
     assert f'name="group_id" value="{bears.id}"' in anyway and 'name="confirm" value="1"' in anyway
     assert f'value="{maya.id}" checked' in page  # the ticks stay in the list too
+    assert 'aria-current="page">Cabins and groups</a>' in page  # still this tab
     db.session.expire_all()
     assert group_id_of(maya.id) is None and audit("registration.group") == []
 
