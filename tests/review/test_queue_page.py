@@ -232,6 +232,8 @@ def test_approving_a_failing_registration_without_a_reason_changes_nothing(app, 
     response = decide(client, event, registration, "approve", override_reason="  ")
     assert response.status_code == 422
     html = response.get_data(as_text=True)
+    # The top of the page points to the card, which says why.
+    assert f'href="#registration-{registration.id}"' in html
     card = html.split(f'id="registration-{registration.id}"', 1)[1]
     assert "Nothing was changed" in card
     assert 'aria-invalid="true"' in card and "write why the rule should be overridden" in card
