@@ -279,3 +279,18 @@ def test_bulk_assign_costs_the_same_few_queries_for_5_and_200_children(ctx):
     assert db.session.scalar(
         db.select(db.func.count()).where(Registration.group_id == owls.id)
     ) == len(large)
+
+
+def test_the_count_is_read_afresh_when_another_coordinator_took_the_last_bed(ctx):
+    event, actor = camp(), coordinator()
+    bears = group(event, capacity=1)
+    first, second = registered(event), registered(event, "Ben", "Adams")
+    bears_id, first_id, second_id = bears.id, first.id, second.id
+    # Another coordinator's request, on its own connection, fills the bed and commits.
+    with db.engine.begin() as other:
+        other.execute(
+            db.update(Registration).where(Registration.id == first_id).values(group_id=bears_id)
+        )
+    result = assignments.assign(actor, event, [second_id], bears_id)
+    assert [w.message for w in result.warnings] == ["Cabin Bears would have 2 children for 1 bed."]
+    assert not result.written
