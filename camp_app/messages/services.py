@@ -147,13 +147,14 @@ def _message_with_token(event_id: int, token: str) -> EventMessage | None:
 
 
 def audience_changed(families: int, addresses: int) -> Conflict:
-    message = ngettext(
-        "The selection changed since the preview: it now reaches %(num)d family "
-        "(%(addresses)d email addresses). Please check and send again.",
-        "The selection changed since the preview: it now reaches %(num)d families "
-        "(%(addresses)d email addresses). Please check and send again.",
-        families,
-        addresses=addresses,
+    reach = {
+        "families": ngettext("%(num)d family", "%(num)d families", families),
+        "addresses": ngettext("%(num)d email address", "%(num)d email addresses", addresses),
+    }
+    message = _(
+        "The selection changed since the preview: it now reaches %(families)s "
+        "(%(addresses)s). Please check and send again.",
+        **reach,
     )
     return Conflict(Problem("audience_changed", message))
 

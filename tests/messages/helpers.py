@@ -16,9 +16,13 @@ from tests.registrations.helpers import make_family, make_parent, register
 CATEGORY = "event_message"
 
 
-def family(event, *, children=1, guardians=1, verified=True, locale="en", name=None):
+def family(
+    event, *, children=1, guardians=1, verified=True, locale="en", name=None, **child_fields
+):
     """A household with `guardians` guardians (the first signs) and `children` registered."""
-    parent, kids = make_family(children=children, name=name, first_names=("Maya", "Leo", "Ana"))
+    parent, kids = make_family(
+        children=children, name=name, first_names=("Maya", "Leo", "Ana"), **child_fields
+    )
     parent.locale = locale
     if not verified:
         parent.email_verified_at = None

@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from camp_app.audit.models import AuditEntry
 from camp_app.extensions import db
+from camp_app.messages import audience
 from camp_app.messages.models import EventMessage
 from camp_app.registrations import lifecycle
 from tests.factories import make_event
@@ -18,6 +19,7 @@ from tests.messages.helpers import (
     preview,
     send,
 )
+from tests.registrations.helpers import birthday_for_age
 
 
 def test_preview_shows_counts_and_the_copy_and_writes_nothing(app_ctx, client):
@@ -174,3 +176,21 @@ def test_compose_page_counts_the_selection_a_roster_link_carries(app_ctx, client
     bad = client.get(f"{url}?min_age=abc")
     assert bad.status_code == 200
     assert "Enter an age between 0 and 30." in bad.get_data(as_text=True)
+
+
+def test_age_search_and_verification_filters_choose_the_families(app_ctx):
+    event = make_event(capacity=10)  # starts 14 June 2027
+    (young,), _ = family(event, name="Yara Young", date_of_birth=birthday_for_age(8))
+    (older,), (registration,) = family(event, name="Omar Older", date_of_birth=birthday_for_age(14))
+    registration.child.patient_verification = "verified"
+    db.session.commit()
+
+    def reached(**args):
+        f = audience.parse_audience(event, args)
+        return {u.email for u in audience.recipients(event, f)}, audience.count(event, f)
+
+    assert reached(min_age="12") == ({older.email}, (1, 1, 0))
+    assert reached(max_age="10") == ({young.email}, (1, 1, 0))
+    assert reached(q="yara") == ({young.email}, (1, 1, 0))
+    assert reached(verification="verified") == ({older.email}, (1, 1, 0))
+    assert reached() == ({young.email, older.email}, (2, 2, 0))
