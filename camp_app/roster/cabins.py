@@ -143,9 +143,11 @@ def _name_taken(event: Event, name: str, current: CampGroup | None) -> bool:
     return db.session.scalar(query.limit(1)) is not None
 
 
-def _commit_or_name_taken(event: Event, name: str) -> None:
-    """Another coordinator may have saved the same name a moment ago."""
+def _commit_or_name_taken(event: Event, name: str, write=lambda: None) -> None:
+    """`write`, then commit. Another coordinator may have saved the same name a moment ago:
+    the unique index then refuses it (at the flush or the commit) with a clear message."""
     try:
+        write()
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
@@ -160,9 +162,13 @@ def create_group(actor: User, event: Event, data: dict) -> CampGroup:
     require_manager(actor)
     clean = clean_group(event, data)
     group = CampGroup(event_id=event.id, **clean)
-    db.session.add(group)
-    record(actor.id, "camp_group.create", group, fields=[k for k, v in clean.items() if v])
-    _commit_or_name_taken(event, clean["name"])
+    filled = [name for name, value in clean.items() if value not in (None, "")]
+
+    def write():
+        db.session.add(group)
+        record(actor.id, "camp_group.create", group, fields=filled)  # flushes: needs the id
+
+    _commit_or_name_taken(event, clean["name"], write)
     return group
 
 

@@ -294,3 +294,17 @@ def test_the_count_is_read_afresh_when_another_coordinator_took_the_last_bed(ctx
     result = assignments.assign(actor, event, [second_id], bears_id)
     assert [w.message for w in result.warnings] == ["Cabin Bears would have 2 children for 1 bed."]
     assert not result.written
+
+
+def test_a_name_saved_meanwhile_by_someone_else_gives_the_same_clear_message(ctx, monkeypatch):
+    event, actor = camp(), coordinator()
+    cabins.create_group(actor, event, BEARS)
+    # The check ran before the other coordinator's commit: only the unique index notices.
+    monkeypatch.setattr(cabins, "_name_taken", lambda *_args: False)
+    with pytest.raises(InvalidInput) as caught:
+        cabins.create_group(actor, event, BEARS)
+    assert "already has one called “Bears”" in problems_of(caught)["name"]
+    owls = cabins.create_group(actor, event, {**BEARS, "name": "Owls"})  # the session works
+    with pytest.raises(InvalidInput):
+        cabins.update_group(actor, event, owls, {**BEARS, "name": "Bears"})
+    assert len(audit("camp_group.create")) == 2
