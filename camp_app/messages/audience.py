@@ -36,6 +36,7 @@ class Audience:
     addresses: int
     unreachable: int  # matching households without any verified, active guardian
     shown: list[Family] = field(default_factory=list)
+    unreachable_shown: list[str] = field(default_factory=list)  # their children's names
 
     @property
     def more(self) -> int:
@@ -147,7 +148,23 @@ def families_shown(event: Event, f: RosterFilter, limit: int = FAMILIES_SHOWN) -
     return [Family(h, guardians[h], children[h]) for h in household_ids]
 
 
+def unreachable_children(event: Event, f: RosterFilter, limit: int = FAMILIES_SHOWN) -> list[str]:
+    """The matching children whose family no mail reaches (someone should phone them)."""
+    reached = select(User.household_id).where(*recipient_conditions(event, f))
+    query = (
+        filtered_query(event, f)
+        .order_by(None)
+        .where(Registration.household_id.not_in(reached))
+        .with_only_columns(Child.first_name, Child.last_name)
+        .distinct()
+        .order_by(Child.last_name, Child.first_name)
+        .limit(limit)
+    )
+    return [f"{first} {last}" for first, last in db.session.execute(query)]
+
+
 def audience_for(event: Event, f: RosterFilter, *, with_names: bool = True) -> Audience:
     families, addresses, unreachable = count(event, f)
     shown = families_shown(event, f) if with_names and families else []
-    return Audience(f, families, addresses, unreachable, shown)
+    unreachable_shown = unreachable_children(event, f) if with_names and unreachable else []
+    return Audience(f, families, addresses, unreachable, shown, unreachable_shown)

@@ -85,6 +85,7 @@ def test_a_refused_address_shows_failed_with_its_error(app_ctx, client, smtp_ser
     page = client.get(detail_url).get_data(as_text=True)
     assert "1 sent" in page and "1 failed" in page
     assert "SMTPRecipientsRefused: 550" in page
+    assert 'href="/manage/outbox?status=failed">Send failed mails again from the outbox' in page
     index = client.get(f"/manage/events/{event.slug}/messages").get_data(as_text=True)
     assert "1 sent" in index and "1 failed" in index
     [message] = db.session.scalars(select(EventMessage))

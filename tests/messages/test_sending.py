@@ -126,6 +126,9 @@ def test_unverified_guardian_accounts_are_skipped(app_ctx, client):
     html = response.get_data(as_text=True)
     assert "This will go to 1 family" in html
     assert "1 family has no verified email address" in html
+    unreached = html.split("Not reached by email", 1)[1]
+    child = unverified[0].household.children[0]
+    assert f"<li>{child.first_name} {child.last_name}</li>" in unreached
     send(client, event, response)
 
     addresses = [m.to_address for m in message_mails()]
