@@ -57,13 +57,23 @@ def _compose_form(event: Event, formdata=None) -> ComposeForm:
     return form
 
 
+def _roster_selection(args) -> MultiDict | None:
+    """The roster's filter from a link (RosterFilter.query_args()), or None for the default.
+    The roster leaves out "every status" (its default), so a link without a status means it."""
+    if not any(args.get(name) for name in FILTER_FIELDS):
+        return None
+    selection = MultiDict(args)
+    if not selection.get("status"):
+        selection["status"] = "any"
+    return selection
+
+
 @bp.get("/manage/events/<slug>/messages")
 @roles_required(*ROLES)
 def index(slug: str):
     """Compose (the filter may come from a roster link's query) and the messages sent."""
     event = _event(slug)
-    from_roster = any(request.args.get(name) for name in FILTER_FIELDS)
-    form = _compose_form(event, request.args if from_roster else None)
+    form = _compose_form(event, _roster_selection(request.args))
     try:
         f = audiences.parse_audience(event, form.data)
     except InvalidInput as error:

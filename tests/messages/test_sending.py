@@ -197,3 +197,20 @@ def test_age_search_and_verification_filters_choose_the_families(app_ctx):
     assert reached(q="yara") == ({young.email}, (1, 1, 0))
     assert reached(verification="verified") == ({older.email}, (1, 1, 0))
     assert reached() == ({young.email, older.email}, (2, 2, 0))
+
+
+def test_a_roster_link_without_status_means_every_status_as_on_the_roster(app_ctx, client):
+    event = make_event(capacity=10)
+    pines = cabin(event, "Pines")
+    _, (kept,) = family(event)
+    _, (declined,) = family(event)
+    assign(kept, pines)
+    assign(declined, pines)
+    decline(declined)
+    coordinator(client)
+
+    page = client.get(f"/manage/events/{event.slug}/messages?group={pines.id}")
+
+    html = page.get_data(as_text=True)
+    assert '<option selected value="any">' in html
+    assert "The selection below reaches 2 families" in html
