@@ -12,6 +12,7 @@ from tests.factories import make_event
 from tests.roster.test_roster_page_data import (
     add,
     add_group,
+    add_many,
     page_text,
     sign_in_as,
     statements_for,
@@ -203,10 +204,8 @@ def test_implausible_ages_get_their_own_bar(app_ctx):
 def test_the_dashboard_runs_the_same_statements_for_5_and_for_60_registrations(coordinator, client):
     event = make_event(capacity=30, requires_verification=True)
     cabin = add_group(event, "Owls")
-    statuses = ["confirmed", "pending_review", "waitlisted", "declined", "cancelled"]
-    for n in range(5):
-        add(event, f"Kid{n}", status=statuses[n], age=7 + n, group=cabin if n == 0 else None)
+    statuses = ("confirmed", "pending_review", "waitlisted", "declined", "cancelled")
+    add_many(event, 5, first="A", statuses=statuses, groups=(cabin, None))
     few = statements_for(client, url(event))
-    for n in range(5, 60):
-        add(event, f"Kid{n}", status=statuses[n % 5], age=7 + n % 9)
+    add_many(event, 55, first="B", statuses=statuses, groups=(cabin, None), age=12)
     assert statements_for(client, url(event)) == few

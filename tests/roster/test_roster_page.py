@@ -13,6 +13,7 @@ from tests.registrations.helpers import make_parent
 from tests.roster.test_roster_page_data import (
     add,
     add_group,
+    add_many,
     page_text,
     sign_in_as,
     statements_for,
@@ -236,10 +237,8 @@ def test_odd_page_numbers_show_the_first_page(camp, coordinator, client, page):
 def crowded(app_ctx):
     """PER_PAGE + 5 waitlisted children aged 9 and 5 confirmed aged 14, in that order."""
     event = make_event(capacity=5)
-    for n in range(PER_PAGE + 5):
-        add(event, f"W{n:03d}", "Wait", status="waitlisted", age=9)
-    for n in range(5):
-        add(event, f"C{n}", "Conf", status="confirmed", age=14)
+    add_many(event, PER_PAGE + 5, first="W", last="Wait", statuses=("waitlisted",), age=9)
+    add_many(event, 5, first="C", last="Conf", age=14)
     return event
 
 
@@ -262,7 +261,7 @@ def test_a_page_past_the_end_shows_the_last_page(crowded, coordinator, client):
     assert response.status_code == 200
     text = page_text(response)
     assert "There is no page 9; this is the last page, 2." in text
-    assert children_listed(text)[-1] == "C4"
+    assert children_listed(text)[-1] == "C004"
 
 
 def test_no_match_says_so(camp, coordinator, client):
@@ -277,19 +276,11 @@ def test_no_match_says_so(camp, coordinator, client):
 def test_the_roster_runs_the_same_statements_for_5_and_for_60_registrations(coordinator, client):
     event = make_event(capacity=20)
     cabin = add_group(event, "Owls")
-    statuses = ["confirmed", "pending_review", "waitlisted", "declined", "cancelled"]
-
-    def fill(numbers):
-        for n in numbers:
-            parent = make_parent(name=f"Parent {n}")
-            make_parent(name=f"Second {n}", household=parent.household)  # two guardians
-            group = cabin if n % 2 else None
-            add(event, f"Kid{n}", parent=parent, status=statuses[n % 5], group=group)
-
-    fill(range(5))
+    statuses = ("confirmed", "pending_review", "waitlisted", "declined", "cancelled")
+    add_many(event, 5, first="A", statuses=statuses, groups=(None, cabin), guardians=2)
     pages = [url(event), url(event, status="active", sort="group"), url(event, q="parent")]
     few = [statements_for(client, page) for page in pages]
-    fill(range(5, 60))
+    add_many(event, 55, first="B", statuses=statuses, groups=(None, cabin), guardians=2)
     assert [statements_for(client, page) for page in pages] == few
 
 

@@ -7,8 +7,9 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import event as sa_event
 
-from camp_app.accounts.models import Role
+from camp_app.accounts.models import Role, User
 from camp_app.extensions import db
+from camp_app.families.models import Child, Household
 from camp_app.registrations.models import Registration
 from camp_app.roster.models import CampGroup
 from tests.factories import login, make_child, make_event, make_user
@@ -53,6 +54,47 @@ def add(event, first, last="Smith", *, status="confirmed", age=10, parent=None, 
     db.session.add(row)
     db.session.commit()
     return row
+
+
+def add_many(event, count: int, *, first="Kid", last="Smith", statuses=("confirmed",),
+             age=10, groups=(None,), guardians=1) -> None:  # fmt: skip
+    """`count` single-child families registered in one commit (fast): child i is named
+    f"{first}{i:03d}", has statuses[i % len] and groups[i % len], and `guardians` parents."""
+    for n in range(count):
+        household = Household()
+        parents = [
+            User(
+                email=f"{first}{n}.{g}.{event.slug}@example.org".lower(),
+                name=f"{first} Parent {n}.{g}",
+                phone="+13055550123",
+                password_hash="never-used",
+                household=household,
+            )
+            for g in range(guardians)
+        ]
+        child = Child(
+            household=household,
+            first_name=f"{first}{n:03d}",
+            last_name=last,
+            date_of_birth=born_for_age(age),
+            relationship="patient",
+            allergies="peanuts",
+        )
+        group = groups[n % len(groups)]
+        event.registration_counter += 1
+        registration = Registration(
+            event_id=event.id,
+            child=child,
+            household=household,
+            signed_by=parents[0],
+            status=statuses[n % len(statuses)],
+            sequence=event.registration_counter,
+            signature=parents[0].name,
+            signed_at=datetime.now(UTC),
+            group_id=group.id if group else None,
+        )
+        db.session.add(registration)
+    db.session.commit()
 
 
 def add_group(event, name, capacity=8) -> CampGroup:
