@@ -9,6 +9,7 @@ aggregate queries; the list of names is one page of families, never the whole au
 from dataclasses import dataclass, field
 
 from sqlalchemy import Select, func, select
+from sqlalchemy.orm import lazyload
 
 from camp_app.accounts.models import User
 from camp_app.events.models import Event
@@ -89,7 +90,12 @@ def recipient_conditions(event: Event, f: RosterFilter) -> list:
 def recipients(event: Event, f: RosterFilter) -> list[User]:
     """Every guardian to write to, one per address (User.email is unique and lower-cased; the
     set is a second guard), in a stable order."""
-    query = select(User).where(*recipient_conditions(event, f)).order_by(User.id)
+    query = (
+        select(User)
+        .where(*recipient_conditions(event, f))
+        .options(lazyload(User.role_rows))  # roles play no part here: do not load thousands
+        .order_by(User.id)
+    )
     seen: set[str] = set()
     chosen = []
     for user in db.session.scalars(query):

@@ -214,3 +214,15 @@ def test_a_roster_link_without_status_means_every_status_as_on_the_roster(app_ct
     html = page.get_data(as_text=True)
     assert '<option selected value="any">' in html
     assert "The selection below reaches 2 families" in html
+
+
+def test_preview_shows_the_first_familys_copy_in_their_language(app_ctx, client):
+    event = make_event(capacity=10)
+    family(event, name="Aaron Alvarez", locale="es")
+    family(event, name="Zoe Zimmer")
+    coordinator(client)
+
+    html = preview(client, event).get_data(as_text=True)
+
+    assert "Hola, Aaron Alvarez:" in html  # the copy, as this family gets it
+    assert "Check your message" in html  # the page stays in the coordinator's language
