@@ -85,4 +85,11 @@ def test_dashboard_and_roster_on_a_phone(page, camp):  # noqa: F811
     page.get_by_role("button", name="Show").click()
     expect(page.get_by_text("The youngest age must not be above the oldest.").first).to_be_visible()
     check(page, "roster-error")
+
+    # On a wide screen the table keeps its header row; the sorted column says so.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"/manage/events/{slug}/roster?sort=age&dir=desc")
+    header = page.get_by_role("columnheader", name="Age")
+    expect(header).to_have_attribute("aria-sort", "descending")
+    screenshot(page, "roster-desktop")
     assert blocked == []
