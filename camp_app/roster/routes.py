@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from camp_app.accounts.access import roles_required
 from camp_app.accounts.models import Role
 from camp_app.events import services as event_services
-from camp_app.events.descriptions import event_dates
+from camp_app.events.descriptions import camp_moment, camp_zone_name, event_dates
 from camp_app.events.models import Event
 from camp_app.families.models import PatientVerification
 from camp_app.registrations.labels import status_label
@@ -53,6 +53,9 @@ def roster_helpers() -> dict:
         "status_label": status_label,
         "verification_label": verification_label,
         "event_dates": event_dates,
+        "camp_moment": camp_moment,
+        "camp_zone_name": camp_zone_name,
+        "registration_state": event_services.registration_state,
         "statuses": list(RegistrationStatus),
         "verification_states": list(PatientVerification),
         "ACTIVE_STATUSES": ACTIVE_STATUSES,

@@ -209,3 +209,11 @@ def test_the_dashboard_runs_the_same_statements_for_5_and_for_60_registrations(c
     few = statements_for(client, url(event))
     add_many(event, 55, first="B", statuses=statuses, groups=(cabin, None), age=12)
     assert statements_for(client, url(event)) == few
+
+
+def test_the_registration_window_is_stated(coordinator, client):
+    event = make_event(waitlist_enabled=False)
+    text = page_text(client.get(url(event)))
+    assert "Registration is open until" in text
+    assert "No waitlist is kept." in text
+    assert f"/manage/events/{event.slug}/edit" in text
