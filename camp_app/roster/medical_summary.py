@@ -15,16 +15,16 @@ from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from fpdf import FPDF
 from sqlalchemy import select
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from camp_app.accounts.models import User
 from camp_app.audit.services import record
 from camp_app.events.models import Event
 from camp_app.extensions import db
-from camp_app.families.models import Child, ContactKind, Household
+from camp_app.families.models import Child, Contact, ContactKind, Medication
 from camp_app.registrations.models import Registration, RegistrationStatus
 from camp_app.registrations.queries import ROSTER_BATCH
 from camp_app.roster.fast_pdf import BASELINE, UnicodePDF
+from camp_app.roster.models import CampGroup
 from camp_app.timeutil import age_on, camp_today, to_camp, utcnow
 
 LINE = 5.2  # mm per line of 9.5 pt text
@@ -65,61 +65,100 @@ def medical_filename(event: Event) -> str:
     return f"medical-summary-{event.slug}-{camp_today().isoformat()}.pdf"
 
 
-def _query(event: Event, include_pending: bool):
+# Three flat column queries (children, their medications, their households' emergency
+# contacts), whatever the number of children: no ORM objects to build for 10,000 of them.
+
+
+def _registrations(event: Event, include_pending: bool):
     statuses = [RegistrationStatus.CONFIRMED]
     if include_pending:
         statuses.append(RegistrationStatus.PENDING_REVIEW)
+    return select(Registration).where(
+        Registration.event_id == event.id, Registration.status.in_(statuses)
+    )
+
+
+def _children_query(registrations):
+    chosen = registrations.subquery()
     return (
-        select(Registration)
-        .join(Registration.child)
-        .outerjoin(Registration.group)
-        .where(Registration.event_id == event.id, Registration.status.in_(statuses))
-        .options(
-            contains_eager(Registration.child).selectinload(Child.medications),
-            contains_eager(Registration.group),
-            joinedload(Registration.signed_by).lazyload(User.role_rows),
-            selectinload(Registration.household).selectinload(Household.contacts),
+        select(
+            chosen.c.status,
+            chosen.c.household_id,
+            Child.id,
+            Child.first_name,
+            Child.last_name,
+            Child.date_of_birth,
+            Child.allergies,
+            Child.dietary_needs,
+            Child.medical_conditions,
+            Child.physician_name,
+            Child.physician_phone,
+            CampGroup.name,
+            User.name,
+            User.phone,
         )
-        .order_by(Registration.id)
+        .join(Child, Child.id == chosen.c.child_id)
+        .join(User, User.id == chosen.c.signed_by_id)
+        .outerjoin(CampGroup, CampGroup.id == chosen.c.group_id)
         .execution_options(yield_per=ROSTER_BATCH)
     )
+
+
+def _medications(registrations) -> dict[int, list[tuple[str, str, str]]]:
+    query = (
+        select(Medication.child_id, Medication.name, Medication.dose, Medication.schedule)
+        .where(Medication.child_id.in_(registrations.with_only_columns(Registration.child_id)))
+        .order_by(Medication.id)
+    )
+    by_child: dict[int, list] = {}
+    for child_id, *medication in db.session.execute(query):
+        by_child.setdefault(child_id, []).append(tuple(medication))
+    return by_child
+
+
+def _emergency_contacts(registrations) -> dict[int, list[str]]:
+    households = registrations.with_only_columns(Registration.household_id)
+    query = (
+        select(Contact.household_id, Contact.name, Contact.relationship, Contact.phone)
+        .where(Contact.kind == ContactKind.EMERGENCY, Contact.household_id.in_(households))
+        .order_by(Contact.id)
+    )
+    by_household: dict[int, list] = {}
+    for household_id, name, relationship, phone in db.session.execute(query):
+        text = _joined(name, f"({relationship})" if relationship else "", phone, sep=" ")
+        by_household.setdefault(household_id, []).append(text)
+    return by_household
 
 
 def _joined(*parts: str, sep: str = ", ") -> str:
     return sep.join(p for p in parts if p)
 
 
-def _entry(registration: Registration, starts_on: date) -> NurseEntry:
-    child, parent = registration.child, registration.signed_by
-    contacts = tuple(
-        _joined(c.name, f"({c.relationship})" if c.relationship else "", c.phone, sep=" ")
-        for c in registration.household.contacts
-        if c.kind == ContactKind.EMERGENCY
-    )
-    return NurseEntry(
-        last_name=child.last_name,
-        first_name=child.first_name,
-        date_of_birth=child.date_of_birth,
-        age=age_on(child.date_of_birth, starts_on),
-        pending=registration.status == RegistrationStatus.PENDING_REVIEW,
-        allergies=child.allergies.strip(),
-        medications=tuple((m.name, m.dose, m.schedule) for m in child.medications),
-        dietary_needs=child.dietary_needs.strip(),
-        medical_conditions=child.medical_conditions.strip(),
-        physician=_joined(child.physician_name, child.physician_phone),
-        emergency_contacts=contacts,
-        parent=_joined(parent.name, parent.phone or ""),
-    )
-
-
 def summary_sections(event: Event, include_pending: bool = False) -> list[CabinSection]:
     """Cabins and groups by name, then "not assigned"; children by last, then first name."""
     starts_on = event.starts_on
+    registrations = _registrations(event, include_pending)
+    medications = _medications(registrations)
+    contacts = _emergency_contacts(registrations)
     sections: dict[str, CabinSection] = {}
-    for registration in db.session.scalars(_query(event, include_pending)):
-        name = registration.group.name if registration.group else ""
-        section = sections.setdefault(name, CabinSection(name))
-        section.entries.append(_entry(registration, starts_on))
+    for row in db.session.execute(_children_query(registrations)):
+        (status, household_id, child_id, first, last, born, allergies, diet, conditions,
+         physician, physician_phone, group, parent, parent_phone) = row  # fmt: skip
+        entry = NurseEntry(
+            last_name=last,
+            first_name=first,
+            date_of_birth=born,
+            age=age_on(born, starts_on),
+            pending=status == RegistrationStatus.PENDING_REVIEW,
+            allergies=allergies.strip(),
+            medications=tuple(medications.get(child_id, ())),
+            dietary_needs=diet.strip(),
+            medical_conditions=conditions.strip(),
+            physician=_joined(physician, physician_phone),
+            emergency_contacts=tuple(contacts.get(household_id, ())),
+            parent=_joined(parent, parent_phone or ""),
+        )
+        sections.setdefault(group or "", CabinSection(group or "")).entries.append(entry)
     for section in sections.values():
         section.entries.sort(key=lambda e: (e.last_name.casefold(), e.first_name.casefold()))
     return sorted(sections.values(), key=lambda s: (s.name == "", s.name.casefold()))
@@ -219,12 +258,17 @@ def _labels(pdf: _SummaryPDF) -> dict:
         "unknown": _("Not given"),
         "continued": _("(continued)"),
     }
-    return {key: pdf.printable(text) for key, text in texts.items()}
+    labels = {key: pdf.printable(text) for key, text in texts.items()}
+    labels["dates"] = {}  # birth dates as text: many children share one
+    return labels
 
 
 def _entry_lines(entry: NurseEntry, labels: dict) -> list[tuple[str, str, bool]]:
     """(label, value, value in bold?) for each line of a child's block."""
-    born = labels["born"] % {"date": format_date(entry.date_of_birth, "medium"), "age": entry.age}
+    day = labels["dates"].get(entry.date_of_birth) or labels["dates"].setdefault(
+        entry.date_of_birth, format_date(entry.date_of_birth, "medium")
+    )
+    born = labels["born"] % {"date": day, "age": entry.age}
     lines = [
         (labels["dob"], born, False),
         (labels["allergies"], entry.allergies or labels["none"], bool(entry.allergies)),
@@ -256,10 +300,8 @@ def _entry_block(pdf: _SummaryPDF, entry: NurseEntry, labels: dict, heading: str
     room = pdf.w - pdf.r_margin - value_x
     rows = []
     for label, value, bold in _entry_lines(entry, labels):
-        pdf.use(bold, 9.5)
-        rows += [
-            (label if i == 0 else "", line, bold) for i, line in enumerate(pdf.wrap(value, room))
-        ]
+        lines = pdf.wrap(value, room, bold, 9.5)
+        rows += [(label if i == 0 else "", line, bold) for i, line in enumerate(lines)]
     height = 6.5 + len(rows) * LINE + 3.5
     if not pdf.room_for(height) and height < pdf.page_break_trigger - pdf.t_margin - 20:
         _new_page(pdf, f"{heading} {labels['continued']}")
@@ -279,16 +321,19 @@ def _entry_block(pdf: _SummaryPDF, entry: NurseEntry, labels: dict, heading: str
 
 
 def _rows_by_style(pdf: _SummaryPDF, rows, value_x: float) -> None:
-    """Labels, then plain values, then bold values: three font changes, not one per line."""
+    """Labels and bold values, then plain values: two font changes, not one per line."""
     top = pdf.get_y()
-    baseline = [top + (i + BASELINE) * LINE for i in range(len(rows))]
-    for style, column in ((True, 0), (False, 1), (True, 1)):
-        pdf.use(style, 9.5)
-        for y, (label, value, bold) in zip(baseline, rows, strict=True):
-            if column == 0 and label:
-                pdf.put_at(pdf.l_margin, y, label)
-            elif column == 1 and bold == style and value:
-                pdf.put_at(value_x, y, value)
+    bold_texts, plain_texts = [], []
+    for i, (label, value, bold) in enumerate(rows):
+        y = top + (i + BASELINE) * LINE
+        if label:
+            bold_texts.append((pdf.l_margin, y, label))
+        if value:
+            (bold_texts if bold else plain_texts).append((value_x, y, value))
+    pdf.use(True, 9.5)
+    pdf.put_many(bold_texts)
+    pdf.use(False, 9.5)
+    pdf.put_many(plain_texts)
     pdf.set_y(top + len(rows) * LINE)
 
 
