@@ -3,7 +3,6 @@
 import pytest
 
 from camp_app.audit.models import AuditEntry
-from camp_app.families import children as child_services
 from camp_app.families.models import Child, Household
 from camp_app.families.validation import clean_child
 from camp_app.service_errors import InvalidInput
@@ -12,14 +11,6 @@ from tests.factories import make_child, make_user
 
 from .conftest import child_data, data, person, sign_in
 from .test_pages import child_form, error_text
-
-# Saving the value needs "gender" in families/children.CHILD_SCALARS (not this helper's file).
-# Until it is there these tests are expected to fail; then they must pass.
-needs_saving = pytest.mark.xfail(
-    "gender" not in child_services.CHILD_SCALARS,
-    reason="families/children.CHILD_SCALARS lacks 'gender'",
-    strict=True,
-)
 
 
 def test_gender_is_optional_and_checked(ctx):
@@ -55,7 +46,6 @@ def test_the_form_offers_not_given_by_default(client, parent):
     assert '<option value="nonbinary">Nonbinary</option>' in page
 
 
-@needs_saving
 def test_the_form_saves_and_shows_the_gender(app, client, parent):
     response = client.post("/family/children/new", data=child_form(gender="female"))
     assert response.status_code == 302
@@ -77,7 +67,6 @@ def test_an_unknown_gender_is_named_next_to_the_field(app, client, parent):
     assert _gender_of(app, parent.household_id) == ""
 
 
-@needs_saving
 def test_api_reads_and_patches_the_gender_and_audits_the_field_name(app_ctx, client):
     from tests.api.conftest import Api
 
