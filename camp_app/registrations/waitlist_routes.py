@@ -5,7 +5,7 @@ let a coordinator give a seat out of turn, fill seats freed by a larger capacity
 family off the list with a note. Every status change goes through lifecycle.
 """
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -30,6 +30,7 @@ MANAGERS = (Role.COORDINATOR, Role.ADMIN)
 # decide's problems about the written reason (override_reason_required, too_long): the page
 # then shows the failing rules and asks for a reason.
 OVERRIDE_FIELD = "override_reason"
+PER_PAGE = 100
 
 
 class PromoteForm(FlaskForm):
@@ -45,8 +46,9 @@ class FillForm(FlaskForm):
     """Only the CSRF token."""
 
 
-def waitlisted(event) -> list[Registration]:
-    """The event's waitlist in the order it is served (position 1 first), in one query."""
+def waitlisted(event, page: int = 1) -> list[Registration]:
+    """A page of the event's waitlist in the order it is served (position 1 first), in one
+    query; position = (page - 1) * PER_PAGE + index + 1."""
     query = (
         select(Registration)
         .where(
@@ -55,22 +57,28 @@ def waitlisted(event) -> list[Registration]:
         )
         .options(joinedload(Registration.child), joinedload(Registration.signed_by))
         .order_by(Registration.sequence)
+        .limit(PER_PAGE)
+        .offset((page - 1) * PER_PAGE)
     )
     return list(db.session.scalars(query))
 
 
-def _render(event, status: int = 200, override=None):
-    rows = waitlisted(event)
+def _render(event, status: int = 200, override=None, page: int = 1):
+    seats = seat_summary(event)
+    pages = max(1, -(-seats.waitlist_length // PER_PAGE))
+    page = page if 1 <= page <= pages else 1
     return (
         render_template(
             "review/waitlist.html",
             event=event,
-            rows=rows,
-            seats=seat_summary(event),
+            rows=waitlisted(event, page),
+            first_position=(page - 1) * PER_PAGE + 1,
+            page=page,
+            pages=pages,
+            seats=seats,
             age_of=lambda child: age_on(child.date_of_birth, event.starts_on),
             verification_labels=STATE_LABELS,
             override=override,
-            form=PromoteForm(formdata=None),
         ),
         status,
     )
@@ -79,7 +87,7 @@ def _render(event, status: int = 200, override=None):
 @bp.get("/manage/events/<slug>/waitlist")
 @roles_required(*MANAGERS)
 def waitlist(slug: str):
-    return _render(event_or_404(slug))
+    return _render(event_or_404(slug), page=request.args.get("page", 1, type=int))
 
 
 def _registration_or_404(event, registration_id: int) -> Registration:

@@ -66,3 +66,42 @@ def queries_for(client, path: str) -> int:
 
 
 ROLES = (Role.PARENT, Role.STAFF, Role.COORDINATOR, Role.ADMIN)
+
+
+def many_registrations(event, count: int, status_for) -> None:
+    """`count` single-patient households registered for `event` (rows written directly, for
+    long lists): registration n (from 0) gets status_for(n) and sequence n + 1."""
+    from datetime import UTC, date, datetime
+
+    from camp_app.families.models import Child, Household
+    from camp_app.registrations.models import Registration
+
+    signer = factories.make_user()
+    now = datetime.now(UTC)
+    for n in range(count):
+        household = Household()
+        child = Child(
+            household=household,
+            first_name=f"Kid{n}",
+            last_name=f"Many{n:05d}",
+            date_of_birth=date(2015, 1, 1),
+            relationship="patient",
+            diagnosis_category="cancer",
+            diagnosis="ALL",
+            treated_at_hospital=True,
+        )
+        db.session.add_all([household, child])
+        db.session.flush()
+        registration = Registration(
+            event_id=event.id,
+            child_id=child.id,
+            household_id=household.id,
+            status=status_for(n),
+            sequence=n + 1,
+            signature="P",
+            signed_at=now,
+            signed_by_id=signer.id,
+        )
+        db.session.add(registration)
+    event.registration_counter = count
+    db.session.commit()

@@ -10,7 +10,15 @@ from camp_app.families.models import Child
 from camp_app.families.verification import set_verification
 from tests import factories
 
-from .helpers import make_family, make_person, queries_for, register, sign_in, text_of
+from .helpers import (
+    make_family,
+    make_person,
+    many_registrations,
+    queries_for,
+    register,
+    sign_in,
+    text_of,
+)
 
 
 @pytest.fixture
@@ -254,3 +262,14 @@ def test_any_event_with_a_registered_sibling_lists_the_household_patient(coordin
     page = text_of(client.get(page_url(event)))
     assert "Maya Lopez Patient of a registered sibling's family" in page
     assert "Other conditions" in page
+
+
+def test_a_long_list_comes_in_pages(coordinator, client):
+    event = factories.make_event(capacity=200)
+    many_registrations(event, 130, lambda n: "confirmed")
+    first = text_of(client.get(page_url(event)))
+    assert "130 patients, by last name." in first and "Page 1 of 2" in first
+    assert "Kid0 Many00000" in first and "Kid99 Many00099" in first and "Kid100 " not in first
+    second = text_of(client.get(page_url(event, page=2)))
+    assert "Kid100 Many00100" in second and "Kid129 Many00129" in second
+    assert "Kid99 " not in second

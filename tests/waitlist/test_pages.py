@@ -17,6 +17,7 @@ from tests.verification.helpers import (
     mails_to,
     make_family,
     make_person,
+    many_registrations,
     queries_for,
     register,
     sign_in,
@@ -307,3 +308,17 @@ def test_a_reason_without_the_form_that_asked_is_ignored(coordinator, client):
     data = {"override_reason": "sneaky"}
     assert client.post(action_url(event, waiting, "promote"), data=data).status_code == 422
     assert status_of(waiting) == "waitlisted"
+
+
+def test_a_long_waitlist_comes_in_pages_with_positions_running_on(coordinator, client):
+    event = factories.make_event(capacity=1)
+    many_registrations(event, 151, lambda n: "confirmed" if n == 0 else "waitlisted")
+    first = text_of(client.get(page_url(event)))
+    assert "Waiting 150" in first and "Page 1 of 2" in first
+    assert "Position 1 Kid1 Many00001" in first and "Position 100 Kid100" in first
+    assert "Kid101 " not in first
+    second = text_of(client.get(page_url(event) + "?page=2"))
+    assert "Position 101 Kid101 Many00101" in second and "Position 150 Kid150" in second
+    assert "Kid100 " not in second
+    assert "Position 1 Kid1 " in text_of(client.get(page_url(event) + "?page=9"))
+    assert queries_for(client, page_url(event) + "?page=2") == queries_for(client, page_url(event))
