@@ -217,3 +217,22 @@ def test_the_registration_window_is_stated(coordinator, client):
     assert "Registration is open until" in text
     assert "No waitlist is kept." in text
     assert f"/manage/events/{event.slug}/edit" in text
+
+
+@pytest.mark.parametrize(
+    ("highest", "top"),
+    [(1, 1), (2, 2), (3, 5), (9, 10), (11, 20), (49, 50), (51, 100), (5001, 10000)],
+)
+def test_the_axis_ends_at_a_round_number_at_or_above_the_highest_value(highest, top):
+    chart = charts.age_chart({10: highest}, "other")
+    assert chart.ticks[-1].value == top
+    assert chart.ticks[0].value == 0 and chart.ticks[0].y == charts.BASELINE
+    assert chart.bars[0].height == round(highest / top * charts.PLOT_H, 1)
+
+
+def test_a_single_day_is_drawn_in_the_middle(app_ctx):
+    event = make_event()
+    add(event, "Ada")
+    chart = charts.received_chart(event_dashboard(event).days)
+    [point] = chart.points
+    assert point.x == charts.LEFT + charts.PLOT_W / 2
