@@ -21,6 +21,7 @@ ROLES = (Role.COORDINATOR, Role.ADMIN)
 # The send form's fields are hidden copies of the compose form's, shown on the same page:
 # prefixed, so that no two elements share an id (a label must find its own field).
 SEND_PREFIX = "send"
+TEST_PREFIX = "test"  # the "send me a test copy" form: the same hidden values
 
 
 def _event(slug: str) -> Event:
@@ -81,8 +82,8 @@ def index(slug: str):
     return _compose_page(event, form, selection=audiences.audience_for(event, f, with_names=False))
 
 
-def _send_form(preview: services.Preview, form_values: dict, token: str) -> SendForm:
-    send_form = SendForm(formdata=None, prefix=SEND_PREFIX)
+def _send_form(preview, form_values: dict, token: str, prefix=SEND_PREFIX) -> SendForm:
+    send_form = SendForm(formdata=None, prefix=prefix)
     for name in FILTER_FIELDS:
         send_form[name].data = form_values.get(name) or ""
     send_form.subject.data = preview.subject
@@ -92,16 +93,18 @@ def _send_form(preview: services.Preview, form_values: dict, token: str) -> Send
     return send_form
 
 
-def _preview_page(event, compose: ComposeForm, preview, *, token=None, changed=None):
+def _preview_page(event, compose: ComposeForm, preview, *, token=None, changed=None, note=""):
     values = {name: compose[name].data for name in FILTER_FIELDS}
-    send_form = _send_form(preview, values, token or preview.token)
+    token = token or preview.token
     return render_template(
         "messages/preview.html",
         event=event,
         form=compose,
         preview=preview,
-        send_form=send_form,
+        send_form=_send_form(preview, values, token),
+        test_form=_send_form(preview, values, token, prefix=TEST_PREFIX),
         changed=changed,
+        note=note,
     )
 
 
@@ -157,6 +160,26 @@ def send(slug: str):
             "success",
         )
     return redirect(url_for("messages.detail", slug=event.slug, message_id=result.message.id))
+
+
+@bp.post("/manage/events/<slug>/messages/test")
+@roles_required(*ROLES)
+def test_copy(slug: str):
+    """A copy to the coordinator's own address, then the same preview again (same token)."""
+    event = _event(slug)
+    test_form = SendForm(prefix=TEST_PREFIX)
+    values = test_form.message_values()
+    compose = _compose_form(event, MultiDict(values))
+    if not test_form.validate_on_submit():
+        return _compose_page(event, compose, general=[_("Your form expired. Please try again.")])
+    try:
+        f = audiences.parse_audience(event, values)
+        services.send_test_copy(current_user, event, values["subject"], values["body"])
+        result = services.preview(event, f, values["subject"], values["body"])
+    except InvalidInput as error:
+        return _compose_page(event, compose, general=show_problems(compose, error), status=422)
+    note = _("A test copy is on its way to %(address)s.", address=current_user.email)
+    return _preview_page(event, compose, result, token=test_form.token.data, note=note)
 
 
 def _changed(event, compose, f, sent_form, error):

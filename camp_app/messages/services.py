@@ -28,6 +28,7 @@ from camp_app.service_errors import Conflict, InvalidInput, Problem
 SUBJECT_MAX = 200
 BODY_MAX = 10_000
 TEMPLATE = "event_message"  # also the outbox category
+TEST_CATEGORY = "event_message_test"
 SUBMISSION_KEY = "submission"
 
 
@@ -128,6 +129,24 @@ def _first_recipient(event: Event, f: RosterFilter, first_household: int) -> Use
     conditions = audiences.recipient_conditions(event, f)
     query = select(User).where(*conditions, User.household_id == first_household)
     return db.session.scalars(query.order_by(User.name, User.id).limit(1)).one()
+
+
+def send_test_copy(actor: User, event: Event, subject, body) -> None:
+    """A copy to the coordinator's own address (greeting them), marked as a test; it is no
+    copy of any EventMessage. Raises InvalidInput for a bad subject or body."""
+    subject, body = clean_message(subject, body)
+    mail = queue_mail(
+        to=actor.email,
+        template=TEMPLATE,
+        subject=_("[Test] %(subject)s", subject=subject)[:255],
+        context=_context(event, actor, body),
+        locale=actor.locale or "en",
+        user_id=actor.id,
+        event_id=event.id,
+    )
+    mail.category = TEST_CATEGORY
+    record(actor.id, "event_message.test_sent", mail, ("to_address", "subject", "body_text"))
+    db.session.commit()
 
 
 def _valid_token(token) -> str:

@@ -96,11 +96,11 @@ def preview(client, event, **data):
     return client.post(f"/manage/events/{event.slug}/messages/preview", data=form)
 
 
-def send_form_values(preview_html: str) -> dict:
-    """What the preview's send form posts (its hidden fields, unescaped)."""
+def send_form_values(preview_html: str, form_class: str = "send-form") -> dict:
+    """What the preview's send (or test-copy) form posts: its hidden fields, unescaped."""
     import html as html_lib
 
-    form = preview_html.split('class="send-form"', 1)[1].split("</form>", 1)[0]
+    form = preview_html.split(f'class="{form_class}"', 1)[1].split("</form>", 1)[0]
     values = dict(re.findall(r'<input[^>]*?name="([^"]+)"[^>]*?value="([^"]*)"', form))
     return {k: html_lib.unescape(v) for k, v in values.items()}
 

@@ -10,6 +10,7 @@ PAGES = [
     ("get", "/manage/events/{slug}/messages"),
     ("post", "/manage/events/{slug}/messages/preview"),
     ("post", "/manage/events/{slug}/messages/send"),
+    ("post", "/manage/events/{slug}/messages/test"),
     ("get", "/manage/events/{slug}/messages/{message_id}"),
 ]
 

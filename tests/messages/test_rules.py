@@ -2,10 +2,12 @@
 and one message however often the form is submitted."""
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from camp_app.accounts.models import User
 from camp_app.extensions import db
+from camp_app.messages.services import TEST_CATEGORY
+from camp_app.notifications.models import OutboxMail
 from tests.factories import make_event
 from tests.messages.helpers import (
     coordinator,
@@ -162,3 +164,31 @@ def test_script_in_the_body_arrives_as_text(client, event):
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in mail.body_html
     assert "Bring &lt;b&gt;boots&lt;/b&gt; &amp; a hat.<br>" in mail.body_html  # line break kept
     assert body in mail.body_text  # the plain-text part is the text as written
+
+
+def test_a_test_copy_goes_to_the_coordinator_only_and_sending_still_works(app_ctx, client):
+    event = make_event()
+    (parent,), _ = family(event)
+    cora = coordinator(client)
+    page = preview(client, event, subject="Bus", body="At 9.").get_data(as_text=True)
+
+    response = client.post(
+        f"/manage/events/{event.slug}/messages/test",
+        data=send_form_values(page, "test-form"),
+    )
+
+    assert response.status_code == 200
+    again = response.get_data(as_text=True)
+    assert f"A test copy is on its way to {cora.email}." in again
+    [copy] = db.session.scalars(select(OutboxMail).where(OutboxMail.category == TEST_CATEGORY))
+    assert copy.to_address == cora.email and copy.subject == "[Test] Bus"
+    assert f"Hello {cora.name}," in copy.body_text and "At 9." in copy.body_text
+    assert copy.event_message_id is None
+    assert message_count() == 0 and message_mails() == []
+    # The same one-time token: sending from either page sends once.
+    assert send_form_values(again)["send-token"] == send_form_values(page)["send-token"]
+    url = f"/manage/events/{event.slug}/messages/send"
+    client.post(url, data=send_form_values(again))
+    client.post(url, data=send_form_values(page))
+    assert message_count() == 1
+    assert [m.to_address for m in message_mails()] == [parent.email]
