@@ -112,6 +112,7 @@ def test_the_page_lists_registered_patients_with_their_details(coordinator, clie
     assert "May 1, 2016" in page and "Not verified yet" in page
     assert "Zoe" not in page
     assert "This event requires verification" in page
+    assert "approve the registration in the review queue" in page
 
 
 def test_the_filter_defaults_to_not_verified_and_shows_who_and_when(coordinator, client):
