@@ -18,8 +18,9 @@ from camp_app.events.models import Event
 from camp_app.extensions import db
 from camp_app.families.models import Child
 from camp_app.registrations.models import Registration, RegistrationStatus
-from camp_app.roster.filters import RosterFilter, count_matching, filtered_query
+from camp_app.roster.filters import RosterFilter, count_matching, filtered_query, parse_filter
 from camp_app.roster.models import CampGroup
+from camp_app.service_errors import InvalidInput
 from camp_app.timeutil import age_on
 
 PER_PAGE = 50
@@ -138,3 +139,24 @@ def roster_page(event: Event, f: RosterFilter, page: int = 1) -> RosterPage:
         for r in registrations
     ]
     return RosterPage(rows, total, shown_page, pages, page)
+
+
+@dataclass(frozen=True)
+class RosterView:
+    groups: list[CampGroup]  # the event's, for the filter's choices
+    chosen: RosterFilter  # the filter applied (the default one when the input was refused)
+    problems: dict[str | None, list[str]]  # messages by form field, for refused input
+    page: RosterPage
+
+
+def roster_view(event: Event, args) -> RosterView:
+    """What the roster page shows for its query string `args`: never raises for bad input.
+    A refused filter shows the whole roster with the messages, rather than a guess."""
+    groups = event_groups(event)
+    problems: dict[str | None, list[str]] = {}
+    try:
+        chosen = parse_filter(args, group_ids=[g.id for g in groups])
+    except InvalidInput as error:
+        problems, chosen = error.by_field(), RosterFilter()
+    page = roster_page(event, chosen, page_number(args.get("page")))
+    return RosterView(groups, chosen, problems, page)

@@ -17,14 +17,8 @@ from camp_app.registrations.labels import status_label
 from camp_app.registrations.models import RegistrationStatus
 from camp_app.roster import charts, listing
 from camp_app.roster.dashboard import event_dashboard
-from camp_app.roster.filters import (
-    ACTIVE_STATUSES,
-    NO_GROUP,
-    SORTS,
-    RosterFilter,
-    parse_filter,
-)
-from camp_app.service_errors import InvalidInput, NotFound
+from camp_app.roster.filters import ACTIVE_STATUSES, NO_GROUP, SORTS
+from camp_app.service_errors import NotFound
 
 bp = Blueprint("roster", __name__)
 
@@ -92,21 +86,14 @@ def _sort_labels() -> dict[str, str]:
 @roles_required(*MANAGERS)
 def roster(slug: str):
     event = _event_or_404(slug)
-    groups = listing.event_groups(event)
-    problems: dict = {}
-    try:
-        chosen = parse_filter(request.args, group_ids=[g.id for g in groups])
-    except InvalidInput as error:
-        # Show what was typed with the messages, and the whole roster rather than a guess.
-        problems, chosen = error.by_field(), RosterFilter()
-    page = listing.roster_page(event, chosen, listing.page_number(request.args.get("page")))
+    view = listing.roster_view(event, request.args)
     return render_template(
         "roster/roster.html",
         event=event,
-        groups=groups,
-        chosen=chosen,
-        page=page,
-        problems=problems,
+        groups=view.groups,
+        chosen=view.chosen,
+        page=view.page,
+        problems=view.problems,
         sort_labels=_sort_labels(),
         # Filled from what was typed, so a mistake can be corrected rather than retyped.
         typed=request.args,
