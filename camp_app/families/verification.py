@@ -122,11 +122,20 @@ class VerificationList:
     pages: int
 
 
-def verification_list(event, state: str | None, page: int = 1) -> VerificationList:
+def _name_matches(q: str):
+    pattern = "%" + q.strip().lower().replace("\\", "").replace("%", "").replace("_", "") + "%"
+    full_name = func.lower(Child.first_name + " " + Child.last_name)
+    return or_(full_name.like(pattern), func.lower(Child.last_name).like(pattern))
+
+
+def verification_list(event, state: str | None, page: int = 1, q: str = "") -> VerificationList:
     """A page of the patients the event needs verified, by name, in two queries.
 
-    `state` None lists every state; an unknown state or page is treated as the default."""
+    `state` None lists every state; `q` matches the child's name; a page out of range is the
+    first."""
     listed = _listed(event)
+    if q and q.strip():
+        listed = and_(listed, _name_matches(q))
     counts = dict.fromkeys(STATES, 0)
     count_query = select(Child.patient_verification, func.count()).where(listed)
     for name, number in db.session.execute(count_query.group_by(Child.patient_verification)):

@@ -25,6 +25,7 @@ from camp_app.web import safe_next
 MANAGERS = (Role.COORDINATOR, Role.ADMIN)
 ALL = "all"
 DEFAULT_FILTER = PatientVerification.UNVERIFIED.value
+MAX_SEARCH = 100
 STATE_LABELS = {
     PatientVerification.UNVERIFIED.value: _l("Not verified yet"),
     PatientVerification.VERIFIED.value: _l("Verified"),
@@ -64,12 +65,14 @@ def verification(slug: str):
     event = event_or_404(slug)
     state = _chosen_filter()
     page = request.args.get("page", 1, type=int)
-    listing = service.verification_list(event, None if state == ALL else state, page)
+    q = request.args.get("q", "")[:MAX_SEARCH]
+    listing = service.verification_list(event, None if state == ALL else state, page, q)
     return render_template(
         "review/verification.html",
         event=event,
         listing=listing,
         state=state,
+        q=q,
         state_labels=STATE_LABELS,
         action_labels=ACTION_LABELS,
         category_labels=CATEGORY_LABELS,

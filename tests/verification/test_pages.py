@@ -274,3 +274,17 @@ def test_a_long_list_comes_in_pages(coordinator, client):
     second = text_of(client.get(page_url(event, page=2)))
     assert "Kid100 Many00100" in second and "Kid129 Many00129" in second
     assert "Kid99 " not in second
+
+
+def test_the_search_finds_a_child_by_name_and_keeps_the_filter(coordinator, client):
+    event = factories.make_event()
+    for first in ("Maya", "Ana", "Mayra"):
+        parent, (child,) = make_family(first_names=(first,))
+        register(parent, event, [child])
+    found = text_of(client.get(page_url(event, q="maya%20lopez")))
+    assert "Maya Lopez" in found and "Ana" not in found and "Mayra" not in found
+    assert "Not verified yet (1)" in found
+    html = client.get(page_url(event, q="may")).get_data(as_text=True)
+    assert "state=all&amp;q=may" in html or "q=may&amp;state=all" in html
+    nothing = text_of(client.get(page_url(event, q="%_zz")))
+    assert "No patient in this list matches “%_zz”." in nothing
