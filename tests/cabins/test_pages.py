@@ -228,7 +228,8 @@ def test_move_one_child_and_take_them_out(client, signed_in, event):
     maya = registered(event)
     bears, owls = group(event, "Bears", members=[maya]), group(event, "Owls")
     page = page_text(client.get(url(event)))
-    assert f'<label for="move-{maya.id}" class="visually-hidden">Cabin for Maya Lopez</label>' in page
+    label = f'<label for="move-{maya.id}" class="visually-hidden">Cabin for Maya Lopez</label>'
+    assert label in page
     moved = client.post(
         url(event, "/assign"), data={"registration_ids": maya.id, "group_id": owls.id}
     )
