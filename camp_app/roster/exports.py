@@ -156,7 +156,7 @@ def _xlsx_value(name: str, value):
         return date.fromisoformat(value)  # a real date the spreadsheet can sort
     if name in ("registration_id", "age_on_first_day"):
         return value
-    return safe_cell(value)
+    return safe_cell(value) or None  # an empty cell is not written at all
 
 
 def roster_xlsx(event: Event, f: RosterFilter) -> tuple[IO[bytes], int]:
