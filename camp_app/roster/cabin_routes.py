@@ -59,20 +59,20 @@ def _back(event: Event, anchor: str | None = None):
     return redirect(url_for("cabins.index", slug=event.slug, _anchor=anchor))
 
 
-def _render_index(event: Event, form: GroupForm, pending=None, status: int = 200):
-    board = cabin_board(event)
-    return (
-        render_template("cabins/index.html", event=event, board=board, form=form, pending=pending),
-        status,
-        {"Cache-Control": "no-store"},  # children's names and ages
+def _render_index(event: Event, form: GroupForm | None = None, status: int = 200, **extra):
+    """The page; `extra`: pending (an AssignResult awaiting "Assign anyway"), or
+    assign_errors with the ticked ids in `ticked` (kept, so nobody ticks 30 boxes twice)."""
+    form = form or GroupForm(formdata=None, cabins=cabins.uses_cabins(event))
+    page = render_template(
+        "cabins/index.html", event=event, board=cabin_board(event), form=form, **extra
     )
+    return page, status, {"Cache-Control": "no-store"}  # children's names and ages
 
 
 @bp.get("/manage/events/<slug>/cabins")
 @roles_required(*MANAGERS)
 def index(slug: str):
-    event = _event(slug)
-    return _render_index(event, GroupForm(formdata=None, cabins=cabins.uses_cabins(event)))
+    return _render_index(_event(slug))
 
 
 @bp.post("/manage/events/<slug>/cabins/groups")
@@ -161,9 +161,10 @@ def assign(slug: str):
     if not form.validate_on_submit():
         flash(_("Your form expired. Please submit it again."), "error")
         return _back(event)
+    ticked = [n for n in map(cabins.whole_number, form.registration_ids.data or []) if n]
     if not (form.group_id.data or "").strip():
-        flash(_("Please choose where the children should go."), "error")
-        return _back(event, "unassigned")
+        errors = [_("Please choose where the children should go.")]
+        return _render_index(event, None, 422, assign_errors=errors, ticked=ticked)
     try:
         result = assignments.assign(
             current_user,
@@ -175,12 +176,10 @@ def assign(slug: str):
     except NotFound:
         abort(404)
     except InvalidInput as error:
-        for problem in error.problems:
-            flash(problem.message, "error")
-        return _back(event, "unassigned")
+        errors = [problem.message for problem in error.problems]
+        return _render_index(event, None, 422, assign_errors=errors, ticked=ticked)
     if result.needs_confirmation:
-        form = GroupForm(formdata=None, cabins=cabins.uses_cabins(event))
-        return _render_index(event, form, pending=result)
+        return _render_index(event, pending=result)
     flash(_assigned_message(result), "success")
     return _back(event, f"group-{result.group.id}" if result.group else "unassigned")
 

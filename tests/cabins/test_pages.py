@@ -264,13 +264,28 @@ def test_bad_ids_answer_404_or_a_clear_message_and_change_nothing(client, signed
     ]
     for form, message in cases:
         response = post(**form)
-        assert response.status_code == 302
-        assert message in flashes(client, event)
+        assert response.status_code == 422
+        assert message in page_text(response).split('id="assign-errors"')[1]
     gone = registered(event, "Ana", "Diaz", status="cancelled")
-    assert post(registration_ids=gone.id, group_id=bears.id).status_code == 302
-    assert "Ana Diaz's registration is “Cancelled”" in flashes(client, event)
+    response = post(registration_ids=gone.id, group_id=bears.id)
+    assert response.status_code == 422
+    assert "Ana Diaz's registration is “Cancelled”" in page_text(response)
     db.session.expire_all()
     assert group_id_of(mine.id) is None and audit("registration.group") == []
+
+
+def test_forgetting_to_choose_a_cabin_keeps_the_ticks(client, signed_in, event):
+    group(event)
+    maya, ben, leo = registered(event), registered(event, "Ben", "Adams"), registered(event, "Leo")
+    form = {"registration_ids": [str(maya.id), str(leo.id)], "group_id": ""}
+    response = client.post(url(event, "/assign"), data=form)
+    assert response.status_code == 422
+    page = page_text(response)
+    assert "Please choose where the children should go." in page
+    assert f'value="{maya.id}" checked' in page and f'value="{leo.id}" checked' in page
+    assert f'value="{ben.id}">' in page  # not ticked
+    db.session.expire_all()
+    assert group_id_of(maya.id) is None
 
 
 def _page_statements(client, event) -> int:
