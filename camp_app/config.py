@@ -88,6 +88,8 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
         SQLALCHEMY_ENGINE_OPTIONS={},
         TRUSTED_PROXIES=trusted_proxies(env),
+        # How many demo families `flask seed-demo` registers (tests use fewer: seeding is slow).
+        DEMO_FAMILY_COUNT=40,
     )
     secure = app.config["BASE_URL"].startswith("https://")
     app.config["SESSION_COOKIE_SECURE"] = secure

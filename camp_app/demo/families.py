@@ -11,9 +11,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from random import Random
 
+from flask import current_app
+
 from camp_app.accounts.models import Role, User, UserRole
 from camp_app.accounts.passwords import hash_password
 from camp_app.accounts.users import find_user_by_email
+from camp_app.demo.workspace import BEAR_HUG_GROUPS, UOTS_CABINS, seed_groups, verify_patients
 from camp_app.events.models import Event
 from camp_app.extensions import db
 from camp_app.families.models import Child
@@ -22,7 +25,6 @@ from camp_app.registrations import lifecycle
 from camp_app.registrations.models import Registration
 from camp_app.timeutil import utcnow
 
-FAMILY_COUNT = 40
 FIRST_FAMILY_EMAIL = "family01@demo.example.org"
 
 SURNAMES = (
@@ -57,15 +59,19 @@ def demo_families_exist() -> bool:
 
 
 def seed_demo_registrations(coordinator: User, events: dict[str, Event]) -> None:
-    """Forty families with a patient each (and some siblings), registered over the weeks since
-    registration opened; the coordinator has decided about part of Camp U.O.T.S."""
+    """DEMO_FAMILY_COUNT (40) families with a patient each (and some siblings), registered
+    over the weeks since registration opened; the coordinator has decided about part of Camp
+    U.O.T.S., the medical team verified those, and most confirmed children have a cabin."""
     if demo_families_exist() or coordinator is None:
+        return
+    count = current_app.config["DEMO_FAMILY_COUNT"]
+    if count <= 0:
         return
     rng = Random(2027)  # noqa: S311  (demo names, not secrets: the same every run)
     secret_hash = hash_password(secrets.token_urlsafe(32))
     uots, bear_hug = events.get("camp-uots"), events.get("bear-hug")
-    moments = _registration_moments(uots or bear_hug, FAMILY_COUNT)
-    for number in range(1, FAMILY_COUNT + 1):
+    moments = _registration_moments(uots or bear_hug, count)
+    for number in range(1, count + 1):
         parent = _family(number, rng, secret_hash)
         children = _children(parent, rng)
         when = moments[number - 1]
@@ -77,6 +83,9 @@ def seed_demo_registrations(coordinator: User, events: dict[str, Event]) -> None
             _register(parent, bear_hug, siblings, when + timedelta(hours=2))
     if uots is not None:
         _decide_some(coordinator, uots)
+        seed_groups(coordinator, uots, UOTS_CABINS)
+    if bear_hug is not None:
+        seed_groups(coordinator, bear_hug, BEAR_HUG_GROUPS)
 
 
 def _registration_moments(event: Event | None, count: int) -> list[datetime]:
@@ -164,12 +173,14 @@ def _register(parent: User, event: Event, children: list[Child], when: datetime)
 
 
 def _decide_some(coordinator: User, event: Event) -> None:
-    """Approve the first 25 received, decline one; the rest wait in the review queue."""
+    """The medical team verified the first 25 received, and the coordinator approved them and
+    declined one; the rest wait in the review queue."""
     pending = db.session.scalars(
         db.select(Registration)
         .where(Registration.event_id == event.id, Registration.status == "pending_review")
         .order_by(Registration.sequence)
     ).all()
+    verify_patients(coordinator, pending[:25])
     for registration in pending[:25]:
         lifecycle.decide(coordinator, registration, "approve")
     if len(pending) > 26:

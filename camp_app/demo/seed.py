@@ -57,6 +57,7 @@ CAMP_UOTS = {
     "capacity": 60,
     "waitlist_enabled": True,
     "requires_review": True,
+    "requires_verification": True,
     "published": True,
     "eligibility": {
         "min_age": 7,

@@ -8,12 +8,12 @@ import pytest
 from camp_app.accounts.models import User, UserRole
 from camp_app.accounts.passwords import hash_password, verify_password
 from camp_app.audit.models import AuditEntry
-from camp_app.demo.families import FAMILY_COUNT
 from camp_app.events import services
 from camp_app.events.models import Event
 from camp_app.extensions import db
 from camp_app.families.models import Child, Contact, Household, Medication
 from camp_app.registrations.models import Registration
+from camp_app.roster.models import CampGroup
 from camp_app.timeutil import age_on
 from tests.factories import login
 
@@ -25,6 +25,14 @@ DEMO_EMAILS = {
 }
 # The hospital's launch day for the demo: registration must be open then.
 DEMO_DAY = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
+
+
+SMALL_DEMO = 3  # families: enough to see them, few enough to keep these tests quick
+
+
+@pytest.fixture
+def app_config() -> dict:
+    return {"DEMO_FAMILY_COUNT": SMALL_DEMO}
 
 
 def seed(runner) -> str:
@@ -63,11 +71,12 @@ def test_running_twice_duplicates_nothing(app_ctx, runner):
     seed(runner)
 
     assert counts() == first
-    assert first["Event"] == 2 and first["User"] == 4 + FAMILY_COUNT
-    assert first["Child"] > 2 + FAMILY_COUNT  # every demo family has a patient, some siblings
+    assert first["Event"] == 2 and first["User"] == 4 + SMALL_DEMO
+    assert first["Child"] >= 2 + SMALL_DEMO  # every demo family has a patient, some siblings
 
 
-def test_demo_camps_have_a_review_queue_decisions_and_a_waitlist(app_ctx, runner):
+def test_demo_camps_have_a_review_queue_decisions_and_a_waitlist(app, app_ctx, runner):
+    app.config["DEMO_FAMILY_COUNT"] = 40
     seed(runner)
 
     by_status = {
@@ -83,6 +92,12 @@ def test_demo_camps_have_a_review_queue_decisions_and_a_waitlist(app_ctx, runner
     assert by_status[("camp-uots", "pending_review")] > 0
     assert by_status[("bear-hug", "confirmed")] == 30  # full
     assert by_status[("bear-hug", "waitlisted")] > 0
+    cabins = db.session.scalars(
+        db.select(CampGroup).where(CampGroup.event_id == event("camp-uots").id)
+    )
+    assert {cabin.name for cabin in cabins} >= {"Bears", "Owls", "Hawks"}
+    assigned = db.select(db.func.count()).where(Registration.group_id.is_not(None))
+    assert db.session.scalar(assigned) > 0
 
 
 def test_prints_where_to_log_in_and_logins_that_work(app, app_ctx, runner):
