@@ -61,7 +61,8 @@ def _back(event: Event, anchor: str | None = None):
 
 def _render_index(event: Event, form: GroupForm | None = None, status: int = 200, **extra):
     """The page; `extra`: pending (an AssignResult awaiting "Assign anyway"), or
-    assign_errors with the ticked ids in `ticked` (kept, so nobody ticks 30 boxes twice)."""
+    assign_errors with the `ticked` ids and the `chosen_group` kept (nobody ticks 30 boxes
+    twice)."""
     form = form or GroupForm(formdata=None, cabins=cabins.uses_cabins(event))
     page = render_template(
         "cabins/index.html", event=event, board=cabin_board(event), form=form, **extra
@@ -161,10 +162,13 @@ def assign(slug: str):
     if not form.validate_on_submit():
         flash(_("Your form expired. Please submit it again."), "error")
         return _back(event)
-    ticked = [n for n in map(cabins.whole_number, form.registration_ids.data or []) if n]
+    kept = {
+        "ticked": [n for n in map(cabins.whole_number, form.registration_ids.data or []) if n],
+        "chosen_group": cabins.whole_number(form.group_id.data or ""),
+    }
     if not (form.group_id.data or "").strip():
         errors = [_("Please choose where the children should go.")]
-        return _render_index(event, None, 422, assign_errors=errors, ticked=ticked)
+        return _render_index(event, None, 422, assign_errors=errors, **kept)
     try:
         result = assignments.assign(
             current_user,
@@ -177,7 +181,7 @@ def assign(slug: str):
         abort(404)
     except InvalidInput as error:
         errors = [problem.message for problem in error.problems]
-        return _render_index(event, None, 422, assign_errors=errors, ticked=ticked)
+        return _render_index(event, None, 422, assign_errors=errors, **kept)
     if result.needs_confirmation:
         return _render_index(event, pending=result)
     flash(_assigned_message(result), "success")

@@ -270,6 +270,7 @@ def test_bad_ids_answer_404_or_a_clear_message_and_change_nothing(client, signed
     response = post(registration_ids=gone.id, group_id=bears.id)
     assert response.status_code == 422
     assert "Ana Diaz's registration is “Cancelled”" in page_text(response)
+    assert f'<option value="{bears.id}" selected>Bears</option>' in page_text(response)
     db.session.expire_all()
     assert group_id_of(mine.id) is None and audit("registration.group") == []
 
