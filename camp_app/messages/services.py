@@ -2,7 +2,9 @@
 
 Sending is one transaction under the event's lock: the EventMessage, every OutboxMail copy and
 the audit entry commit together, or nothing does. The lock also makes the one-time submission
-token race-free, so a double click or a resubmitted form sends once.
+token race-free, so a double click or a resubmitted form sends once. It is held while each copy
+is rendered (about 1 ms a copy): a few hundred families take well under a second, 5,000 take
+seconds (benchmarks/bench_messages.py), during which that event's registrations wait.
 """
 
 import uuid
