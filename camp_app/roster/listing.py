@@ -4,14 +4,14 @@ row shows, in a fixed number of queries whatever the event's size.
 Queries: the count (filters.count_matching), the page (child and group from the filter's own
 joins, only the columns shown), the guardians of the page's households (plain columns, so no
 User and none of its eager role rows are loaded), and the waitlist positions of the page's
-waitlisted rows (one window query).
+pending and waitlisted rows in their lines (one window query).
 """
 
 import math
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import contains_eager, raiseload
+from sqlalchemy.orm import contains_eager
 
 from camp_app.accounts.models import User
 from camp_app.events.models import Event
@@ -36,12 +36,18 @@ class Guardian:
 class RosterRow:
     registration: Registration
     age: int  # on the event's first day
-    waitlist_position: int | None
+    line_position: int | None  # in the review queue (pending) or on the waitlist
     guardians: list[Guardian]
 
     @property
     def child(self) -> Child:
         return self.registration.child
+
+    @property
+    def waitlist_position(self) -> int | None:
+        if self.registration.status == RegistrationStatus.WAITLISTED:
+            return self.line_position
+        return None
 
 
 @dataclass(frozen=True)
@@ -81,7 +87,9 @@ def _page_query(event: Event, f: RosterFilter, page: int):
             # filtered_query already joins the child and (outer) the group: reuse those joins.
             contains_eager(Registration.child).load_only(*shown, Child.patient_verification),
             contains_eager(Registration.group).load_only(CampGroup.name),
-            raiseload("*"),  # anything else touched per row would be a query per row
+            # No raiseload("*") to guard against per-row queries: the option stays on the
+            # loaded objects and would break a later lazy load in the same session (the review
+            # queue, after this page, in one test session). tests/roster counts statements.
         )
         .limit(PER_PAGE)
         .offset((page - 1) * PER_PAGE)
@@ -102,20 +110,25 @@ def _guardians(household_ids: set[int]) -> dict[int, list[Guardian]]:
     return found
 
 
-def _waitlist_positions(event: Event, registration_ids: list[int]) -> dict[int, int]:
-    """Position (1 = next to get a seat) of those of `registration_ids` that are waitlisted."""
+IN_LINE = (RegistrationStatus.PENDING_REVIEW, RegistrationStatus.WAITLISTED)
+
+
+def _positions_in_line(event: Event, registration_ids: list[int]) -> dict[int, int]:
+    """Where each of `registration_ids` stands in its line (1 = first): the review queue for
+    pending ones, the waitlist for waitlisted ones. Both are served in the order received."""
     if not registration_ids:
         return {}
-    position = func.row_number().over(order_by=Registration.sequence).label("position")
-    waitlist = (
+    position = (
+        func.row_number()
+        .over(partition_by=Registration.status, order_by=Registration.sequence)
+        .label("position")
+    )
+    lines = (
         select(Registration.id, position)
-        .where(
-            Registration.event_id == event.id,
-            Registration.status == RegistrationStatus.WAITLISTED,
-        )
+        .where(Registration.event_id == event.id, Registration.status.in_(IN_LINE))
         .subquery()
     )
-    query = select(waitlist.c.id, waitlist.c.position).where(waitlist.c.id.in_(registration_ids))
+    query = select(lines.c.id, lines.c.position).where(lines.c.id.in_(registration_ids))
     return dict(db.session.execute(query).all())
 
 
@@ -127,13 +140,13 @@ def roster_page(event: Event, f: RosterFilter, page: int = 1) -> RosterPage:
     shown_page = min(max(page, 1), pages)
     registrations = list(db.session.scalars(_page_query(event, f, shown_page)).unique())
     guardians = _guardians({r.household_id for r in registrations})
-    waiting = [r.id for r in registrations if r.status == RegistrationStatus.WAITLISTED]
-    positions = _waitlist_positions(event, waiting)
+    in_line = [r.id for r in registrations if r.status in IN_LINE]
+    positions = _positions_in_line(event, in_line)
     rows = [
         RosterRow(
             registration=r,
             age=age_on(r.child.date_of_birth, event.starts_on),
-            waitlist_position=positions.get(r.id),
+            line_position=positions.get(r.id),
             guardians=guardians.get(r.household_id, []),
         )
         for r in registrations

@@ -4,7 +4,7 @@ Thin: the numbers come from roster.dashboard and roster.listing, which rows from
 roster.filters. Unpublished events are visible here; an unknown slug is 404.
 """
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 
 from camp_app.accounts.access import roles_required
@@ -13,8 +13,10 @@ from camp_app.events import services as event_services
 from camp_app.events.descriptions import camp_moment, camp_zone_name, event_dates
 from camp_app.events.models import Event
 from camp_app.families.models import PatientVerification
+from camp_app.registrations import waitlist_routes
 from camp_app.registrations.labels import status_label
 from camp_app.registrations.models import RegistrationStatus
+from camp_app.registrations.review import QUEUE_PER_PAGE
 from camp_app.roster import charts, listing
 from camp_app.roster.dashboard import event_dashboard
 from camp_app.roster.filters import ACTIVE_STATUSES, NO_GROUP, SORTS
@@ -32,6 +34,24 @@ def _event_or_404(slug: str) -> Event:
         abort(404)
 
 
+def line_link(slug: str, row: listing.RosterRow) -> str | None:
+    """The review card of a pending registration or the waitlist entry of a waitlisted one,
+    on the page of that (paged) list where it stands; None for the others."""
+    status, position = row.registration.status, row.line_position
+    lines = {
+        RegistrationStatus.PENDING_REVIEW: ("review.queue", QUEUE_PER_PAGE),
+        RegistrationStatus.WAITLISTED: ("review.waitlist", waitlist_routes.PER_PAGE),
+    }
+    if status not in lines or position is None:
+        return None
+    endpoint, per_page = lines[status]
+    if endpoint not in current_app.view_functions:
+        return None
+    page = (position - 1) // per_page + 1
+    anchor = f"registration-{row.registration.id}"
+    return url_for(endpoint, slug=slug, page=page, _anchor=anchor)
+
+
 def verification_label(state: str) -> str:
     labels = {
         PatientVerification.UNVERIFIED: _("Not verified"),
@@ -45,6 +65,7 @@ def verification_label(state: str) -> str:
 def roster_helpers() -> dict:
     return {
         "status_label": status_label,
+        "line_link": line_link,
         "verification_label": verification_label,
         "event_dates": event_dates,
         "camp_moment": camp_moment,

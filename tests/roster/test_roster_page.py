@@ -297,9 +297,9 @@ def test_pending_children_link_to_the_review_queue_and_waitlisted_to_the_waitlis
     base = f"/manage/events/{event.slug}"
     assert links == {
         "Ada": "",  # confirmed: no page of its own
-        "Ben": f"{base}/review#registration-{ids['Ben']}",
-        "Cleo": f"{base}/waitlist#registration-{ids['Cleo']}",
-        "Dan": f"{base}/waitlist#registration-{ids['Dan']}",
+        "Ben": f"{base}/review?page=1#registration-{ids['Ben']}",
+        "Cleo": f"{base}/waitlist?page=1#registration-{ids['Cleo']}",
+        "Dan": f"{base}/waitlist?page=1#registration-{ids['Dan']}",
         "Eve": "",
     }
 
@@ -312,3 +312,17 @@ def test_export_these_carries_the_filters(camp, coordinator, client, app):
     link = re.search(r'<a href="([^"]+)">Export these</a>', text).group(1)
     assert link.startswith(f"/manage/events/{event.slug}/exports?")
     assert "status=waitlisted" in link and f"group={groups['owls'].id}" in link
+
+
+def test_a_link_into_a_long_review_queue_opens_the_page_where_the_card_is(
+    app_ctx, coordinator, client
+):
+    event = make_event(capacity=40)
+    add_many(event, 30, first="P", statuses=("pending_review",))
+    text = page_text(client.get(url(event, sort="received", dir="desc")))
+    last = re.search(r'<a href="([^"]+)">Smith, P029</a>', text).group(1)
+    first = re.search(r'<a href="([^"]+)">Smith, P000</a>', text).group(1)
+    assert "/review?page=2#registration-" in last  # 25 cards a page: the 30th is on page 2
+    assert "/review?page=1#registration-" in first
+    review_page = page_text(client.get(last.split("#")[0]))
+    assert f'id="{last.split("#")[1]}"' in review_page
