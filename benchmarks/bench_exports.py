@@ -64,8 +64,9 @@ def _roster_xlsx(event: Event) -> int:
 
 
 def _medical_pdf(event: Event) -> int:
-    sections = medical_summary.summary_sections(event)
-    return len(medical_summary.summary_pdf(event, sections, include_pending=False))
+    choice = medical_summary.SummaryChoice()
+    sections = medical_summary.summary_sections(event, choice)
+    return len(medical_summary.summary_pdf(event, sections, choice))
 
 
 def _measure(action, event_id: int, rows: int, memory: bool) -> dict:

@@ -105,6 +105,8 @@ def roster_xlsx(slug: str):
 @coordinators
 def medical_pdf(slug: str):
     event = _event(slug)
-    include_pending = _include_pending()
-    body = medical_summary.medical_summary_pdf(current_user, event, include_pending)
+    try:
+        body = medical_summary.medical_summary_pdf(current_user, event, request.args)
+    except InvalidInput as error:
+        return _bad_filter(event, error)
     return _download(body, "application/pdf", medical_summary.medical_filename(event))

@@ -8,7 +8,7 @@ font shipped in camp_app/static/fonts so any name prints (Sofía, Zoë, “quote
 font lacks (most emoji) become "?" instead of failing.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 
 from flask_babel import format_date, format_datetime
@@ -23,8 +23,11 @@ from camp_app.extensions import db
 from camp_app.families.models import Child, Contact, ContactKind, Medication
 from camp_app.registrations.models import Registration, RegistrationStatus
 from camp_app.registrations.queries import ROSTER_BATCH
+from camp_app.roster.exports import group_ids
 from camp_app.roster.fast_pdf import BASELINE, UnicodePDF
+from camp_app.roster.filters import NO_GROUP
 from camp_app.roster.models import CampGroup
+from camp_app.service_errors import InvalidInput, Problem
 from camp_app.timeutil import age_on, camp_today, to_camp, utcnow
 
 LINE = 5.2  # mm per line of 9.5 pt text
@@ -53,12 +56,30 @@ class CabinSection:
     entries: list[NurseEntry] = field(default_factory=list)
 
 
-def medical_summary_pdf(actor: User, event: Event, include_pending: bool = False) -> bytes:
-    """The PDF, after recording the access in its own committed transaction."""
-    fields = ["include_pending"] if include_pending else []
+@dataclass(frozen=True)
+class SummaryChoice:
+    include_pending: bool = False  # also children whose registration awaits review
+    group: str = ""  # "" every cabin, "none" the unassigned children, or a CampGroup id
+
+
+def parse_choice(event: Event, args) -> SummaryChoice:
+    """The summary's options from the query string. Raises InvalidInput for a foreign cabin."""
+    group = (args.get("group") or "").strip()
+    if group and group != NO_GROUP and group not in {str(i) for i in group_ids(event)}:
+        message = _("That cabin or group is not part of this event.")
+        raise InvalidInput([Problem("invalid_group", message, "group")])
+    pending = (args.get("include_pending") or "") in ("1", "on", "true", "yes")
+    return SummaryChoice(include_pending=pending, group=group)
+
+
+def medical_summary_pdf(actor: User, event: Event, args) -> bytes:
+    """The PDF for the query string's options, after recording the access (option names
+    only) in its own committed transaction. Raises InvalidInput."""
+    choice = parse_choice(event, args)
+    fields = [name for name, value in asdict(choice).items() if value]
     record(actor.id, "event.export_medical_summary", event, fields)
     db.session.commit()
-    return summary_pdf(event, summary_sections(event, include_pending), include_pending)
+    return summary_pdf(event, summary_sections(event, choice), choice)
 
 
 def medical_filename(event: Event) -> str:
@@ -69,13 +90,18 @@ def medical_filename(event: Event) -> str:
 # contacts), whatever the number of children: no ORM objects to build for 10,000 of them.
 
 
-def _registrations(event: Event, include_pending: bool):
+def _registrations(event: Event, choice: SummaryChoice):
     statuses = [RegistrationStatus.CONFIRMED]
-    if include_pending:
+    if choice.include_pending:
         statuses.append(RegistrationStatus.PENDING_REVIEW)
-    return select(Registration).where(
+    query = select(Registration).where(
         Registration.event_id == event.id, Registration.status.in_(statuses)
     )
+    if choice.group == NO_GROUP:
+        query = query.where(Registration.group_id.is_(None))
+    elif choice.group:
+        query = query.where(Registration.group_id == int(choice.group))
+    return query
 
 
 def _children_query(registrations):
@@ -134,10 +160,10 @@ def _joined(*parts: str, sep: str = ", ") -> str:
     return sep.join(p for p in parts if p)
 
 
-def summary_sections(event: Event, include_pending: bool = False) -> list[CabinSection]:
+def summary_sections(event: Event, choice: SummaryChoice = SummaryChoice()) -> list[CabinSection]:
     """Cabins and groups by name, then "not assigned"; children by last, then first name."""
     starts_on = event.starts_on
-    registrations = _registrations(event, include_pending)
+    registrations = _registrations(event, choice)
     medications = _medications(registrations)
     contacts = _emergency_contacts(registrations)
     sections: dict[str, CabinSection] = {}
@@ -204,7 +230,7 @@ def _section_name(section: CabinSection) -> str:
     return section.name or _("Not assigned to a cabin or group")
 
 
-def _title_page(pdf: _SummaryPDF, event: Event, sections, include_pending: bool) -> None:
+def _title_page(pdf: _SummaryPDF, event: Event, sections, choice: SummaryChoice) -> None:
     pdf.add_page()
     pdf.use(True, 16)
     title = pdf.printable(_("Medical summary: %(event)s", event=event.name))
@@ -215,9 +241,11 @@ def _title_page(pdf: _SummaryPDF, event: Event, sections, include_pending: bool)
     pdf.multi_cell(0, 6, when_where, new_x="LMARGIN", new_y="NEXT")
     scope = (
         _("Confirmed and pending-review registrations.")
-        if include_pending
+        if choice.include_pending
         else _("Confirmed registrations.")
     )
+    if choice.group:
+        scope += " " + _("One cabin or group only.")
     pdf.multi_cell(0, 6, pdf.printable(scope), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
     pdf.use(True, 10)
@@ -342,12 +370,12 @@ def _new_page(pdf: _SummaryPDF, heading: str) -> None:
     _cabin_heading(pdf, heading)
 
 
-def summary_document(event: Event, sections: list[CabinSection], include_pending: bool) -> FPDF:
+def summary_document(event: Event, sections: list[CabinSection], choice: SummaryChoice) -> FPDF:
     """The laid-out summary: a title page with counts per cabin, then a page per cabin, each
     cabin also a bookmark in the PDF's outline."""
     pdf = _SummaryPDF(event, _generated_at())
     pdf.set_title(pdf.printable(_("Medical summary: %(event)s", event=event.name)))
-    _title_page(pdf, event, sections, include_pending)
+    _title_page(pdf, event, sections, choice)
     labels = _labels(pdf)
     for section in sections:
         heading = _section_name(section)
@@ -360,5 +388,5 @@ def summary_document(event: Event, sections: list[CabinSection], include_pending
     return pdf
 
 
-def summary_pdf(event: Event, sections: list[CabinSection], include_pending: bool) -> bytes:
-    return bytes(summary_document(event, sections, include_pending).output())
+def summary_pdf(event: Event, sections: list[CabinSection], choice: SummaryChoice) -> bytes:
+    return bytes(summary_document(event, sections, choice).output())

@@ -2,7 +2,10 @@
 
 from datetime import date
 
+from camp_app.audit.models import AuditEntry
+from camp_app.extensions import db
 from camp_app.roster import medical_summary
+from camp_app.roster.medical_summary import SummaryChoice
 from tests.exports.helpers import pdf_text, registered_child
 
 
@@ -25,7 +28,7 @@ def test_confirmed_children_by_cabin_then_not_assigned_by_last_name(camp):
 
 
 def test_pending_review_children_only_when_asked(camp):
-    sections = medical_summary.summary_sections(camp.event, include_pending=True)
+    sections = medical_summary.summary_sections(camp.event, SummaryChoice(include_pending=True))
     pine = next(s for s in sections if s.name == "Pine")
     assert _names(pine) == ["Pat Brown", "Maya Lopez"]
     assert [e.pending for e in pine.entries] == [True, False]
@@ -35,7 +38,7 @@ def test_pending_review_children_only_when_asked(camp):
 
 def test_the_pdf_prints_cabins_in_order_with_allergies_and_medications(camp):
     sections = medical_summary.summary_sections(camp.event)
-    text = pdf_text(medical_summary.summary_document(camp.event, sections, False))
+    text = pdf_text(medical_summary.summary_document(camp.event, sections, SummaryChoice()))
     assert text.count("CONFIDENTIAL MEDICAL INFORMATION") == 4  # title page and three cabins
     assert "Medical summary: Summer Camp" in text
     assert "June 14, 2027 \u2013 June 19, 2027" in text
@@ -62,7 +65,7 @@ def test_names_beyond_latin_1_and_emoji_do_not_break_it(camp):
         medications=[{"name": "Épinéphrine", "dose": "0,3 mg", "schedule": "si réaction"}],
     )
     sections = medical_summary.summary_sections(camp.event)
-    text = pdf_text(medical_summary.summary_document(camp.event, sections, False))
+    text = pdf_text(medical_summary.summary_document(camp.event, sections, SummaryChoice()))
     assert "NGUYỄN, Łukasz “Luke”" in text
     assert "Épinéphrine · 0,3 mg · si réaction" in text
 
@@ -72,7 +75,7 @@ def test_a_child_longer_than_a_page_continues_on_the_next(camp):
         camp.event, first_name="Long", last_name="Story", medical_conditions="word " * 3000
     )
     sections = medical_summary.summary_sections(camp.event)
-    text = pdf_text(medical_summary.summary_document(camp.event, sections, False))
+    text = pdf_text(medical_summary.summary_document(camp.event, sections, SummaryChoice()))
     assert "Not assigned to a cabin or group (continued)" in text
 
 
@@ -93,5 +96,29 @@ def test_an_event_without_children_still_gives_a_pdf(as_coordinator, app_ctx):
     event = make_event()
     response = as_coordinator.get(f"/manage/events/{event.slug}/medical-summary.pdf")
     assert response.get_data().startswith(b"%PDF-")
-    text = pdf_text(medical_summary.summary_document(event, [], False))
+    text = pdf_text(medical_summary.summary_document(event, [], SummaryChoice()))
     assert "No children to list." in text
+
+
+def test_one_cabin_can_be_printed_alone(as_coordinator, camp):
+    pine = medical_summary.summary_sections(camp.event, SummaryChoice(group=str(camp.pine.id)))
+    assert [(s.name, _names(s)) for s in pine] == [("Pine", ["Maya Lopez"])]
+    unassigned = medical_summary.summary_sections(camp.event, SummaryChoice(group="none"))
+    assert [(s.name, _names(s)) for s in unassigned] == [("", ["Zoë Núñez"])]
+    slug = camp.event.slug
+    response = as_coordinator.get(
+        f"/manage/events/{slug}/medical-summary.pdf?group={camp.birch.id}&include_pending=1"
+    )
+    assert response.get_data().startswith(b"%PDF-")
+    [entry] = db.session.scalars(
+        db.select(AuditEntry).where(AuditEntry.action == "event.export_medical_summary")
+    )
+    assert entry.fields == ["group", "include_pending"]
+
+
+def test_a_cabin_of_another_event_is_refused_and_nothing_recorded(as_coordinator, camp):
+    response = as_coordinator.get(f"/manage/events/{camp.event.slug}/medical-summary.pdf?group=999")
+    assert response.status_code == 400
+    assert "That cabin or group is not part of this event." in response.get_data(as_text=True)
+    exports = db.select(AuditEntry).where(AuditEntry.action == "event.export_medical_summary")
+    assert db.session.scalars(exports).all() == []
