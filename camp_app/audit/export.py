@@ -13,7 +13,7 @@ from camp_app.audit.models import AuditEntry
 from camp_app.audit.queries import AuditFilter, beyond, filtered_query
 from camp_app.audit.services import record
 from camp_app.extensions import db
-from camp_app.timeutil import to_camp
+from camp_app.timeutil import camp_zone
 
 BATCH = 1000
 HEADER = ["id", "at", "actor_email", "actor_name", "action", "description", "record_type",
@@ -42,16 +42,16 @@ COLUMNS = (AuditEntry.id, AuditEntry.at, User.email, User.name, AuditEntry.actio
 
 def _batches(f: AuditFilter) -> Iterator[list]:
     # Plain rows, not objects: a long log does not pile up in the session.
-    last_id = None
+    last = None
     while True:
         query = filtered_query(f).with_only_columns(*COLUMNS)
-        if last_id is not None:
-            query = query.where(beyond(last_id, older=True))
+        if last is not None:
+            query = query.where(beyond(last[0], older=True, cursor_at=last[1]))
         rows = db.session.execute(query.limit(BATCH)).all()
         if not rows:
             return
         yield rows
-        last_id = rows[-1][0]
+        last = rows[-1]
 
 
 def csv_lines(f: AuditFilter) -> Iterator[str]:
@@ -65,13 +65,17 @@ def csv_lines(f: AuditFilter) -> Iterator[str]:
         buffer.truncate()
         return text
 
+    zone = camp_zone()
+    labels: dict[str, str] = {}  # translated once per action, not once per line
     writer.writerow(HEADER)
     yield flush()
     for rows in _batches(f):
         for id_, at, email, name, action, entity_type, entity_id, fields in rows:
+            if action not in labels:
+                labels[action] = action_label(action)
             writer.writerow(
-                [id_, to_camp(at).isoformat(), _cell(email), _cell(name), action,
-                 action_label(action), entity_type, "" if entity_id is None else entity_id,
+                [id_, at.astimezone(zone).isoformat(), _cell(email), _cell(name), action,
+                 labels[action], entity_type, "" if entity_id is None else entity_id,
                  ";".join(fields or ())]
             )  # fmt: skip
         yield flush()

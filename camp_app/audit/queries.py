@@ -15,6 +15,7 @@ from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import aliased
 
 from camp_app.accounts.models import User
+from camp_app.audit.labels import ACTION_LABELS, ENTITY_LABELS
 from camp_app.audit.models import AuditEntry
 from camp_app.extensions import db
 from camp_app.service_errors import Problem
@@ -161,16 +162,21 @@ def filtered_query(f: AuditFilter) -> Select:
     )
 
 
-def beyond(cursor_id: int, older: bool):
-    """Entries older (or newer) than the cursor entry in (at, id) order, in the same SELECT."""
-    cursor = aliased(AuditEntry)
-    cursor_at = select(cursor.at).where(cursor.id == cursor_id).scalar_subquery()
+def beyond(cursor_id: int, older: bool, cursor_at: datetime | None = None):
+    """Entries older (or newer) than the cursor entry in (at, id) order. Without `cursor_at`,
+    the cursor's time is read in the same SELECT. The plain `at <= t` (or `>=`) is redundant
+    with the rest but lets the database walk the index on `at` from the cursor on."""
+    if cursor_at is None:
+        cursor = aliased(AuditEntry)
+        cursor_at = select(cursor.at).where(cursor.id == cursor_id).scalar_subquery()
     if older:
-        return or_(
-            AuditEntry.at < cursor_at, and_(AuditEntry.at == cursor_at, AuditEntry.id < cursor_id)
+        return and_(
+            AuditEntry.at <= cursor_at,
+            or_(AuditEntry.at < cursor_at, AuditEntry.id < cursor_id),
         )
-    return or_(
-        AuditEntry.at > cursor_at, and_(AuditEntry.at == cursor_at, AuditEntry.id > cursor_id)
+    return and_(
+        AuditEntry.at >= cursor_at,
+        or_(AuditEntry.at > cursor_at, AuditEntry.id > cursor_id),
     )
 
 
@@ -215,10 +221,21 @@ def audit_page(
     return AuditPage(found, has_newer=before is not None, has_older=more)
 
 
+RECENT_FOR_CHOICES = 20_000
+
+
 def filter_choices() -> tuple[list[str], list[str]]:
-    """The actions and the kinds of record present in the log, for the filters' lists."""
-    pairs = db.session.execute(select(AuditEntry.action, AuditEntry.entity_type).distinct())
-    actions, types = set(), set()
+    """The actions and kinds of record for the filters' lists: every one the log knows words
+    for, and any other among the newest entries. Bounded work (the newest entries come from the
+    index on `at`), where a DISTINCT over the whole log would read all of it on every page."""
+    recent = (
+        select(AuditEntry.action, AuditEntry.entity_type)
+        .order_by(AuditEntry.at.desc())
+        .limit(RECENT_FOR_CHOICES)
+        .subquery()
+    )
+    pairs = db.session.execute(select(recent.c.action, recent.c.entity_type).distinct())
+    actions, types = set(ACTION_LABELS), set(ENTITY_LABELS)
     for action, entity_type in pairs:
         actions.add(action)
         types.add(entity_type)
