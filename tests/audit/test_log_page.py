@@ -7,6 +7,7 @@ import pytest
 
 from camp_app.accounts.models import Role
 from camp_app.audit.queries import PAGE_SIZE
+from camp_app.extensions import db
 from tests.factories import make_event
 
 from .helpers import (
@@ -232,3 +233,43 @@ def test_a_page_costs_the_same_queries_for_ten_or_a_hundred_entries(app, client)
     hundred = _statements_for_page(app, client)
     assert hundred == ten
     assert ten <= 6  # the user, their roles, the entries, the filter lists, the events' links
+
+
+def test_records_with_a_page_link_to_it(app, client):
+    from camp_app.messages.models import EventMessage
+    from camp_app.registrations import lifecycle
+    from camp_app.roster.models import CampGroup
+    from tests.factories import make_child, make_contact, make_user
+
+    admin = signed_in_admin(app, client)
+    with app.test_request_context():
+        event = make_event()
+        parent = make_user()
+        make_contact(parent.household)
+        child = make_child(parent.household)
+        consents = {"medical_treatment": True, "liability_waiver": True, "photo_release": True}
+        [registration] = lifecycle.register(parent, event, [child], consents, "Parent")
+        group = CampGroup(event_id=event.id, name="Cabin Owl", capacity=8)
+        message = EventMessage(event_id=event.id, sender_id=admin.id, subject="Hi", body="Hello")
+        db.session.add_all([group, message])
+        db.session.commit()
+        slug, ids = event.slug, (registration.id, group.id, message.id)
+    kinds = ("registrations", "camp_groups", "event_messages")
+    for entity_type, entity_id in zip(kinds, ids, strict=True):
+        add_entry(
+            app, actor_id=admin.id, action="x.y", entity_type=entity_type, entity_id=entity_id
+        )
+    html = client.get("/admin/audit?action=x.y").get_data(as_text=True)
+    assert f'href="/manage/events/{slug}/roster"' in html
+    assert f'href="/manage/events/{slug}/cabins"' in html
+    assert f'href="/manage/events/{slug}/messages/{ids[2]}"' in html
+
+
+def test_the_action_list_offers_known_actions_and_any_new_one_in_the_log(app, client):
+    admin = signed_in_admin(app, client)
+    add_entry(app, actor_id=admin.id, action="thing.someday_invented", entity_type="widgets")
+    html = client.get("/admin/audit").get_data(as_text=True)
+    assert '<option value="thing.someday_invented">' in html
+    assert '<option value="widgets">widgets</option>' in html
+    assert '<option value="registration.approved">Approved a registration' in html
+    assert '<option value="registration.">Any registration action</option>' in html
