@@ -124,13 +124,20 @@ def _years_before(day: date, years: int) -> date:
         return day.replace(year=day.year - years, day=28)
 
 
+def _like_pattern(q: str) -> str:
+    """Contains `q`, taken literally: a typed % or _ is no wildcard."""
+    literal = q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{literal}%"
+
+
 def _name_matches(q: str):
-    pattern = f"%{q.lower()}%"
+    pattern = _like_pattern(q)
     child_name = func.lower(Child.first_name + " " + Child.last_name)
     guardian = exists().where(
-        User.household_id == Registration.household_id, func.lower(User.name).like(pattern)
+        User.household_id == Registration.household_id,
+        func.lower(User.name).like(pattern, escape="\\"),
     )
-    return or_(child_name.like(pattern), guardian)
+    return or_(child_name.like(pattern, escape="\\"), guardian)
 
 
 def _conditions(event: Event, f: RosterFilter) -> list:

@@ -133,6 +133,8 @@ def test_sorted_column_has_aria_sort(camp, coordinator, client):
         ({"q": "cle"}, ["Cleo"]),
         ({"q": "xu"}, ["Cleo"]),
         ({"q": "quintero"}, ["Ben"]),  # a parent's name
+        ({"q": "%"}, []),  # typed literally, no wildcard
+        ({"q": "a_a"}, []),  # would match "Ada" as a wildcard
         ({"status": "waitlisted"}, ["Cleo", "Dan"]),
         ({"status": "active"}, ["Ada", "Ben", "Cleo", "Dan"]),
         ({"status": "cancelled"}, ["Eve"]),
