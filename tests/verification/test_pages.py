@@ -288,3 +288,13 @@ def test_the_search_finds_a_child_by_name_and_keeps_the_filter(coordinator, clie
     assert "state=all&amp;q=may" in html or "q=may&amp;state=all" in html
     nothing = text_of(client.get(page_url(event, q="%_zz")))
     assert "No patient in this list matches “%_zz”." in nothing
+
+
+def test_the_review_queue_button_returns_to_its_card(coordinator, client):
+    event = factories.make_event(requires_review=True)
+    parent, (maya,) = make_family()
+    (registration,) = register(parent, event, [maya])
+    back = f"/manage/events/{event.slug}/review#registration-{registration.id}"
+    response = client.post(post_url(event, maya), data={"state": "verified", "next": back})
+    assert response.status_code == 302 and response.location.endswith(back)
+    assert child_state(maya.id) == "verified"
