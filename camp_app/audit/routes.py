@@ -40,7 +40,6 @@ def log():
         links=record_links(row.entry for row in page.rows),
         action_label=action_label,
         entity_label=entity_label,
-        today=camp_today(),
     )
 
 
