@@ -375,6 +375,7 @@ def decide(
     note: str = "",
     now: datetime | None = None,
     override_reason: str | None = None,
+    expected_status: str | None = None,
 ) -> Registration:
     """A coordinator's decision: approve (a waitlisted one only while a seat is free, else
     Conflict event_full), decline (with an optional note for the family), or waitlist.
@@ -383,6 +384,11 @@ def decide(
     Approving a registration that fails a rule now (review.review_reasons) needs a written
     `override_reason`, else NotAllowed with every failing rule and `override_reason_required`;
     the reason and the overridden codes are kept. The rules are checked under the lock.
+
+    `expected_status`: the status the coordinator saw (a page's card or row). If the
+    registration moved on meanwhile (an automatic promotion, another coordinator), Conflict
+    `status_changed` and nothing is written: "remove from the waitlist" must never decline a
+    child who was just given a seat.
     """
     now = now or utcnow()
     note = "" if note is None else note
@@ -391,8 +397,19 @@ def decide(
         registration_id, actor_id = registration.id, actor.id
         with event_locked(registration.event_id):
             registration = _locked_registration(registration_id)
+            _check_unchanged(registration, expected_status)
             _apply_decision(registration, action, note.strip(), actor_id, now, override_reason)
     return registration
+
+
+def _check_unchanged(registration: Registration, expected_status: str | None) -> None:
+    if expected_status is not None and registration.status != expected_status:
+        message = _(
+            "This registration is now marked “%(status)s”; nothing was changed. "
+            "Please look at it again.",
+            status=status_label(registration.status),
+        )
+        raise Conflict(Problem("status_changed", message))
 
 
 def _apply_decision(registration, action, note, actor_id, now, override_reason) -> None:

@@ -10,6 +10,9 @@ class DecisionForm(FlaskForm):
     note = TextAreaField()  # for the family, in the decline mail
     override_reason = TextAreaField()  # required to approve despite failing rules
     page = HiddenField()  # the queue page to go back to
+    # The status the card showed: a decision on a registration that moved on meanwhile
+    # (another coordinator, a promotion) is refused rather than applied to something else.
+    seen_status = HiddenField()
 
     def page_number(self) -> int:
         raw = (self.page.data or "").strip()

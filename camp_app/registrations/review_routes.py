@@ -121,6 +121,7 @@ def decide(slug: str, registration_id: int):
             refusal.action,
             refusal.note,
             override_reason=refusal.override_reason,
+            expected_status=form.seen_status.data or None,
         )
     except ServiceError as error:
         refusal.problems = error.problems

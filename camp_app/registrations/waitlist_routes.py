@@ -153,7 +153,13 @@ def waitlist_promote(slug: str, registration_id: int):
     # The reason counts only from the form that asked for it, never from a plain click.
     reason = form.override_reason.data if form.confirm_override.data else None
     try:
-        lifecycle.decide(current_user, registration, "approve", override_reason=reason)
+        lifecycle.decide(
+            current_user,
+            registration,
+            "approve",
+            override_reason=reason,
+            expected_status=RegistrationStatus.WAITLISTED,
+        )
     except NotAllowed as error:
         if any(problem.field == OVERRIDE_FIELD for problem in error.problems):
             return _render(event, 422, _override_panel(registration, error, reason))
@@ -190,7 +196,13 @@ def waitlist_remove(slug: str, registration_id: int):
         return _back(event)
     child_name = registration.child.full_name
     try:
-        lifecycle.decide(current_user, registration, "decline", form.note.data or "")
+        lifecycle.decide(
+            current_user,
+            registration,
+            "decline",
+            form.note.data or "",
+            expected_status=RegistrationStatus.WAITLISTED,
+        )
     except ServiceError as error:
         flash(_messages(error), "error")
     else:

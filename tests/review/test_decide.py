@@ -176,3 +176,36 @@ def test_a_full_event_is_reported_before_the_rules(app_ctx):
     with pytest.raises(Conflict) as refused:
         lifecycle.decide(make_coordinator(), waiting, "approve", override_reason=REASON)
     assert refused.value.problems[0].code == "event_full"
+
+
+def test_a_decision_on_a_status_that_moved_on_changes_nothing(app_ctx):
+    """A coordinator's waitlist page is stale: the child was promoted meanwhile. "Remove from
+    the waitlist" must not decline the seat the child now holds."""
+    event = factories.make_event(capacity=1, requires_review=False)
+    coordinator = make_coordinator()
+    _parent, _child, holder = pending(event)
+    _parent2, _child2, waiting = pending(event)
+    assert fresh(waiting).status == "waitlisted"
+    lifecycle.cancel(coordinator, fresh(holder))  # the seat goes to `waiting` at once
+    assert fresh(waiting).status == "confirmed"
+
+    with pytest.raises(Conflict) as refused:
+        lifecycle.decide(
+            coordinator, fresh(waiting), "decline", "no room", expected_status="waitlisted"
+        )
+
+    assert [p.code for p in refused.value.problems] == ["status_changed"]
+    db.session.rollback()
+    assert fresh(waiting).status == "confirmed"
+    assert fresh(waiting).decision_note == ""
+
+
+def test_a_decision_on_the_status_seen_goes_ahead(app_ctx):
+    event = factories.make_event(capacity=1, requires_review=False)
+    coordinator = make_coordinator()
+    pending(event)
+    _parent, _child, waiting = pending(event)
+
+    lifecycle.decide(coordinator, fresh(waiting), "decline", "", expected_status="waitlisted")
+
+    assert fresh(waiting).status == "declined"

@@ -7,6 +7,7 @@ from sqlalchemy import event as sa_event
 
 from camp_app.accounts.models import Role
 from camp_app.extensions import db
+from camp_app.registrations import lifecycle
 from tests import factories
 from tests.review.helpers import (
     audit_entries,
@@ -281,6 +282,24 @@ def test_a_full_event_is_a_409_with_the_message_and_nothing_changed(app, coordin
     assert response.status_code == 409
     assert "no seat is free" in response.get_data(as_text=True)
     assert fresh(waiting).status == "waitlisted"
+
+
+def test_a_card_that_went_stale_is_refused_and_nothing_changes(app, coordinator_client):
+    """Another coordinator moved the registration to the waitlist after this page was shown."""
+    coordinator, client = coordinator_client
+    event = review_event(capacity=5)
+    _parent, _child, registration = pending(event)
+    page = client.get(queue_url(event)).get_data(as_text=True)
+    assert 'name="seen_status" value="pending_review"' in page
+    lifecycle.decide(coordinator, fresh(registration), "waitlist")
+
+    data = {"csrf_token": csrf_from(page), "action": "decline", "note": "Sorry",
+            "seen_status": "pending_review"}  # fmt: skip
+    response = client.post(decision_url(event, registration), data=data)
+
+    assert response.status_code == 409
+    assert "nothing was changed" in response.get_data(as_text=True)
+    assert fresh(registration).status == "waitlisted"
 
 
 def test_a_registration_of_another_event_is_not_found(app, coordinator_client):
