@@ -24,8 +24,10 @@ from camp_app.timeutil import camp_local_to_utc
 PAGE_SIZE = 50
 MAX_ID = 2_147_483_647  # the largest id a PostgreSQL integer column holds
 MAX_ACTOR = 254
-ACTION_PATTERN = re.compile(r"[a-z_]+(\.[a-z_]*)*")  # "registration.approved" or "registration."
-ENTITY_PATTERN = re.compile(r"[a-z_]{1,40}")
+ACTION_PATTERN = re.compile(
+    r"[a-z0-9_]+(\.[a-z0-9_]*)*"
+)  # "registration.approved" or "registration."
+ENTITY_PATTERN = re.compile(r"[a-z0-9_]{1,40}")
 
 
 @dataclass(frozen=True)
