@@ -94,6 +94,21 @@ ACTION_GROUP_LABELS = {
 }
 
 
+# Actions that read rather than change: their entry's fields name the filters the download used.
+DOWNLOAD_ACTIONS = frozenset(
+    {
+        "event.export_roster_csv",
+        "event.export_roster_xlsx",
+        "event.export_medical_summary",
+        "audit.exported",
+    }
+)
+
+
+def is_download(action: str) -> bool:
+    return action in DOWNLOAD_ACTIONS
+
+
 def action_label(action: str) -> str:
     label = ACTION_LABELS.get(action)
     return str(label) if label is not None else action

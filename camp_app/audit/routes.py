@@ -10,7 +10,7 @@ from flask_login import current_user
 from camp_app.accounts.access import roles_required
 from camp_app.accounts.models import Role
 from camp_app.audit import export, queries
-from camp_app.audit.labels import ACTION_GROUP_LABELS, action_label, entity_label
+from camp_app.audit.labels import ACTION_GROUP_LABELS, action_label, entity_label, is_download
 from camp_app.audit.links import record_links
 from camp_app.timeutil import camp_today
 
@@ -40,6 +40,7 @@ def log():
         links=record_links(row.entry for row in page.rows),
         action_label=action_label,
         entity_label=entity_label,
+        is_download=is_download,
     )
 
 

@@ -273,3 +273,22 @@ def test_the_action_list_offers_known_actions_and_any_new_one_in_the_log(app, cl
     assert '<option value="widgets">widgets</option>' in html
     assert '<option value="registration.approved">Approved a registration' in html
     assert '<option value="registration.">Any registration action</option>' in html
+
+
+def test_a_download_names_the_filters_it_used_not_changed_fields(app, client):
+    admin = signed_in_admin(app, client)
+    with data(app):
+        event_id = make_event(name="Camp Lake").id
+    add_entry(
+        app, actor_id=admin.id, action="event.export_roster_csv", entity_id=event_id,
+        fields=["status"],
+    )  # fmt: skip
+    add_entry(app, actor_id=admin.id, action="event.export_medical_summary", entity_id=event_id)
+    add_entry(app, actor_id=admin.id, action="event.update", entity_id=event_id, fields=["name"])
+    html = client.get("/admin/audit").get_data(as_text=True)
+    cells = re.findall(r'data-label="Fields changed">(.*?)</td>', html, re.S)
+    assert [re.sub(r"<[^>]+>|\s+", " ", cell).split() for cell in cells] == [
+        ["name"],
+        ["No", "filter"],
+        ["Filtered", "by", "status"],
+    ]
