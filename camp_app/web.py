@@ -78,6 +78,12 @@ def set_language(code: str):
     return redirect(safe_next(request.form.get("next")) or url_for("events.catalog"))
 
 
+def sentence_end(name) -> str:
+    """A name that a sentence's full stop follows: "Camp U.O.T.S." ends the sentence itself,
+    so the text's own "." would double it."""
+    return str(name).removesuffix(".")
+
+
 def init_app(app: Flask) -> None:
     login_manager.user_loader(load_user)
     login_manager.login_view = "accounts.login"
@@ -88,6 +94,7 @@ def init_app(app: Flask) -> None:
     app.add_url_rule("/language/<code>", "set_language", set_language, methods=["POST"])
     app.jinja_env.filters["camp_date"] = lambda d, fmt="medium": format_date(d, fmt)
     app.jinja_env.filters["camp_datetime"] = lambda d, fmt="medium": format_datetime(d, fmt)
+    app.jinja_env.filters["sentence_end"] = sentence_end
     app.jinja_env.globals["Role"] = Role
     app.jinja_env.globals["_"] = _
     app.jinja_env.globals["get_locale"] = get_locale

@@ -102,6 +102,14 @@ def test_each_mail_names_child_event_dates_place_and_how_to_reach_the_camp(ctx):
         assert "Kid0" in mail.subject and "Camp U.O.T.S." in mail.subject
 
 
+def test_an_event_name_ending_in_a_full_stop_does_not_double_it(ctx):
+    every_kind_of_mail()  # the event is "Camp U.O.T.S."
+    for mail in db.session.scalars(select(OutboxMail)):
+        for body in (mail.body_text, mail.body_html):
+            assert "U.O.T.S.." not in body, mail.category
+            assert "Camp U.O.T.S" in body
+
+
 def test_what_happens_next_depends_on_the_mail(ctx):
     every_kind_of_mail()
     by_kind = {m.category: m.body_text for m in db.session.scalars(select(OutboxMail))}
