@@ -5,6 +5,7 @@ Thin: every rule is in events.services / events.validation.
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from camp_app.accounts.access import public, roles_required
@@ -101,8 +102,25 @@ def edit(slug: str):
             show_problems(form, error)
         else:
             flash(_("Your changes to “%(name)s” were saved.", name=event.name), "success")
-            return redirect(url_for("events.detail", slug=event.slug))
+            return redirect(_free_seats_page(event) or url_for("events.detail", slug=event.slug))
     return render_template("events/form.html", form=form, event=event)
+
+
+def _free_seats_page(event) -> str | None:
+    """Seats freed by a raised capacity are not given out by themselves (the coordinator may
+    want one for a child out of turn): while children wait, go on to the waitlist page."""
+    seats = seat_summary(event)
+    if not (seats.left and seats.waitlist_length):
+        return None
+    flash(
+        ngettext(
+            "%(num)d seat is free: give it to the next child in line, or to one out of turn.",
+            "%(num)d seats are free: give them to the children in line, or to one out of turn.",
+            seats.left,
+        ),
+        "info",
+    )
+    return url_for("review.waitlist", slug=event.slug)
 
 
 def _set_published(slug: str, published: bool):
