@@ -3,11 +3,13 @@
 from datetime import UTC, date, datetime, timedelta
 from itertools import count
 
-from camp_app.accounts.models import Role
+from camp_app.accounts.models import Role, User
 from camp_app.accounts.users import create_user
 from camp_app.events.models import Event
 from camp_app.extensions import db
 from camp_app.families.models import Child, Contact, Household, Medication
+from camp_app.registrations.models import Registration
+from camp_app.roster.models import CampGroup
 
 PASSWORD = "correct horse battery staple"
 _serial = count(1)
@@ -89,6 +91,47 @@ def make_event(**fields):
     db.session.add(event)
     db.session.commit()
     return event
+
+
+def shared_parent(email, name="Sam Signer"):
+    """The parent account with `email`, made on first use: one account can sign many test
+    registrations (hashing a password per child is slow)."""
+    user = db.session.scalar(db.select(User).where(User.email == email))
+    return user or make_user((Role.PARENT,), email=email, name=name)
+
+
+def make_registration(event, child, signer, status="confirmed", **fields):
+    """A registration of `child` (in its household) for `event`, signed by `signer` with the
+    two required consents, numbered next in the event. Written directly, not through the
+    lifecycle: its rules are not what the callers test."""
+    event.registration_counter += 1
+    registration = Registration(
+        event_id=event.id,
+        child_id=child.id,
+        household_id=child.household_id,
+        status=status,
+        sequence=event.registration_counter,
+        consent_medical_treatment=True,
+        consent_liability_waiver=True,
+        signature=signer.name,
+        signed_at=datetime.now(UTC),
+        signed_by_id=signer.id,
+        **fields,
+    )
+    db.session.add(registration)
+    db.session.commit()
+    return registration
+
+
+def make_group(event, name="Bears", capacity=8, members=(), **fields):
+    """A cabin or group of `event`; the `members` registrations are put in it."""
+    group = CampGroup(event_id=event.id, name=name, capacity=capacity, **fields)
+    db.session.add(group)
+    db.session.flush()
+    for registration in members:
+        registration.group_id = group.id
+    db.session.commit()
+    return group
 
 
 def login(client, user, password=PASSWORD):

@@ -1,35 +1,17 @@
 """Lists cost a fixed number of queries, however long they are."""
 
-from contextlib import contextmanager
-
-from sqlalchemy import event as sa_event
-
 from camp_app.extensions import db
 from tests.api.conftest import token_for
 from tests.factories import make_child, make_contact, make_event, make_user
+from tests.support.queries import counted_statements
 
 CONSENTS = {"medical_treatment": True, "liability_waiver": True, "photo_release": True}
-
-
-@contextmanager
-def counted_queries():
-    statements: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    engine = db.engine
-    sa_event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        sa_event.remove(engine, "before_cursor_execute", count)
 
 
 def queries_for(api, path, token=None) -> int:
     # The test shares the request's session: start each count from the same, empty state.
     db.session.expire_all()
-    with counted_queries() as statements:
+    with counted_statements() as statements:
         response = api.get(path, token)
         response.get_data()
     assert response.status_code == 200

@@ -1,14 +1,21 @@
 """Test data for attendance: camps around today, families, confirmed registrations."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
-from camp_app.accounts.models import Role, User
+from camp_app.accounts.models import Role
 from camp_app.attendance.models import AttendanceEvent
 from camp_app.extensions import db
 from camp_app.families.models import Household
 from camp_app.registrations.models import Registration
 from camp_app.timeutil import camp_today
-from tests.factories import make_child, make_contact, make_event, make_user
+from tests.factories import (
+    make_child,
+    make_contact,
+    make_event,
+    make_registration,
+    make_user,
+    shared_parent,
+)
 
 SIGNER_EMAIL = "signer@example.org"
 
@@ -24,37 +31,16 @@ def running_camp(kind="day_camp", days_before=2, days_after=3, **fields):
     )
 
 
-def _signer():
-    """One parent account signs every test registration (hashing a password per child is slow)."""
-    user = db.session.scalar(db.select(User).where(User.email == SIGNER_EMAIL))
-    return user or make_user((Role.PARENT,), email=SIGNER_EMAIL, name="Sam Signer")
-
-
 def family(**child_fields):
     """A household with one child; returns (the signing parent, the child)."""
     household = Household()
     db.session.add(household)
     child = make_child(household, **child_fields)
-    return _signer(), child
+    return shared_parent(SIGNER_EMAIL), child
 
 
 def register(event, child, parent, status="confirmed") -> Registration:
-    event.registration_counter += 1
-    registration = Registration(
-        event_id=event.id,
-        child_id=child.id,
-        household_id=child.household_id,
-        status=status,
-        sequence=event.registration_counter,
-        consent_medical_treatment=True,
-        consent_liability_waiver=True,
-        signature=parent.name,
-        signed_at=datetime.now(UTC),
-        signed_by_id=parent.id,
-    )
-    db.session.add(registration)
-    db.session.commit()
-    return registration
+    return make_registration(event, child, parent, status)
 
 
 def confirmed_child(event, pickup=True, **child_fields):

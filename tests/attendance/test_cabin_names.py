@@ -2,25 +2,16 @@
 
 import html
 
-from sqlalchemy import event as sa_event
-
 from camp_app.attendance import exports, services
 from camp_app.attendance.day_sheet import group_names
-from camp_app.extensions import db
-from camp_app.roster.models import CampGroup
 from camp_app.timeutil import camp_today
 from tests.attendance.helpers import confirmed_child, running_camp, staff_member
-from tests.factories import login
+from tests.factories import login, make_group
+from tests.support.queries import counted_statements
 
 
 def _cabin(event, name, *registrations):
-    cabin = CampGroup(event_id=event.id, name=name, capacity=8, gender="")
-    db.session.add(cabin)
-    db.session.flush()
-    for registration in registrations:
-        registration.group_id = cabin.id
-    db.session.commit()
-    return cabin
+    return make_group(event, name, capacity=8, members=registrations, gender="")
 
 
 def test_group_names_reads_every_name_in_one_query(app_ctx):
@@ -31,16 +22,8 @@ def test_group_names_reads_every_name_in_one_query(app_ctx):
     _cabin(event, "Bears", maya)
     _cabin(event, "Otters", ben)
     maya_id, ben_id, lea_id = maya.id, ben.id, lea.id
-    statements = []
-
-    def count(*_args):
-        statements.append(1)
-
-    sa_event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with counted_statements() as statements:
         names = group_names(iter([maya_id, ben_id, lea_id, maya_id]))
-    finally:
-        sa_event.remove(db.engine, "before_cursor_execute", count)
     assert names == {maya_id: "Bears", ben_id: "Otters"}  # Lea is in no cabin
     assert len(statements) == 1
     assert group_names([]) == {}

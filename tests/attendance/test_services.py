@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event as sa_event
 
 from camp_app.attendance import day_sheet as sheet_module
 from camp_app.attendance import services
@@ -23,6 +22,7 @@ from tests.attendance.helpers import (
     staff_member,
 )
 from tests.factories import make_child, make_contact
+from tests.support.queries import counted_statements
 
 
 @pytest.fixture
@@ -374,25 +374,16 @@ def test_day_sheet_shows_groups_when_the_seam_provides_them(gate, monkeypatch):
 
 
 def _statements_for_sheet(event, day) -> int:
-    count = 0
-
-    def counter(*_args):
-        nonlocal count
-        count += 1
-
     event_id = event.id
     db.session.expire_all()  # nothing cached from building the data
     event = db.session.get(Event, event_id)
-    sa_event.listen(db.engine, "before_cursor_execute", counter)
-    try:
+    with counted_statements() as statements:
         sheet = services.day_sheet(event, day)
         # What the page reads from each row.
         shown = [(r.full_name, r.age, r.group, r.has_allergy, r.state) for r in sheet.rows]
         times = [(r.record.check_in_at, r.record.picked_up_by_name) for r in sheet.rows if r.record]
         assert len(shown) > len(times) > 0
-    finally:
-        sa_event.remove(db.engine, "before_cursor_execute", counter)
-    return count
+    return len(statements)
 
 
 def test_day_sheet_query_count_does_not_grow_with_children(app_ctx):

@@ -1,35 +1,12 @@
 """Helpers for the audit log tests: people as plain values, entries written directly."""
 
-from contextlib import contextmanager
 from datetime import datetime
 from types import SimpleNamespace
 
-from sqlalchemy import event as sa_event
-
 from camp_app.accounts.models import Role
 from camp_app.audit.models import AuditEntry
-from camp_app.extensions import db
-from tests.factories import login, make_user
-
-
-@contextmanager
-def data(app):
-    """Set up or inspect data outside any client request."""
-    with app.app_context():
-        yield db.session
-        db.session.remove()
-
-
-def person(app, roles=(Role.PARENT,), **kwargs) -> SimpleNamespace:
-    with data(app):
-        user = make_user(roles, **kwargs)
-        return SimpleNamespace(
-            id=user.id, email=user.email, name=user.name, household_id=user.household_id
-        )
-
-
-def sign_in(client, user) -> None:
-    assert login(client, user).status_code == 302, "signing in through the login form failed"
+from tests.support.outside_requests import data, person, sign_in
+from tests.support.queries import counted_statements  # noqa: F401  (the audit tests use it)
 
 
 def signed_in_admin(app, client, **kwargs) -> SimpleNamespace:
@@ -53,22 +30,6 @@ def add_entry(app, *, actor_id, action, entity_type="events", entity_id=1, field
         session.add(entry)
         session.commit()
         return entry.id
-
-
-@contextmanager
-def counted_statements(app):
-    statements: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    sa_event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        sa_event.remove(engine, "before_cursor_execute", count)
 
 
 def utc(*parts) -> datetime:

@@ -9,9 +9,9 @@ from camp_app.accounts.models import Role
 from camp_app.extensions import db
 from camp_app.roster.models import CampGroup
 from tests.factories import login, make_user
+from tests.support.queries import statements_for
 
 from .helpers import (
-    CountedQueries,
     audit,
     camp,
     coordinator,
@@ -290,12 +290,7 @@ def test_forgetting_to_choose_a_cabin_keeps_the_ticks(client, signed_in, event):
 
 
 def _page_statements(client, event) -> int:
-    db.session.expire_all()
-    with CountedQueries() as counted:
-        response = client.get(url(event))
-        response.get_data()
-    assert response.status_code == 200
-    return len(counted)
+    return statements_for(client, url(event))
 
 
 def test_the_page_costs_the_same_queries_for_5_and_50_children(client, signed_in, event):

@@ -9,9 +9,9 @@ from camp_app.registrations.models import Registration
 from camp_app.roster import assignments, cabins
 from camp_app.roster.models import CampGroup
 from camp_app.service_errors import InvalidInput, NotAllowed, NotFound
+from tests.support.queries import counted_statements
 
 from .helpers import (
-    CountedQueries,
     audit,
     camp,
     coordinator,
@@ -262,7 +262,7 @@ def _assign_statements(event, actor, ids, group_id) -> int:
     event = db.session.get(type(event), event.id)
     actor = db.session.get(type(actor), actor.id)
     _ = actor.roles
-    with CountedQueries() as counted:
+    with counted_statements() as counted:
         result = assignments.assign(actor, event, ids, group_id, confirm=True)
     assert result.written and len(result.assigned) == len(ids)
     return len(counted)

@@ -1,12 +1,7 @@
 """Test data for the events tests: valid input, registrations made directly, signing in."""
 
-from datetime import UTC, datetime
-
-from sqlalchemy import event as sa_event
-
-from camp_app.extensions import db
 from camp_app.registrations.models import Registration
-from tests.factories import login, make_child, make_user
+from tests.factories import login, make_child, make_registration, make_user
 
 
 def event_data(**overrides) -> dict:
@@ -46,42 +41,10 @@ def add_registrations(event, *statuses: str) -> list[Registration]:
     for status in statuses:
         parent = make_user()
         child = make_child(parent.household)
-        event.registration_counter += 1
-        row = Registration(
-            event_id=event.id,
-            child_id=child.id,
-            household_id=parent.household.id,
-            status=status,
-            sequence=event.registration_counter,
-            consent_medical_treatment=True,
-            consent_liability_waiver=True,
-            signature=parent.name,
-            signed_at=datetime.now(UTC),
-            signed_by_id=parent.id,
-        )
-        db.session.add(row)
-        rows.append(row)
-    db.session.commit()
+        rows.append(make_registration(event, child, parent, status))
     return rows
 
 
 def sign_in(client, user) -> None:
     response = login(client, user)
     assert response.status_code == 302, "the login form should accept the test user"
-
-
-class StatementCounter:
-    """Counts the SQL statements sent to the database while active."""
-
-    def __init__(self, engine):
-        self.engine, self.statements = engine, []
-
-    def _count(self, conn, cursor, statement, parameters, context, executemany):
-        self.statements.append(statement)
-
-    def __enter__(self):
-        sa_event.listen(self.engine, "before_cursor_execute", self._count)
-        return self
-
-    def __exit__(self, *exc):
-        sa_event.remove(self.engine, "before_cursor_execute", self._count)

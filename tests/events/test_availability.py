@@ -2,8 +2,9 @@
 
 from camp_app.events.availability import SeatSummary, seat_summaries, seat_summary
 from camp_app.extensions import db
-from tests.events.helpers import StatementCounter, add_registrations
+from tests.events.helpers import add_registrations
 from tests.factories import make_event
+from tests.support.queries import counted_statements
 
 
 def test_counts_seat_holding_and_waitlisted_statuses_only(app_ctx):
@@ -37,10 +38,10 @@ def test_summaries_of_many_events_in_one_query(app_ctx):
     ids = [e.id for e in events]
     db.session.expire_all()
 
-    with StatementCounter(db.engine) as counter:
+    with counted_statements() as statements:
         summaries = seat_summaries(ids)
 
-    assert len(counter.statements) == 1
+    assert len(statements) == 1
     assert summaries[events[0].id] == SeatSummary(taken=1, left=3, waitlist_length=1)
     assert summaries[events[3].id] == SeatSummary(taken=2, left=2, waitlist_length=2)
     assert summaries[events[5].id] == SeatSummary(taken=0, left=4, waitlist_length=0)
@@ -56,7 +57,7 @@ def test_unknown_ids_and_no_ids(app_ctx):
 
 def test_counts_are_pure_reads(app_ctx):
     event = make_event(capacity=3)
-    with StatementCounter(db.engine) as counter:
+    with counted_statements() as statements:
         seat_summaries([event.id])
 
-    assert all(s.lstrip().upper().startswith("SELECT") for s in counter.statements)
+    assert all(s.lstrip().upper().startswith("SELECT") for s in statements)

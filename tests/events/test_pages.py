@@ -10,8 +10,9 @@ from camp_app.accounts.models import Role
 from camp_app.audit.models import AuditEntry
 from camp_app.events.models import Event
 from camp_app.extensions import db
-from tests.events.helpers import StatementCounter, add_registrations, sign_in
+from tests.events.helpers import add_registrations, sign_in
 from tests.factories import make_event, make_user
+from tests.support.queries import counted_statements
 
 MANAGE_PAGES = ["/manage/events", "/manage/events/new"]
 
@@ -82,9 +83,9 @@ def test_catalog_lists_published_upcoming_events_soonest_first_with_seats(app_ct
 
 def test_catalog_seat_counts_do_not_cost_a_query_per_event(app_ctx, client):
     def statements_for_catalog():
-        with StatementCounter(db.engine) as counter:
+        with counted_statements() as statements:
             assert client.get("/").status_code == 200
-        return len(counter.statements)
+        return len(statements)
 
     make_event()
     make_event()
@@ -236,9 +237,9 @@ def test_manage_list_shows_every_event_with_seats(coordinator, client):
 
 def test_manage_list_seat_counts_do_not_cost_a_query_per_event(coordinator, client):
     def statements_for_list():
-        with StatementCounter(db.engine) as counter:
+        with counted_statements() as statements:
             assert client.get("/manage/events").status_code == 200
-        return len(counter.statements)
+        return len(statements)
 
     add_registrations(make_event(), "confirmed")
     with_one = statements_for_list()

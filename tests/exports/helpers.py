@@ -1,29 +1,24 @@
 """Test data for the exports: an event with cabins and registrations, and a PDF text reader."""
 
 import re
-from datetime import UTC, date, datetime
+from datetime import date
 
-from camp_app.accounts.models import Role, User
+from camp_app.accounts.models import User
 from camp_app.extensions import db
 from camp_app.families.models import Household
-from camp_app.registrations.models import Registration
 from camp_app.roster.models import CampGroup
-from tests.factories import make_child, make_contact, make_user
+from tests.factories import make_child, make_contact, make_group, make_registration, shared_parent
 
 SIGNER_EMAIL = "export-signer@example.org"
 
 
 def signer() -> User:
     """One parent signs every test registration (hashing a password per child is slow)."""
-    user = db.session.scalar(db.select(User).where(User.email == SIGNER_EMAIL))
-    return user or make_user((Role.PARENT,), email=SIGNER_EMAIL, name="Sam Signer")
+    return shared_parent(SIGNER_EMAIL)
 
 
 def cabin(event, name: str, capacity: int = 10) -> CampGroup:
-    group = CampGroup(event_id=event.id, name=name, capacity=capacity)
-    db.session.add(group)
-    db.session.commit()
-    return group
+    return make_group(event, name, capacity)
 
 
 def registered_child(event, status="confirmed", group=None, contact=True, **child_fields):
@@ -36,24 +31,14 @@ def registered_child(event, status="confirmed", group=None, contact=True, **chil
     if contact:
         make_contact(household, name="Ana Lopez", relationship="aunt", phone="+13055550100")
     child = make_child(household, **child_fields)
-    event.registration_counter += 1
-    registration = Registration(
-        event_id=event.id,
-        child_id=child.id,
-        household_id=household.id,
-        status=status,
-        sequence=event.registration_counter,
-        consent_medical_treatment=True,
-        consent_liability_waiver=True,
+    return make_registration(
+        event,
+        child,
+        parent,
+        status,
         consent_photo_release=True,
-        signature=parent.name,
-        signed_at=datetime.now(UTC),
-        signed_by_id=parent.id,
         group_id=group.id if group else None,
     )
-    db.session.add(registration)
-    db.session.commit()
-    return registration
 
 
 def many_children(event, count: int, group=None) -> None:

@@ -11,8 +11,8 @@ from camp_app.audit.models import AuditEntry
 from camp_app.extensions import db
 from camp_app.roster.exports import EXPORT_COLUMNS
 from camp_app.timeutil import camp_today
-from tests.api.test_query_counts import counted_queries
 from tests.exports.helpers import many_children, registered_child
+from tests.support.queries import counted_statements
 
 
 def _csv(response) -> list[dict]:
@@ -127,7 +127,7 @@ def _statements(client, slug) -> dict[str, int]:
     counts = {}
     for path in DOWNLOADS:
         db.session.expire_all()
-        with counted_queries() as statements:
+        with counted_statements() as statements:
             response = client.get(f"/manage/events/{slug}/{path}")
             response.get_data()
         assert response.status_code == 200

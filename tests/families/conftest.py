@@ -5,16 +5,13 @@ user in `g`, which a shared app context would carry from one person's request to
 """
 
 import re
-from contextlib import contextmanager
 from datetime import date
-from types import SimpleNamespace
 
 import pytest
 
-from camp_app.accounts.models import Role
 from camp_app.extensions import db
 from camp_app.notifications.models import OutboxMail
-from tests.factories import login, make_user
+from tests.support.outside_requests import data, person, sign_in  # noqa: F401  (for the tests here)
 
 INVITE_LINK = re.compile(r"/family/invite/([A-Za-z0-9_\-]+)")
 
@@ -24,26 +21,6 @@ def ctx(app):
     """A request context for calling services directly (translations need one)."""
     with app.test_request_context():
         yield app
-
-
-@contextmanager
-def data(app):
-    """Set up or inspect data outside any client request."""
-    with app.app_context():
-        yield db.session
-        db.session.remove()
-
-
-def person(app, roles=(Role.PARENT,), **kwargs) -> SimpleNamespace:
-    """A user as plain values, usable after its session is gone."""
-    with data(app):
-        user = make_user(roles, **kwargs)
-        return SimpleNamespace(id=user.id, email=user.email, household_id=user.household_id)
-
-
-def sign_in(client, user) -> None:
-    response = login(client, user)
-    assert response.status_code == 302, "signing in through the login form failed"
 
 
 def child_data(**fields) -> dict:

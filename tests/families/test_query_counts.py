@@ -1,34 +1,14 @@
 """The family overview costs the same number of queries for one child or many."""
 
-from contextlib import contextmanager
-
-from sqlalchemy import event
-
-from camp_app.extensions import db
 from camp_app.families.models import Household
 from tests.factories import make_child, make_contact
+from tests.support.queries import counted_statements
 
 from .conftest import data, person, sign_in
 
 
-@contextmanager
-def counting_queries(app):
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-
-
 def overview_queries(app, client) -> int:
-    with counting_queries(app) as statements:
+    with counted_statements(app) as statements:
         assert client.get("/family").status_code == 200
     return len(statements)
 

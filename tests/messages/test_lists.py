@@ -1,33 +1,17 @@
 """The audience list, the sent messages and the recipients cost a fixed number of queries."""
 
 import re
-from contextlib import contextmanager
-
-from sqlalchemy import event as sa_event
 
 from camp_app.extensions import db
 from camp_app.messages import audience
 from tests.factories import make_event
 from tests.messages.helpers import coordinator, family, preview, send
-
-
-@contextmanager
-def counted_queries():
-    statements: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    sa_event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        sa_event.remove(db.engine, "before_cursor_execute", count)
+from tests.support.queries import counted_statements
 
 
 def queries(call) -> tuple[int, object]:
     db.session.expire_all()
-    with counted_queries() as statements:
+    with counted_statements() as statements:
         response = call()
     assert response.status_code in (200, 302), response.status_code
     return len(statements), response

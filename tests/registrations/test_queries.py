@@ -2,11 +2,9 @@
 
 import csv
 import io
-from contextlib import contextmanager
 from datetime import date
 
 import pytest
-from sqlalchemy import event as sa_event
 
 from camp_app.extensions import db
 from camp_app.registrations import lifecycle, queries
@@ -14,26 +12,13 @@ from camp_app.registrations.models import Registration
 from camp_app.service_errors import InvalidInput
 from tests import factories
 from tests.registrations.helpers import fill, make_coordinator, make_family, register
+from tests.support.queries import counted_statements
 
 
 @pytest.fixture
 def ctx(app):
     with app.test_request_context():
         yield app
-
-
-@contextmanager
-def counting_queries():
-    statements: list[str] = []
-
-    def listener(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    sa_event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        yield statements
-    finally:
-        sa_event.remove(db.engine, "before_cursor_execute", listener)
 
 
 def fresh(registration) -> Registration:
@@ -77,13 +62,13 @@ def test_family_registrations_run_a_fixed_number_of_queries(ctx):
     small, _ = family_with_registrations(1)
     large, _ = family_with_registrations(5)
     db.session.expire_all()
-    with counting_queries() as few:
+    with counted_statements() as few:
         [
             (r.event.name, r.child.first_name, p)
             for r, p in queries.family_registrations(small.household)
         ]
     db.session.expire_all()
-    with counting_queries() as many:
+    with counted_statements() as many:
         rows = queries.family_registrations(large.household)
         [(r.event.name, r.child.first_name, p) for r, p in rows]
     assert len(rows) == 5
@@ -151,7 +136,7 @@ def test_event_registrations_run_a_fixed_number_of_queries(ctx):
     counts = []
     for event in (small, large):
         db.session.expire_all()
-        with counting_queries() as statements:
+        with counted_statements() as statements:
             items, _ = queries.event_registrations(event)
             for registration, _position in items:
                 _ = registration.child.last_name, registration.signed_by.email
@@ -235,7 +220,7 @@ def test_the_roster_reads_in_a_fixed_number_of_queries(ctx):
     counts = []
     for event in (small, large):
         db.session.expire_all()
-        with counting_queries() as statements:
+        with counted_statements() as statements:
             lines = list(queries.roster_csv(event))
         counts.append(len(statements))
         assert len(lines) > 1

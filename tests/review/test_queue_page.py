@@ -3,7 +3,6 @@
 import re
 
 import pytest
-from sqlalchemy import event as sa_event
 
 from camp_app.accounts.models import Role
 from camp_app.extensions import db
@@ -21,6 +20,7 @@ from tests.review.helpers import (
     set_verification,
     signed_in,
 )
+from tests.support.queries import statements_for
 
 REASON = "Verified by phone with Dr. Ruiz; letter to follow."
 
@@ -336,22 +336,6 @@ def test_the_queue_is_in_the_order_received_25_a_page(app, coordinator_client):
     assert "Kid00 Lopez" in client.get(queue_url(event, page="x")).get_data(as_text=True)
 
 
-def count_statements(client, url) -> int:
-    statements = []
-
-    def count(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    db.session.expire_all()
-    sa_event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        response = client.get(url)
-    finally:
-        sa_event.remove(db.engine, "before_cursor_execute", count)
-    assert response.status_code == 200
-    return len(statements)
-
-
 def test_the_queue_costs_the_same_statements_for_3_or_30_pending(app, coordinator_client):
     coordinator, client = coordinator_client
     event = review_event(capacity=80, requires_verification=True, kind="day_camp")
@@ -367,8 +351,8 @@ def test_the_queue_costs_the_same_statements_for_3_or_30_pending(app, coordinato
             decide(client, event, registration, "approve", override_reason="Known family.")
 
     add(3, decided=1)
-    few = count_statements(client, queue_url(event))
+    few = statements_for(client, queue_url(event))
     add(27, decided=12)
-    many = count_statements(client, queue_url(event))
+    many = statements_for(client, queue_url(event))
     assert few == many, (few, many)
     assert many <= 13  # sign-in 2, event, count, page, 6 for the cards, recent, seats

@@ -16,8 +16,8 @@ from tests.roster.test_roster_page_data import (
     add_many,
     page_text,
     sign_in_as,
-    statements_for,
 )
+from tests.support.queries import statements_for
 
 
 def url(event, **args) -> str:
@@ -28,11 +28,6 @@ def url(event, **args) -> str:
 def children_listed(text: str) -> list[str]:
     """First names of the children in the table, in the order shown."""
     return re.findall(r'<th scope="row" data-label="Child">\s*(?:<a [^>]*>)?[^,<]+, (\w+)', text)
-
-
-@pytest.fixture
-def coordinator(app_ctx, client):
-    return sign_in_as(client, Role.COORDINATOR)
 
 
 @pytest.fixture

@@ -2,17 +2,21 @@
 in the statuses, groups, ages and days a test needs, and signing in as each role."""
 
 import html
-from contextlib import contextmanager
 from datetime import UTC, date, datetime
-
-from sqlalchemy import event as sa_event
 
 from camp_app.accounts.models import Role, User
 from camp_app.extensions import db
 from camp_app.families.models import Child, Household
 from camp_app.registrations.models import Registration
 from camp_app.roster.models import CampGroup
-from tests.factories import login, make_child, make_event, make_user
+from tests.factories import (
+    login,
+    make_child,
+    make_event,
+    make_group,
+    make_registration,
+    make_user,
+)
 from tests.registrations.helpers import make_parent
 
 FIRST_DAY = date(2027, 6, 14)  # make_event's starts_on
@@ -36,24 +40,14 @@ def add(event, first, last="Smith", *, status="confirmed", age=10, parent=None, 
         relationship=relationship,
         **fields,
     )
-    event.registration_counter += 1
-    row = Registration(
-        event_id=event.id,
-        child_id=child.id,
-        household_id=parent.household_id,
-        status=status,
-        sequence=event.registration_counter,
-        consent_medical_treatment=True,
-        consent_liability_waiver=True,
-        signature=parent.name,
-        signed_at=datetime.now(UTC),
-        signed_by_id=parent.id,
+    return make_registration(
+        event,
+        child,
+        parent,
+        status,
         group_id=group.id if group else None,
         created_at=created_at or datetime.now(UTC),
     )
-    db.session.add(row)
-    db.session.commit()
-    return row
 
 
 def add_many(event, count: int, *, first="Kid", last="Smith", statuses=("confirmed",),
@@ -98,10 +92,7 @@ def add_many(event, count: int, *, first="Kid", last="Smith", statuses=("confirm
 
 
 def add_group(event, name, capacity=8) -> CampGroup:
-    group = CampGroup(event_id=event.id, name=name, capacity=capacity)
-    db.session.add(group)
-    db.session.commit()
-    return group
+    return make_group(event, name, capacity)
 
 
 def sign_in_as(client, role):
@@ -114,27 +105,4 @@ def page_text(response) -> str:
     return html.unescape(response.get_data(as_text=True))
 
 
-@contextmanager
-def counted_statements():
-    statements: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    sa_event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        sa_event.remove(db.engine, "before_cursor_execute", count)
-
-
-def statements_for(client, url) -> int:
-    db.session.expire_all()  # the test shares the request's session: start from nothing cached
-    with counted_statements() as statements:
-        response = client.get(url)
-        response.get_data()
-    assert response.status_code == 200
-    return len(statements)
-
-
-__all__ = ["add", "add_group", "make_event", "page_text", "sign_in_as", "statements_for"]
+__all__ = ["add", "add_group", "make_event", "page_text", "sign_in_as"]

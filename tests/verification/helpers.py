@@ -5,9 +5,6 @@ Built on tests/factories and the registration tests' helpers; every helper commi
 
 import html
 import re
-from contextlib import contextmanager
-
-from sqlalchemy import event as sa_event
 
 from camp_app.accounts.models import Role
 from camp_app.extensions import db
@@ -40,29 +37,6 @@ def flashes(response) -> str:
     """The flash messages a redirected page shows."""
     found = re.findall(r'<p class="flash flash-(\w+)">(.*?)</p>', response.get_data(as_text=True))
     return " ".join(f"[{kind}] {html.unescape(text)}" for kind, text in found)
-
-
-@contextmanager
-def counted_queries():
-    statements: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    sa_event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        sa_event.remove(db.engine, "before_cursor_execute", count)
-
-
-def queries_for(client, path: str) -> int:
-    db.session.expire_all()
-    with counted_queries() as statements:
-        response = client.get(path)
-        response.get_data()
-    assert response.status_code == 200
-    return len(statements)
 
 
 ROLES = (Role.PARENT, Role.STAFF, Role.COORDINATOR, Role.ADMIN)

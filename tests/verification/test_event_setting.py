@@ -14,7 +14,7 @@ from tests import factories
 from tests.api.test_events_api import NEW_EVENT
 from tests.events.test_pages import form_fields
 
-from .helpers import make_person, sign_in, text_of
+from .helpers import make_person, text_of
 
 HINT = "A patient's seat is confirmed only once the medical team has verified the child."
 
@@ -23,13 +23,6 @@ HINT = "A patient's seat is confirmed only once the medical team has verified th
 def ctx(app):
     with app.test_request_context():
         yield app
-
-
-@pytest.fixture
-def coordinator(ctx, client):
-    user = make_person(Role.COORDINATOR)
-    sign_in(client, user)
-    return user
 
 
 def stored(slug) -> Event:

@@ -15,12 +15,6 @@ from tests.families.test_pages import child_form
 from .helpers import make_family, make_person, sign_in
 
 
-@pytest.fixture
-def ctx(app):
-    with app.app_context():
-        yield app
-
-
 def verified_child(**fields):
     parent, (maya,) = make_family(
         first_names=("Maya",),

@@ -9,29 +9,16 @@ from camp_app.extensions import db
 from camp_app.families.models import Child
 from camp_app.families.verification import set_verification
 from tests import factories
+from tests.support.queries import statements_for
 
 from .helpers import (
     make_family,
     make_person,
     many_registrations,
-    queries_for,
     register,
     sign_in,
     text_of,
 )
-
-
-@pytest.fixture
-def ctx(app):
-    with app.app_context():
-        yield app
-
-
-@pytest.fixture
-def coordinator(ctx, client):
-    user = make_person(Role.COORDINATOR)
-    sign_in(client, user)
-    return user
 
 
 def page_url(event, **args) -> str:
@@ -153,12 +140,12 @@ def test_the_list_costs_the_same_queries_however_long(coordinator, client):
     parent, (maya,) = make_family()
     register(parent, event, [maya])
     set_verification(coordinator, maya, "verified")
-    one = queries_for(client, page_url(event, state="all"))
+    one = statements_for(client, page_url(event, state="all"))
     for _ in range(6):
         parent, kids = make_family(children=2)
         register(parent, event, kids)
         set_verification(coordinator, kids[0], "verified")
-    assert queries_for(client, page_url(event, state="all")) == one
+    assert statements_for(client, page_url(event, state="all")) == one
 
 
 # --- recording --------------------------------------------------------------------------------
