@@ -145,6 +145,7 @@ def send_test_copy(actor: User, event: Event, subject, body) -> None:
         locale=actor.locale or "en",
         user_id=actor.id,
         event_id=event.id,
+        reply_to=event.contact_email or None,
     )
     mail.category = TEST_CATEGORY
     record(actor.id, "event_message.test_sent", mail, ("to_address", "subject", "body_text"))
@@ -228,6 +229,7 @@ def _write(actor_id, event, f, subject, body, token, guardians) -> EventMessage:
             locale=guardian.locale or "en",
             user_id=guardian.id,
             event_id=event.id,
+            reply_to=event.contact_email or None,
         )
         mail.event_message_id = message.id
     fields = ("event_id", "sender_id", "subject", "body", "audience", "recipient_count")

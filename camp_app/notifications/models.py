@@ -25,6 +25,8 @@ class OutboxMail(db.Model):
     message_id: Mapped[str] = mapped_column(String(255), unique=True)
     category: Mapped[str] = mapped_column(String(60))
     to_address: Mapped[str] = mapped_column(String(254))
+    # Where an answer should go (the event's contact address), if not to MAIL_DEFAULT_SENDER.
+    reply_to: Mapped[str | None] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(255))
     body_text: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)

@@ -37,10 +37,13 @@ def queue_mail(
     event_id: int | None = None,
     registration_id: int | None = None,
     attachments: list[dict] | None = None,
+    reply_to: str | None = None,
 ) -> OutboxMail:
     """Render templates/mail/<template>.txt and .html in `locale` and add the mail to the outbox.
 
     `subject` should be a lazy or plain string; it is rendered in `locale` too.
+    `reply_to` is where an answer should go (an event's contact address); none means the
+    sender, MAIL_DEFAULT_SENDER.
     The caller commits.
     """
     with force_locale(locale):
@@ -53,6 +56,7 @@ def queue_mail(
         message_id=f"<{uuid.uuid4().hex}@{domain}>",
         category=template,
         to_address=to,
+        reply_to=reply_to or None,
         subject=subject_text,
         body_text=body_text,
         body_html=body_html,

@@ -64,6 +64,7 @@ def build_message(mail: OutboxMail) -> Message:
         body=mail.body_text,
         html=mail.body_html,
         attachments=[_attachment(item) for item in mail.attachments or []],
+        reply_to=mail.reply_to or None,
     )
     # The row's stable Message-ID (not a fresh one per attempt), so that a receiving server
     # can drop the duplicate left by a worker that crashed between sending and recording.

@@ -10,7 +10,9 @@ from sqlalchemy import select
 
 from camp_app.extensions import db
 from camp_app.messages.models import EventMessage
+from camp_app.messages.services import TEST_CATEGORY
 from camp_app.notifications.delivery import deliver_due
+from camp_app.notifications.models import OutboxMail
 from tests.factories import make_event
 from tests.messages.helpers import (
     assign,
@@ -20,6 +22,7 @@ from tests.messages.helpers import (
     message_mails,
     preview,
     send,
+    send_form_values,
 )
 
 
@@ -117,3 +120,40 @@ def test_recipients_filter_and_follow_up_link(app_ctx, client, smtp_server):
     path, _, query = html.unescape(link).partition("?")
     assert path == f"/manage/events/{event.slug}/messages"
     assert parse_qs(query) == {"group": [str(pines.id)], "status": ["active"]}
+
+
+def test_answers_to_a_message_and_its_test_copy_go_to_the_event_contact(
+    app_ctx, client, smtp_server
+):
+    event = make_event(name="Camp Sunrise", contact_email="sunrise@hospital.example")
+    (parent,), _ = family(event)
+    cora = coordinator(client)
+    page = preview(client, event, subject="Bus times", body="At 9.")
+    test_form = send_form_values(page.get_data(as_text=True), "test-form")
+    client.post(f"/manage/events/{event.slug}/messages/test", data=test_form)
+    send(client, event, page)
+    [test_copy] = db.session.scalars(select(OutboxMail).where(OutboxMail.category == TEST_CATEGORY))
+    assert test_copy.reply_to == "sunrise@hospital.example"
+    assert [m.reply_to for m in message_mails()] == ["sunrise@hospital.example"]
+
+    _deliver_all()
+
+    [message] = _received(smtp_server, parent.email, "Bus times")
+    assert message.get_all("Reply-To") == ["sunrise@hospital.example"]
+    assert message["From"] == app_ctx.config["MAIL_DEFAULT_SENDER"]
+    [copy] = _received(smtp_server, cora.email, "[Test] Bus times")
+    assert copy.get_all("Reply-To") == ["sunrise@hospital.example"]
+
+
+def test_a_message_about_an_event_without_a_contact_address_has_no_reply_to(
+    app_ctx, client, smtp_server
+):
+    event = make_event(contact_email="")
+    (parent,), _ = family(event)
+    coordinator(client)
+    send(client, event, preview(client, event, subject="Bus times"))
+
+    _deliver_all()
+
+    [message] = _received(smtp_server, parent.email, "Bus times")
+    assert message["Reply-To"] is None

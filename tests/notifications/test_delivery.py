@@ -4,14 +4,16 @@ import socket
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
+from camp_app.accounts import account_mails
 from camp_app.database import utcnow
 from camp_app.extensions import db
 from camp_app.notifications import claims
 from camp_app.notifications.delivery import INTERRUPTED_TOO_OFTEN, DeliveryReport, deliver_due
 from camp_app.notifications.models import MailStatus, OutboxMail
 from camp_app.notifications.services import queue_mail
+from tests.factories import make_user
 from tests.notifications.helpers import CALENDAR, TEST_TEMPLATE, VERIFY_PATH, queue_test_mail
 
 
@@ -53,6 +55,38 @@ def test_delivered_message_has_both_parts_subject_message_id_and_attachment(app_
     assert stored.attempts == 1
     assert stored.claim_token is None
     assert stored.last_error is None
+
+
+def test_reply_to_is_the_rows_address_and_absent_without_one(app_ctx, smtp_server):
+    answered = queue_test_mail("family@example.org", reply_to="camps@hospital.example")
+    plain = queue_test_mail("other@example.org")
+    assert reload(answered).reply_to == "camps@hospital.example"
+    assert reload(plain).reply_to is None
+
+    assert deliver_due() == DeliveryReport(sent=2)
+
+    [message] = smtp_server.messages_to("family@example.org")
+    assert message.get_all("Reply-To") == ["camps@hospital.example"]
+    assert message["From"] == app_ctx.config["MAIL_DEFAULT_SENDER"]  # the sender stays
+    [other] = smtp_server.messages_to("other@example.org")
+    assert other["Reply-To"] is None
+
+
+def test_account_mails_have_no_reply_to(app_ctx, smtp_server):
+    user = make_user()
+    db.session.execute(delete(OutboxMail))  # whatever making the user queued
+    account_mails.queue_verification(user)
+    account_mails.queue_password_reset(user)
+    db.session.commit()
+    mails = db.session.scalars(select(OutboxMail)).all()
+    assert {m.category for m in mails} == {"account_verify", "password_reset"}
+    assert [m.reply_to for m in mails] == [None, None]
+
+    assert deliver_due() == DeliveryReport(sent=2)
+
+    messages = smtp_server.messages_to(user.email)
+    assert len(messages) == 2
+    assert [m["Reply-To"] for m in messages] == [None, None]
 
 
 def test_one_smtp_connection_serves_a_whole_batch(app_ctx, smtp_server):
@@ -136,7 +170,7 @@ def test_permanent_refusal_fails_the_mail_without_retrying(app_ctx, smtp_server)
 
 def test_temporary_refusal_is_retried_later(app_ctx, smtp_server):
     smtp_server.refuse("busy@example.org", 451)
-    mail = queue_test_mail("busy@example.org")
+    mail = queue_test_mail("busy@example.org", reply_to="camps@hospital.example")
 
     assert deliver_due() == DeliveryReport(retried=1)
     waiting = reload(mail)
@@ -146,6 +180,8 @@ def test_temporary_refusal_is_retried_later(app_ctx, smtp_server):
     smtp_server.accept("busy@example.org")
     assert deliver_due(now=waiting.next_attempt_at) == DeliveryReport(sent=1)
     assert smtp_server.message_ids() == [mail.message_id]
+    [message] = smtp_server.messages
+    assert message["Reply-To"] == "camps@hospital.example"  # kept for the retry
 
 
 def test_mail_fails_after_the_maximum_number_of_attempts(app_ctx, smtp_server):

@@ -84,6 +84,17 @@ def test_mail_page_escapes_markup_in_the_text_part(app_ctx, client):
     assert '<a href="https://x.test/a?b=1&amp;c=">' in page  # the quote ends the link
 
 
+def test_mail_page_shows_the_reply_to_address_only_when_there_is_one(app_ctx, client):
+    answered = queue_test_mail(reply_to="camps@hospital.example")
+    plain = queue_test_mail()
+
+    page = client.get(f"/dev/mailbox/{answered.id}").get_data(as_text=True)
+    other = client.get(f"/dev/mailbox/{plain.id}").get_data(as_text=True)
+
+    assert re.search(r"<dt>Reply to</dt>\s*<dd>camps@hospital.example</dd>", page)
+    assert "Reply to" not in other
+
+
 def test_mailbox_pages_through_many_mails(app_ctx, client):
     for n in range(30):
         queue_test_mail(f"family{n}@example.org")

@@ -178,3 +178,29 @@ def test_mails_other_than_confirmations_carry_no_attachment(ctx):
     for mail in db.session.scalars(select(OutboxMail)):
         if mail.category != "registration_confirmed":
             assert mail.attachments == [], mail.category
+
+
+def test_every_registration_mail_answers_to_the_camp_team(ctx, smtp_server):
+    every_kind_of_mail()  # the event's contact address is camps@hospital.example
+    mails = list(db.session.scalars(select(OutboxMail)))
+    assert {m.reply_to for m in mails} == {"camps@hospital.example"}
+
+    deliver_due()
+
+    assert len(smtp_server.messages) == len(mails)
+    for message in smtp_server.messages:
+        assert message.get_all("Reply-To") == ["camps@hospital.example"], message["Subject"]
+        assert message["From"] == ctx.config["MAIL_DEFAULT_SENDER"]
+
+
+def test_an_event_without_a_contact_address_gives_no_reply_to(ctx, smtp_server):
+    event = factories.make_event(contact_email="")
+    parent, (child,) = make_family()
+    register(parent, event, [child])
+    (mail,) = mails_to(parent.email, "registration_confirmed")
+    assert mail.reply_to is None
+
+    deliver_due()
+
+    (message,) = smtp_server.messages_to(parent.email)
+    assert message["Reply-To"] is None
