@@ -26,7 +26,14 @@ def render_mail(name: str, context: dict) -> str:
     return current_app.jinja_env.get_template(name).render(context)
 
 
-def queue_mail(
+def queue_mail(**fields) -> OutboxMail:
+    """render_outbox_mail(**fields), added to the session. The caller commits."""
+    mail = render_outbox_mail(**fields)
+    db.session.add(mail)
+    return mail
+
+
+def render_outbox_mail(
     *,
     to: str,
     template: str,
@@ -39,12 +46,12 @@ def queue_mail(
     attachments: list[dict] | None = None,
     reply_to: str | None = None,
 ) -> OutboxMail:
-    """Render templates/mail/<template>.txt and .html in `locale` and add the mail to the outbox.
+    """Render templates/mail/<template>.txt and .html in `locale` into a new outbox mail, not
+    yet in the session: a caller may render many before it takes a lock, and add them under it.
 
     `subject` should be a lazy or plain string; it is rendered in `locale` too.
     `reply_to` is where an answer should go (an event's contact address); none means the
     sender, MAIL_DEFAULT_SENDER.
-    The caller commits.
     """
     with force_locale(locale):
         context = {**context, "base_url": current_app.config["BASE_URL"]}
@@ -65,7 +72,6 @@ def queue_mail(
         event_id=event_id,
         registration_id=registration_id,
     )
-    db.session.add(mail)
     return mail
 
 
