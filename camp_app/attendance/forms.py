@@ -32,7 +32,7 @@ class RangeForm(FlaskForm):
         csrf = False
 
     date_from = DateField(_l("From"), validators=[Optional()])
-    date_to = DateField(_l("To"), validators=[Optional()])
+    date_to = DateField(_l("Until"), validators=[Optional()])
 
 
 class AbsentForm(FlaskForm):
