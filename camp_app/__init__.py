@@ -41,12 +41,15 @@ def _trust_proxies(app: Flask) -> None:
 
 def _init_extensions(app: Flask) -> None:
     from camp_app import models  # noqa: F401  (every table known before anything queries)
-    from camp_app.database import render_migration_item
+    from camp_app.database import enforce_sqlite_foreign_keys, render_migration_item
     from camp_app.i18n import select_locale, select_timezone
     from camp_app.logging_setup import install_redaction
 
     install_redaction()
     db.init_app(app)
+    with app.app_context():
+        for engine in db.engines.values():
+            enforce_sqlite_foreign_keys(engine)
     migrate.init_app(
         app,
         db,

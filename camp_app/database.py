@@ -2,7 +2,8 @@
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, MetaData
+from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
@@ -50,3 +51,26 @@ def render_migration_item(type_, obj, autogen_context):
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
     return False
+
+
+def enforce_sqlite_foreign_keys(engine: Engine) -> None:
+    """Make SQLite enforce the declared foreign keys, as PostgreSQL does.
+
+    SQLite checks foreign keys only on connections that ran `PRAGMA foreign_keys=ON`, and the
+    pragma is a no-op inside a transaction: it is issued on each new DBAPI connection, before
+    anything else. pysqlite's transaction handling is left as it is (it still BEGINs only at the
+    first DML statement, which registrations/locking relies on).
+    """
+    if engine.dialect.name != "sqlite":
+        return
+    if event.contains(engine, "connect", _foreign_keys_on):
+        return
+    event.listen(engine, "connect", _foreign_keys_on)
+
+
+def _foreign_keys_on(dbapi_connection, connection_record) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA foreign_keys=ON")
+    finally:
+        cursor.close()
