@@ -89,10 +89,50 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # The app turns SQLite's foreign keys on for every connection. Batch mode (SQLite's
+            # ALTER TABLE) copies a table, drops the original and renames the copy, which with
+            # foreign keys on would cascade or fail on the tables that reference it: migrate
+            # with them off. The pragma is a no-op inside a transaction, so it is committed
+            # before Alembic configures (and begins) anything.
+            _sqlite_foreign_keys(connection, on=False)
+        try:
+            context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
-        with context.begin_transaction():
-            context.run_migrations()
+            with context.begin_transaction():
+                context.run_migrations()
+
+            if sqlite:
+                _check_sqlite_foreign_keys(connection)
+        finally:
+            if sqlite:
+                # The connection goes back to the app's pool: enforce foreign keys again.
+                connection.rollback()
+                _sqlite_foreign_keys(connection, on=True)
+
+
+def _sqlite_foreign_keys(connection, on):
+    connection.exec_driver_sql(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+    connection.commit()
+    state = connection.exec_driver_sql("PRAGMA foreign_keys").scalar()
+    connection.commit()
+    if bool(state) != on:
+        raise RuntimeError(f"SQLite did not turn foreign keys {'on' if on else 'off'}")
+
+
+def _check_sqlite_foreign_keys(connection):
+    """With foreign keys off nothing stopped a migration from leaving orphans: look for them."""
+    problems = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    connection.commit()
+    if problems:
+        rows = "; ".join(
+            f"{table} rowid {rowid} -> {parent} (constraint #{fkid})"
+            for table, rowid, parent, fkid in problems[:20]
+        )
+        raise RuntimeError(
+            f"the migrations left {len(problems)} rows whose foreign key points at nothing: {rows}"
+        )
 
 
 if context.is_offline_mode():
