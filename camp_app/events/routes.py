@@ -109,14 +109,14 @@ def edit(slug: str):
 def _free_seats_page(event) -> str | None:
     """Seats freed by a raised capacity are not given out by themselves (the coordinator may
     want one for a child out of turn): while children wait, go on to the waitlist page."""
-    seats = seat_summary(event)
-    if not (seats.left and seats.waitlist_length):
+    free = seat_summary(event).free_while_waiting
+    if not free:
         return None
     flash(
         ngettext(
             "%(num)d seat is free: give it to the next child in line, or to one out of turn.",
             "%(num)d seats are free: give them to the children in line, or to one out of turn.",
-            seats.left,
+            free,
         ),
         "info",
     )

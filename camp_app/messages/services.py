@@ -146,7 +146,7 @@ def send_test_copy(actor: User, event: Event, subject, body) -> None:
         locale=actor.locale or "en",
         user_id=actor.id,
         event_id=event.id,
-        reply_to=event.contact_email or None,
+        reply_to=event.contact_email,
     )
     mail.category = TEST_CATEGORY
     record(actor.id, "event_message.test_sent", mail, ("to_address", "subject", "body_text"))
@@ -236,7 +236,7 @@ def _render_copies(event: Event, guardians: list[User], subject, body) -> dict[i
             locale=guardian.locale or "en",
             user_id=guardian.id,
             event_id=event.id,
-            reply_to=event.contact_email or None,
+            reply_to=event.contact_email,
         )
         for guardian in guardians
     }

@@ -103,5 +103,5 @@ def notify(
             event_id=event.id,
             registration_id=registration.id,
             attachments=attachments,
-            reply_to=event.contact_email or None,
+            reply_to=event.contact_email,
         )

@@ -66,6 +66,11 @@ class Dashboard:
         return sum(self.by_status.values())
 
     @property
+    def free_while_waiting(self) -> int:
+        """As events.availability.SeatSummary.free_while_waiting."""
+        return self.left if self.waitlisted else 0
+
+    @property
     def over_capacity(self) -> int:
         """Seats held beyond the capacity (a coordinator lowered it after people registered)."""
         return max(self.taken - self.capacity, 0)

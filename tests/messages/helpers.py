@@ -9,8 +9,7 @@ from camp_app.extensions import db
 from camp_app.messages.models import EventMessage
 from camp_app.notifications.models import OutboxMail
 from camp_app.registrations import lifecycle
-from camp_app.roster.models import CampGroup
-from tests.factories import login, make_user
+from tests.factories import login, make_group, make_user
 from tests.registrations.helpers import make_family, make_parent, register
 
 CATEGORY = "event_message"
@@ -40,10 +39,7 @@ def coordinator(client=None, *, role=Role.COORDINATOR):
 
 
 def cabin(event, name="Pines", capacity=10):
-    group = CampGroup(event_id=event.id, name=name, capacity=capacity)
-    db.session.add(group)
-    db.session.commit()
-    return group
+    return make_group(event, name, capacity)
 
 
 def assign(registration, group):
