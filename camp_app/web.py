@@ -1,5 +1,8 @@
 """What every HTML page shares: the signed-in user, security headers, date filters."""
 
+import re
+from urllib.parse import urlsplit
+
 from flask import Flask, current_app, redirect, request, session, url_for
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import gettext as _
@@ -53,11 +56,20 @@ def load_user(session_id: str):
     return user
 
 
+# Browsers drop tabs and line breaks from a URL and read a backslash as a slash, so "/\t/evil"
+# and "/\\evil" both become "//evil": another site. Any control character or space is refused.
+UNSAFE_IN_NEXT = re.compile(r"[\x00-\x20\x7f\\]")
+
+
 def safe_next(target: str | None) -> str | None:
-    """A local path to return to, or None: never an open redirect to another site."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
+    """A path on this site to return to, or None: never a redirect to another site, whatever
+    the encoding."""
+    if not target or UNSAFE_IN_NEXT.search(target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
 
 
 def add_security_headers(response):

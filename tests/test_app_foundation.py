@@ -100,6 +100,10 @@ def test_language_switch_keeps_the_visitor_on_the_page(client):
         assert session["locale"] == "es"
 
 
-def test_language_switch_refuses_open_redirects(client):
-    response = client.post("/language/en", data={"next": "//evil.example/"})
+@pytest.mark.parametrize(
+    "target", ["//evil.example/", "/\t/evil.example", "/\n/evil.example", "/\\evil.example"]
+)
+def test_language_switch_refuses_open_redirects(client, target):
+    response = client.post("/language/en", data={"next": target})
+    assert response.status_code == 302
     assert response.headers["Location"] == "/"

@@ -75,9 +75,26 @@ def test_login_returns_to_a_local_next_page(client, app_ctx):
     assert response.headers["Location"] == "/account/settings"
 
 
-@pytest.mark.parametrize(
-    "target", ["//evil.example/steal", "https://evil.example/", "/\\evil.example", "javascript:x"]
-)
+# Each of these is read by a browser as another site: a tab, line break or backslash after the
+# first slash, a scheme, a leading space, an encoded or doubled slash.
+FOREIGN_TARGETS = [
+    "//evil.example/steal",
+    "https://evil.example/",
+    "/\\evil.example",
+    "javascript:x",
+    "/\t/evil.example",
+    "/\n/evil.example",
+    "/\r\n/evil.example",
+    "/\x00/evil.example",
+    " //evil.example",
+    "/ /evil.example",
+    "\\\\evil.example",
+    "http:evil.example",
+    "/\x0b/evil.example",
+]
+
+
+@pytest.mark.parametrize("target", FOREIGN_TARGETS)
 def test_login_refuses_to_redirect_to_another_site(client, app_ctx, target):
     user = make_user(roles=("staff",))
     response = client.post(
@@ -92,3 +109,23 @@ def test_login_refuses_to_redirect_to_another_site(client, app_ctx, target):
 def test_login_page_drops_a_foreign_next_before_rendering(client):
     page = client.get("/account/login?next=//evil.example/")
     assert b'id="next" name="next" type="hidden" value=""' in page.data
+
+
+@pytest.mark.parametrize("target", FOREIGN_TARGETS)
+def test_login_page_never_offers_a_foreign_next(client, target):
+    response = client.get("/account/login", query_string={"next": target})
+    assert response.status_code == 200
+    assert b'id="next" name="next" type="hidden" value=""' in response.data
+
+
+def test_a_tab_encoded_in_the_query_is_not_followed(client, app_ctx):
+    """The attack as it was sent: ?next=/%09/evil.example, then the form posted back."""
+    user = make_user()
+    page = client.get("/account/login?next=/%09/evil.example")
+    assert b'value=""' in page.data
+    response = client.post(
+        "/account/login",
+        data={"email": user.email, "password": PASSWORD, "next": "/\t/evil.example"},
+    )
+    assert response.status_code == 302
+    assert "evil" not in response.headers["Location"]
