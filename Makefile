@@ -32,8 +32,8 @@ run: seed
 	@echo ""
 	@echo "Starting the mail worker and the server. Stop both with Ctrl-C."
 	@trap 'kill 0' INT TERM EXIT; \
-	  $(FLASK) mail-worker & \
-	  $(FLASK) run --host 127.0.0.1 --port 5000 --debug --no-reload
+	  DEV_MAILBOX=1 $(FLASK) mail-worker & \
+	  DEV_MAILBOX=1 $(FLASK) run --host 127.0.0.1 --port 5000 --debug --no-reload
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

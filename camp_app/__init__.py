@@ -26,7 +26,20 @@ def create_app(test_config: dict | None = None) -> Flask:
     _trust_proxies(app)
     _init_extensions(app)
     _register_features(app)
+    _warn_when_mail_waits(app)
     return app
+
+
+def _warn_when_mail_waits(app: Flask) -> None:
+    """A server started without mail settings sends nothing: say so where operators look."""
+    if app.config.get("MAIL_SERVER"):
+        return
+    where = " and show at /dev/mailbox (DEV_MAILBOX=1)" if app.config.get("DEV_MAILBOX") else ""
+    app.logger.warning(
+        "MAIL_SERVER is not set: no mail is sent. Mails wait in the outbox%s until a mail "
+        "server is configured and the mail worker runs.",
+        where,
+    )
 
 
 def _trust_proxies(app: Flask) -> None:

@@ -68,8 +68,9 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         MAIL_USERNAME=env.get("MAIL_USERNAME") or None,
         MAIL_PASSWORD=env.get("MAIL_PASSWORD") or None,
         MAIL_DEFAULT_SENDER=env.get("MAIL_DEFAULT_SENDER", "camps@hospital.example"),
-        # Without a mail server, mails stay in the outbox and the development mailbox shows them.
-        DEV_MAILBOX=env_flag("DEV_MAILBOX", default=mail_server is None),
+        # The development mailbox shows every mail, reset links included, to anyone: only where
+        # DEV_MAILBOX=1 is set explicitly (`make run`), never because mail is not configured.
+        DEV_MAILBOX=env_flag("DEV_MAILBOX"),
         MAIL_MAX_ATTEMPTS=int(env.get("MAIL_MAX_ATTEMPTS", "8")),
         MAIL_TIMEOUT_SECONDS=float(env.get("MAIL_TIMEOUT_SECONDS", "30")),
         MAIL_LEASE_SECONDS=int(env.get("MAIL_LEASE_SECONDS", "300")),

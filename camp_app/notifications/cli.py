@@ -15,17 +15,19 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from camp_app.extensions import db
 from camp_app.notifications.delivery import DeliveryReport, deliver_due
-from camp_app.notifications.services import count_waiting
+from camp_app.notifications.services import count_waiting, dev_mailbox_enabled
 from camp_app.notifications.transport import mail_server_configured
 
 log = logging.getLogger(__name__)
 
 
 def no_server_message() -> str:
-    return _(
-        "MAIL_SERVER is not set: nothing is sent. Mails stay in the outbox; "
-        "read them in the development mailbox at /dev/mailbox."
-    )
+    if dev_mailbox_enabled():
+        return _(
+            "MAIL_SERVER is not set: nothing is sent. Mails stay in the outbox; "
+            "read them in the development mailbox at /dev/mailbox."
+        )
+    return _("MAIL_SERVER is not set: nothing is sent. Mails wait in the outbox.")
 
 
 def summary(report: DeliveryReport) -> str:

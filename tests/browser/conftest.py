@@ -87,7 +87,11 @@ def http_server():
 def app_config(http_server):
     """Mail links point at the live server; CSRF is on, as in production: a real browser
     submits the token the form carries."""
-    return {"BASE_URL": f"http://127.0.0.1:{http_server.port}", "WTF_CSRF_ENABLED": True}
+    return {
+        "BASE_URL": f"http://127.0.0.1:{http_server.port}",
+        "WTF_CSRF_ENABLED": True,
+        "DEV_MAILBOX": True,  # as `make run` sets it
+    }
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ def test_config(database_url: str, **overrides) -> dict:
         "WTF_CSRF_ENABLED": False,
         "BASE_URL": "http://camp.test",
         "MAIL_SERVER": None,
-        "DEV_MAILBOX": True,
+        "DEV_MAILBOX": False,  # as in production; the mailbox tests turn it on
         "RATELIMIT_STORAGE_URI": "memory://",
         "SERVER_NAME": None,
         # Real scrypt with a small work factor: the full cost is 0.1-0.3 s a hash, per login.
