@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app camp_app
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install migrate seed worker serve lint format bench messages clean-db regen-migration
+.PHONY: run test install migrate seed worker serve lint format bench bench-rush messages clean-db regen-migration
 
 CATALOGS := $(wildcard camp_app/translations/*/LC_MESSAGES/messages.po)
 
@@ -48,6 +48,10 @@ format: install
 
 bench: install
 	$(BIN)/python -m benchmarks
+
+## The registration rush against a bare Flask app on the same gunicorn and PostgreSQL.
+bench-rush: install
+	$(BIN)/python -m benchmarks.rush
 
 ## Extract the texts to translate and update the catalogs (Spanish first).
 messages: install
