@@ -16,7 +16,22 @@ branch_labels = None
 depends_on = None
 
 
+def _widen_alembic_version() -> None:
+    """This revision's id has 34 characters; Alembic's own table holds 32 on PostgreSQL (SQLite
+    does not enforce lengths). Widen it in this migration's transaction, before Alembic
+    records the id. Left wide on downgrade: harmless, and later ids may be long too."""
+    if op.get_bind().dialect.name == "postgresql":
+        op.alter_column(
+            "alembic_version",
+            "version_num",
+            type_=sa.String(length=64),
+            existing_type=sa.String(length=32),
+            existing_nullable=False,
+        )
+
+
 def upgrade():
+    _widen_alembic_version()
     op.create_table(
         "user_sessions",
         sa.Column("id", sa.Integer(), nullable=False),
