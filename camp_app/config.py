@@ -54,6 +54,13 @@ def trusted_proxies(env) -> int:
     return int(value)
 
 
+def positive_int(env, name: str, default: int) -> int:
+    value = (env.get(name) or "").strip() or str(default)
+    if not value.isdigit() or int(value) == 0:
+        raise RuntimeError(f"{name} must be a whole number above 0, not {value!r}")
+    return int(value)
+
+
 def load_config(app: Flask, test_config: dict | None) -> None:
     env = os.environ
     mail_server = env.get("MAIL_SERVER") or None
@@ -82,6 +89,13 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         PASSWORD_MIN_LENGTH=12,
         PASSWORD_HASH_METHOD="scrypt",  # noqa: S106 (a method name, not a password)
         API_TOKEN_TTL_HOURS=int(env.get("API_TOKEN_TTL_HOURS", "12")),
+        # Signed-in sessions end after this long without a request (idle) and this long after
+        # signing in (lifetime), whatever happens. Staff roles (everyone but parents) see
+        # children's medical details on shared camp devices: shorter. See accounts.sessions.
+        SESSION_IDLE_MINUTES_PARENT=positive_int(env, "SESSION_IDLE_MINUTES_PARENT", 120),
+        SESSION_LIFETIME_HOURS_PARENT=positive_int(env, "SESSION_LIFETIME_HOURS_PARENT", 7 * 24),
+        SESSION_IDLE_MINUTES_STAFF=positive_int(env, "SESSION_IDLE_MINUTES_STAFF", 30),
+        SESSION_LIFETIME_HOURS_STAFF=positive_int(env, "SESSION_LIFETIME_HOURS_STAFF", 12),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         REMEMBER_COOKIE_HTTPONLY=True,

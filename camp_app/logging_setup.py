@@ -5,7 +5,7 @@ import re
 
 # Also percent-encoded, as in /account/login?next=%2Ffamily%2Finvite%2F<token>.
 SECRET_PATH = re.compile(
-    r"((?:/|%2F)(?:account(?:/|%2F)verify|account(?:/|%2F)reset|family(?:/|%2F)invite)(?:/|%2F))"
+    r"((?:/|%2F)(?:account(?:/|%2F)(?:verify|reset|sign-in)|family(?:/|%2F)invite)(?:/|%2F))"
     r"[^\s/?\"'&%]+",
     re.IGNORECASE,
 )

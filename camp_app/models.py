@@ -1,6 +1,14 @@
 """Every model, imported in one place so that Alembic and the tests see the whole schema."""
 
-from camp_app.accounts.models import ApiToken, Role, User, UserRole
+from camp_app.accounts.models import (
+    ApiToken,
+    Role,
+    SignInAttempt,
+    SignInLink,
+    User,
+    UserRole,
+    UserSession,
+)
 from camp_app.attendance.models import AttendanceEvent, AttendanceRecord, MedicationDose  # noqa: F401
 from camp_app.audit.models import AuditEntry
 from camp_app.events.models import Event
@@ -24,6 +32,9 @@ __all__ = [
     "OutboxMail",
     "Registration",
     "Role",
+    "SignInAttempt",
+    "SignInLink",
     "User",
     "UserRole",
+    "UserSession",
 ]

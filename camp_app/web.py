@@ -3,7 +3,7 @@
 import re
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, redirect, request, session, url_for
+from flask import Flask, current_app, flash, g, redirect, request, session, url_for
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from camp_app.accounts.access import public
 from camp_app.accounts.models import Role
-from camp_app.extensions import db, login_manager
+from camp_app.extensions import login_manager
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -44,16 +44,27 @@ def nav_items() -> dict:
     return {"nav_items": items}
 
 
-def load_user(session_id: str):
-    from camp_app.accounts.models import User
+def load_user(session_key: str):
+    """The user of the live server-side session whose key the cookie carries (see
+    accounts.sessions); a session that just timed out says so on the next page."""
+    from camp_app.accounts import sessions
 
-    user_id, _sep, version = session_id.partition(".")
-    if not (user_id.isdigit() and version.isdigit()):
-        return None
-    user = db.session.get(User, int(user_id))
-    if user is None or user.auth_version != int(version) or not user.active:
-        return None
-    return user
+    resumed = sessions.resume(session_key)
+    if resumed.timed_out:
+        # First forget the key: translating the message asks who is signed in.
+        session.pop("_user_id", None)
+        flash(_("Your session timed out, so you were logged out. Please log in again."), "info")
+    return resumed.user
+
+
+def resume_session() -> None:
+    """Resume the signed-in session before the view runs: resuming may write (noting
+    activity, ending a timed-out session) and commit, which must never commit a view's
+    half-done work. The API signs in by bearer token only, never by cookie."""
+    if request.blueprint == "api":
+        g._login_user = login_manager.anonymous_user()
+    elif request.endpoint != "static":
+        current_user._get_current_object()
 
 
 # Browsers drop tabs and line breaks from a URL and read a backslash as a slash, so "/\t/evil"
@@ -101,6 +112,7 @@ def init_app(app: Flask) -> None:
     login_manager.login_view = "accounts.login"
     login_manager.login_message = None
     login_manager.session_protection = "strong"
+    app.before_request(resume_session)
     app.after_request(add_security_headers)
     app.context_processor(nav_items)
     app.add_url_rule("/language/<code>", "set_language", set_language, methods=["POST"])

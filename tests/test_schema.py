@@ -1,11 +1,13 @@
 """The schema comes only from migrations: the models and the migration head must agree."""
 
 from datetime import date
+from pathlib import Path
 
 import flask_migrate
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import func, inspect, select
 from sqlalchemy.exc import IntegrityError
 
@@ -19,6 +21,14 @@ def test_models_match_migration_head(app_ctx):
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         differences = compare_metadata(context, db.metadata)
     assert differences == [], f"models and migrations differ; add a migration: {differences}"
+
+
+def test_every_revision_id_fits_alembic_version_on_postgresql():
+    """alembic_version.version_num is VARCHAR(32): a longer id upgrades on SQLite (which does
+    not enforce lengths) and fails on PostgreSQL, in production."""
+    folder = Path(__file__).resolve().parent.parent / "migrations"
+    ids = [script.revision for script in ScriptDirectory(str(folder)).walk_revisions()]
+    assert ids and all(len(revision) <= 32 for revision in ids), ids
 
 
 def test_every_model_table_exists_after_upgrade(app_ctx):

@@ -1,7 +1,8 @@
 """The mails about an account. Each adds one outbox row; the caller commits.
 
 Links are built from fixed paths rather than url_for, so that they work outside a request
-(CLI, workers) and always match the contract's /account/verify/<token> and /account/reset/<token>.
+(CLI, workers) and always match the contract's /account/verify/<token> and /account/reset/<token>
+(and /account/sign-in/<token>, masked in logs like them: logging_setup.SECRET_PATH).
 """
 
 from flask_babel import lazy_gettext as _l
@@ -13,6 +14,7 @@ from camp_app.notifications.services import absolute_url, queue_mail
 LOGIN_PATH = "/account/login"
 FORGOT_PATH = "/account/forgot"
 SETTINGS_PATH = "/account/settings"
+SIGN_IN_LINK_REQUEST_PATH = "/account/sign-in-link"
 
 
 def verification_link(user: User) -> str:
@@ -74,4 +76,14 @@ def queue_password_changed(user: User) -> None:
         "password_changed",
         _l("Your password was changed"),
         forgot_url=absolute_url(FORGOT_PATH),
+    )
+
+
+def queue_sign_in_link(user: User, token: str) -> None:
+    _queue(
+        user,
+        "sign_in_link",
+        _l("Your link to log in"),
+        sign_in_url=absolute_url(f"/account/sign-in/{token}"),
+        request_url=absolute_url(SIGN_IN_LINK_REQUEST_PATH),
     )

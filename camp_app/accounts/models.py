@@ -28,7 +28,8 @@ class User(UserMixin, db.Model):
     locale: Mapped[str] = mapped_column(String(5), default="en")
     password_hash: Mapped[str] = mapped_column(String(255))
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Bumped on password change so that every other session and reset link stops working.
+    # Bumped on password change so that reset links sent before it stop working (sessions and
+    # API tokens are ended by rows of their own: accounts.sessions, accounts.tokens).
     auth_version: Mapped[int] = mapped_column(default=1)
     active: Mapped[bool] = mapped_column(default=True)
     household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"), index=True)
@@ -85,3 +86,48 @@ class ApiToken(db.Model):
     user: Mapped[User] = relationship()
 
     __table_args__ = (Index("ix_api_tokens_expires_at", "expires_at"),)
+
+
+class UserSession(db.Model):
+    """A signed-in browser. The cookie carries a random key; only its SHA-256 is stored, so
+    the table alone opens nothing. Ended on sign-out, password change, or when it times out
+    (see accounts.sessions)."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class SignInAttempt(db.Model):
+    """One try at signing in with a password, from the pages or the API. Written (and
+    committed) before the password is checked, so that every server process counts it at
+    once (see accounts.sign_in_attempts). Never holds the password tried."""
+
+    __tablename__ = "sign_in_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    # SHA-256 of the normalized address tried, known account or not.
+    email_hash: Mapped[str] = mapped_column(String(64))
+    address: Mapped[str | None] = mapped_column(String(64))  # the client's IP address
+    outcome: Mapped[str] = mapped_column(String(12))
+
+    __table_args__ = (Index("ix_sign_in_attempts_email_hash_at", "email_hash", "at"),)
+
+
+class SignInLink(db.Model):
+    """A one-time link to sign in by mail; only the SHA-256 of its token is stored."""
+
+    __tablename__ = "sign_in_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

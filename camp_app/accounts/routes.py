@@ -13,7 +13,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from camp_app.accounts import services
+from camp_app.accounts import services, sessions, sign_in_links
 from camp_app.accounts.access import public, signed_in
 from camp_app.accounts.forms import (
     ChangePasswordForm,
@@ -26,11 +26,13 @@ from camp_app.accounts.forms import (
 )
 from camp_app.accounts.models import Role
 from camp_app.accounts.rate_limits import (
+    client_address,
     limit_failed_logins,
     limit_mail_requests,
     limit_sign_ups,
     note_failed_login,
 )
+from camp_app.accounts.sign_in_attempts import SignInsCapped
 from camp_app.service_errors import InvalidInput, NotAllowed
 from camp_app.web import safe_next
 
@@ -38,6 +40,7 @@ bp = Blueprint("accounts", __name__, url_prefix="/account")
 
 INVALID = 422  # a form sent back with its errors
 LOGIN_EMAIL_KEY = "login_email"  # pre-fills the login form after verification
+SESSION_KEY = "_user_id"  # where Flask-Login keeps what it passes to web.load_user
 
 
 def _home_for(user) -> str:
@@ -53,12 +56,18 @@ def _home_for(user) -> str:
 
 
 def _start_session(user) -> None:
-    # A fresh session cookie at every login; only the language choice carries over.
+    """A new server-side session (accounts.sessions) in a fresh cookie; only the language
+    choice carries over. A session this browser still had is ended first."""
+    sessions.end(session.get(SESSION_KEY))
     locale = session.get("locale")
     session.clear()
     if locale:
         session["locale"] = locale
+    key = sessions.start(user)
     login_user(user)
+    # Flask-Login keeps the id it resumes from in the cookie: ours is the session's key
+    # (web.load_user), not the user's id.
+    session[SESSION_KEY] = key
 
 
 def _show_password_problems(form, field) -> None:
@@ -84,7 +93,11 @@ def login():
     if not form.validate_on_submit():
         return render_template("accounts/login.html", form=form, unverified=False), INVALID
     try:
-        user = services.authenticate(form.email.data, form.password.data)
+        user = services.authenticate(form.email.data, form.password.data, address=client_address())
+    except SignInsCapped as capped:
+        note_failed_login()
+        page = render_template("accounts/login.html", form=form, unverified=False, capped=True)
+        return page, 429, {"Retry-After": str(capped.retry_after)}
     except NotAllowed as error:
         unverified = error.problems[0].code == "email_not_verified"
         if not unverified:
@@ -98,10 +111,57 @@ def login():
 @bp.post("/logout")
 @signed_in
 def logout():
+    sessions.end(session.get(SESSION_KEY))  # a copy of the cookie now opens nothing
     logout_user()
     session.clear()
     flash(_("You are logged out."), "success")
     return redirect(url_for("events.catalog"))
+
+
+# --- signing in with a link by mail ------------------------------------------------------
+
+
+@bp.route("/sign-in-link", methods=["GET", "POST"])
+@limit_mail_requests
+@public
+def sign_in_link():
+    form = EmailOnlyForm()
+    if not form.validate_on_submit():
+        status = INVALID if request.method == "POST" else 200
+        return render_template("accounts/sign_in_link.html", form=form), status
+    try:
+        sign_in_links.request_link(form.email.data)
+    except InvalidInput as error:
+        show_problems(form, error)
+        return render_template("accounts/sign_in_link.html", form=form), INVALID
+    # The same page whether or not the address has an account.
+    return redirect(url_for("accounts.sign_in_link_sent"))
+
+
+@bp.get("/sign-in-link/sent")
+@public
+def sign_in_link_sent():
+    return render_template("accounts/sign_in_link_sent.html")
+
+
+@bp.route("/sign-in/<token>", methods=["GET", "POST"])
+@public
+def sign_in_with_link(token: str):
+    form = ConfirmForm()
+    if request.method == "GET":
+        # Showing the button uses nothing up: link scanners in mail programs only GET.
+        invalid = not sign_in_links.link_is_live(token)
+        page = render_template("accounts/sign_in_confirm.html", form=form, invalid=invalid)
+        return page, 404 if invalid else 200
+    if not form.validate_on_submit():
+        return render_template("accounts/sign_in_confirm.html", form=form, invalid=False), INVALID
+    try:
+        user = sign_in_links.sign_in_with_link(token)
+    except InvalidInput:
+        return render_template("accounts/sign_in_confirm.html", form=form, invalid=True), 404
+    _start_session(user)
+    flash(_("You are logged in."), "success")
+    return redirect(_home_for(user))
 
 
 # --- sign up and verify ------------------------------------------------------------------

@@ -8,9 +8,10 @@ sign-up, resend and reset answer the same either way and say the rest by mail.
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from camp_app.accounts import account_mails, email_tokens
+from camp_app.accounts import account_mails, email_tokens, sessions, sign_in_attempts
 from camp_app.accounts.models import Role, User
 from camp_app.accounts.passwords import hash_password, verify_password
+from camp_app.accounts.sign_in_attempts import Outcome
 from camp_app.accounts.tokens import revoke_all as revoke_all_tokens
 from camp_app.accounts.users import create_user, find_user_by_email
 from camp_app.accounts.validation import (
@@ -204,18 +205,27 @@ def _user_in(payload: dict | None) -> User | None:
 # --- signing in --------------------------------------------------------------------------
 
 
-def authenticate(email: str, password: str) -> User:
-    """The user with this email and password. Raises NotAllowed with invalid_credentials, or
-    email_not_verified (told only to someone who knows the password)."""
+def authenticate(email: str, password: str, *, address: str | None = None) -> User:
+    """The user with this email and password. Raises SignInsCapped (429) when this email
+    address has had too many failed sign-ins lately (the password is then not checked), else
+    NotAllowed with invalid_credentials, or email_not_verified (told only to someone who
+    knows the password). `address` is the client's, recorded with the attempt.
+
+    Every attempt is recorded and committed first: see accounts.sign_in_attempts."""
+    attempt = sign_in_attempts.record_attempt(email or "", address)
+    sign_in_attempts.check_cap(attempt)
     user = find_user_by_email(email or "")
     # verify_password compares against a dummy hash for unknown addresses: same time taken.
     password_ok = verify_password(user.password_hash if user else None, password or "")
     if user is None or not password_ok or not user.active:
+        sign_in_attempts.finish(attempt, Outcome.FAILED)
         message = _("The email address or password is not right. Please try again.")
         raise NotAllowed(Problem("invalid_credentials", message))
     if not user.is_verified:
+        sign_in_attempts.finish(attempt, Outcome.UNVERIFIED)
         message = _("Please confirm your email address first, using the link we emailed you.")
         raise NotAllowed(Problem("email_not_verified", message, "email"))
+    sign_in_attempts.finish(attempt, Outcome.SUCCEEDED)
     return user
 
 
@@ -282,8 +292,10 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
 
 
 def _set_password(user: User, password: str) -> list[str]:
-    """New hash, and a new auth_version: sessions and API tokens issued before it end."""
+    """New hash, and a new auth_version (old reset links die); every session and API token
+    issued before it ends."""
     user.password_hash = hash_password(password)
     user.auth_version += 1
     revoke_all_tokens(user)
+    sessions.end_all(user)
     return ["auth_version", "password_hash"]

@@ -6,10 +6,12 @@ from flask_babel import gettext as _
 from camp_app.accounts import services, tokens
 from camp_app.accounts.models import User
 from camp_app.accounts.rate_limits import (
+    client_address,
     limit_failed_logins,
     limit_sign_ups,
     note_failed_login,
 )
+from camp_app.accounts.sign_in_attempts import SignInsCapped
 from camp_app.api.blueprint import bp
 from camp_app.api.core import (
     ApiError,
@@ -65,7 +67,11 @@ def create_token():
     email, password = fields.text("email"), fields.text("password")
     fields.check()
     try:
-        user = services.authenticate(email, password)
+        user = services.authenticate(email, password, address=client_address())
+    except SignInsCapped as capped:
+        note_failed_login()
+        headers = {"Retry-After": str(capped.retry_after)}
+        raise ApiError(429, capped.problems, headers) from None
     except NotAllowed as refused:
         status = SIGN_IN_STATUS.get(refused.problems[0].code, 422)
         if status == 401:

@@ -449,8 +449,9 @@ PATHS = {
         "post": operation(
             "Sign in: get a bearer token",
             description="Tokens expire after API_TOKEN_TTL_HOURS (12 by default). Failed "
-            "sign-ins are limited per client address and per email (10 per 15 minutes); "
-            "only failures count.",
+            "sign-ins are limited per client address and per account (10 per 15 minutes); "
+            "only failures count. The per-account cap is shared with the pages and every "
+            "server process; while it holds, even the right password gets 429.",
             security=ANYONE,
             request=body(ref("Credentials")),
             responses={

@@ -3,6 +3,7 @@
 import logging
 import signal
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -13,12 +14,17 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.exc import SQLAlchemyError
 
+from camp_app.accounts.retention import purge_old_sign_in_records
 from camp_app.extensions import db
 from camp_app.notifications.delivery import DeliveryReport, deliver_due
 from camp_app.notifications.services import count_waiting, dev_mailbox_enabled
 from camp_app.notifications.transport import mail_server_configured
 
 log = logging.getLogger(__name__)
+
+# The worker also purges old sign-in rows (accounts.retention): often enough that they never
+# pile up, rarely enough to cost nothing.
+PURGE_INTERVAL_SECONDS = 3600.0
 
 
 def no_server_message() -> str:
@@ -63,6 +69,7 @@ def mail_worker_command(once: bool, interval: float, batch_size: int) -> None:
 
 
 def _run_once(batch_size: int) -> None:
+    purge_old_rows()
     if not mail_server_configured():
         click.echo(no_server_message() + " " + _("%(count)d waiting.", count=count_waiting()))
         return
@@ -72,8 +79,12 @@ def _run_once(batch_size: int) -> None:
 def _run_until_stopped(interval: float, batch_size: int) -> None:
     configured = mail_server_configured()
     click.echo(_("Mail worker started.") if configured else no_server_message())
+    next_purge = time.monotonic()
     with stop_on_signals() as stop:
         while not stop.is_set():
+            if time.monotonic() >= next_purge:
+                purge_old_rows()
+                next_purge = time.monotonic() + PURGE_INTERVAL_SECONDS
             if configured:
                 _poll(batch_size, stop)
             stop.wait(interval)
@@ -92,6 +103,19 @@ def _poll(batch_size: int, stop: threading.Event) -> None:
         db.session.remove()  # no connection held while sleeping
     if report.handled:
         click.echo(summary(report))
+
+
+def purge_old_rows() -> None:
+    """Each purge commits, so no connection stays checked out while the worker sleeps."""
+    try:
+        removed = purge_old_sign_in_records()
+    except SQLAlchemyError:
+        # Like a failed poll: keep the worker alive, try again at the next purge.
+        log.exception("mail worker: could not purge old sign-in rows, will retry")
+        db.session.rollback()
+        return
+    if removed:
+        log.info("mail worker: purged %d old sign-in rows", removed)
 
 
 def drain(batch_size: int, stop: threading.Event | None = None) -> DeliveryReport:
