@@ -33,11 +33,15 @@ def get_event(slug: str) -> Event:
     return event
 
 
-def require_event_day(event: Event, day: date, field_name: str = "date") -> None:
+def require_date(day, field_name: str = "date") -> None:
     if not isinstance(day, date) or isinstance(day, datetime):
         raise InvalidInput(
             Problem("invalid_date", _("Please give a date as YYYY-MM-DD."), field_name)
         )
+
+
+def require_event_day(event: Event, day: date, field_name: str = "date") -> None:
+    require_date(day, field_name)
     if not (event.starts_on <= day <= event.ends_on):
         raise NotAllowed(
             Problem(
