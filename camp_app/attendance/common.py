@@ -78,6 +78,17 @@ def registration_for(event: Event, registration_id: int, *, lock: bool = False) 
     return registration
 
 
+def registration_at_camp(event: Event, registration_id: int, *, lock: bool = False):
+    """The event's registration if it is confirmed: only those children are at camp, and
+    every attendance page and action about one child (check-in and out, absence, undo, the
+    day's history, the medication log) goes through here. NotFound for no such registration
+    of this event; NotAllowed (not_confirmed) for one pending review, waitlisted, declined or
+    cancelled."""
+    registration = registration_for(event, registration_id, lock=lock)
+    require_confirmed(registration)
+    return registration
+
+
 def require_confirmed(registration: Registration) -> None:
     if registration.status != RegistrationStatus.CONFIRMED:
         raise NotAllowed(
