@@ -22,6 +22,7 @@ from camp_app.events.models import Event, EventKind
 from camp_app.extensions import db
 from camp_app.families.models import Child
 from camp_app.registrations.models import Registration, RegistrationStatus
+from camp_app.roster.filters import like_pattern
 from camp_app.service_errors import InvalidInput, Problem
 from camp_app.timeutil import age_on, camp_today
 
@@ -150,10 +151,9 @@ def day_statement(event: Event, day: date, q: str | None = None):
 
 
 def _name_matches(q: str):
-    escaped = q.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern = like_pattern(q.strip())
     full_name = func.lower(Child.first_name + " " + Child.last_name)
     last_first = func.lower(Child.last_name + " " + Child.first_name)
-    pattern = f"%{escaped}%"
     return full_name.like(pattern, escape="\\") | last_first.like(pattern, escape="\\")
 
 
