@@ -275,7 +275,12 @@ SCHEMAS = {
     "SignUp": obj(
         {
             "email": text(format="email"),
-            "password": text("At least 12 characters.", minLength=12, maxLength=256),
+            "password": text(
+                "At least 12 characters, neither common nor easy to guess, without the "
+                "person's name or email address; otherwise 422 `password_too_weak`.",
+                minLength=12,
+                maxLength=256,
+            ),
             "name": text(maxLength=120),
             "phone": nullable_text(),
             "locale": text(enum=["en", "es"], default="en"),
