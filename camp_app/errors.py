@@ -1,8 +1,11 @@
 """Error pages for people and JSON errors for the API: never a traceback."""
 
-from flask import current_app, jsonify, render_template, request
+import contextlib
+
+from flask import current_app, g, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 API_PREFIX = "/api/"
@@ -64,7 +67,69 @@ def handle_unexpected(error: Exception):
     return handle_http_error(InternalServerError())
 
 
+# --- the database is down: 503 with Retry-After, not 500 ----------------------------------
+
+RETRY_AFTER_SECONDS = 5
+# SQLite reports a missing table or a syntax error as OperationalError too: only these result
+# codes (Python 3.11's sqlite_errorname) mean the file cannot be used right now.
+SQLITE_UNAVAILABLE = ("SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_CANTOPEN", "SQLITE_IOERR")
+CONNECTION_ERRORS = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.DisconnectionError)
+
+
+def database_unavailable(error: Exception) -> bool:
+    """Whether `error` says the database cannot be reached or used now (the server is down or
+    restarting, a connection was cut, SQLite's file is locked), rather than that the code
+    asked for something wrong, which stays a 500."""
+    if isinstance(error, sa_exc.DisconnectionError):
+        return True
+    if not isinstance(error, sa_exc.DBAPIError) or not isinstance(error, CONNECTION_ERRORS):
+        return False
+    if error.connection_invalidated:
+        return True
+    original = error.orig
+    if type(original).__module__.startswith("sqlite3"):
+        name = getattr(original, "sqlite_errorname", "")
+        return isinstance(error, sa_exc.OperationalError) and name.startswith(SQLITE_UNAVAILABLE)
+    # PostgreSQL (psycopg): a wrong query is ProgrammingError, DataError or IntegrityError;
+    # OperationalError and InterfaceError are the server or the connection.
+    return True
+
+
+def handle_database_unavailable(error: Exception):
+    from camp_app.extensions import db, login_manager
+    from camp_app.logging_setup import redact
+
+    if not database_unavailable(error):
+        if current_app.config.get("PROPAGATE_EXCEPTIONS"):
+            raise error
+        return handle_unexpected(error)
+    with contextlib.suppress(sa_exc.SQLAlchemyError):
+        db.session.rollback()  # may fail too: the connection is gone; the pool replaces it
+    # The type only: a driver's message can carry the server's address or the statement.
+    original = getattr(error, "orig", None)
+    current_app.logger.warning(
+        "Database unavailable (%s%s) on %s %s",
+        type(error).__name__,
+        f": {type(original).__name__}" if original is not None else "",
+        request.method,
+        redact(request.path),
+    )
+    # The page must not ask the database again: the visitor is anonymous for this answer
+    # (Flask-Login keeps the request's user in g._login_user).
+    g._login_user = login_manager.anonymous_user()
+    message = _("The site is briefly unavailable. Please try again in a few seconds.")
+    if request.path.startswith(API_PREFIX):
+        response, status = api_error(503, "service_unavailable", message)
+    else:
+        response = make_response(render_template("errors.html", status=503, message=message))
+        status = 503
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response, status
+
+
 def register_error_handlers(app) -> None:
+    for error_class in CONNECTION_ERRORS:
+        app.register_error_handler(error_class, handle_database_unavailable)
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)
     if not app.config.get("PROPAGATE_EXCEPTIONS"):

@@ -20,6 +20,10 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'",
 }
+# Sent only when the site is served over https (BASE_URL): browsers then refuse plain http
+# to it for a year, so a network attacker cannot strip TLS from a returning visitor. On http
+# the header would be ignored, and it must not pin a development host to https.
+STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
 
 
 # The signed-in menu: (endpoint, label, roles that see it). Features add their pages here.
@@ -86,6 +90,8 @@ def safe_next(target: str | None) -> str | None:
 def add_security_headers(response):
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
+    if current_app.config["BASE_URL"].startswith("https://"):
+        response.headers.setdefault("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY)
     if "Cache-Control" not in response.headers and response.mimetype == "text/html":
         # Pages may show medical details; keep them out of shared caches and the back button.
         response.headers["Cache-Control"] = "no-store"

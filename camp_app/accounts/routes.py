@@ -70,10 +70,10 @@ def _start_session(user) -> None:
     session[SESSION_KEY] = key
 
 
-def _show_password_problems(form, field) -> None:
+def _show_password_problems(form, field, user) -> None:
     """When a form is sent back anyway, also say what is wrong with the new password."""
     try:
-        services.check_new_password(field.data or "", field.name)
+        services.check_new_password(field.data or "", user, field.name)
     except InvalidInput as error:
         show_problems(form, error)
 
@@ -270,13 +270,13 @@ def reset_sent():
 def reset(token: str):
     form = ResetPasswordForm()
     try:
-        services.password_reset_user(token)
+        link_user = services.password_reset_user(token)
     except InvalidInput:
         return render_template("accounts/reset_invalid.html"), 404
     if request.method == "GET":
         return render_template("accounts/reset.html", form=form)
     if not form.validate_on_submit():
-        _show_password_problems(form, form.password)
+        _show_password_problems(form, form.password, link_user)
         return render_template("accounts/reset.html", form=form), INVALID
     try:
         user = services.reset_password(token, form.password.data)
@@ -304,7 +304,7 @@ def settings():
 def change_password():
     form = ChangePasswordForm()
     if not form.validate_on_submit():
-        _show_password_problems(form, form.new_password)
+        _show_password_problems(form, form.new_password, current_user)
         return render_template("accounts/settings.html", form=form), INVALID
     user = current_user._get_current_object()
     try:

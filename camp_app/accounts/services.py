@@ -73,7 +73,7 @@ def check_sign_up(
         name_problem(name),
         email_problem(email),
         phone_problem(phone),
-        new_password_problem(password),
+        new_password_problem(password, personal=(email, name)),
         locale_problem(locale or "en"),
     )
 
@@ -137,7 +137,7 @@ def create_account(
         name_problem(name),
         email_problem(email),
         phone_problem(phone),
-        new_password_problem(password),
+        new_password_problem(password, personal=(email, name)),
         locale_problem(locale),
         role_problem,
     )
@@ -241,9 +241,10 @@ def request_password_reset(email: str) -> None:
         db.session.commit()
 
 
-def check_new_password(password: str, field: str = "password") -> None:
-    """Raise InvalidInput if `password` may not be chosen (too short, too long)."""
-    _raise_if_any(new_password_problem(password, field))
+def check_new_password(password: str, user: User, field: str = "password") -> None:
+    """Raise InvalidInput if `user` may not choose `password` (too short, too long, easy to
+    guess, or their name or email)."""
+    _raise_if_any(new_password_problem(password, field, personal=(user.email, user.name)))
 
 
 def password_reset_user(token: str) -> User:
@@ -265,7 +266,7 @@ def reset_password(token: str, new_password: str) -> User:
     """Set a new password from a reset link. The link then stops working, and every other
     session ends. Raises InvalidInput (invalid_token, or a password problem)."""
     user = password_reset_user(token)
-    check_new_password(new_password, "password")
+    check_new_password(new_password, user)
     fields = _set_password(user, new_password)
     if not user.is_verified:  # the link reached the mailbox: that confirms the address too
         user.email_verified_at = utcnow()
@@ -284,7 +285,10 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
         wrong = Problem(
             "wrong_password", _("That is not your current password."), "current_password"
         )
-    _raise_if_any(wrong, new_password_problem(new_password, "new_password"))
+    new_problem = new_password_problem(
+        new_password, "new_password", personal=(user.email, user.name)
+    )
+    _raise_if_any(wrong, new_problem)
     fields = _set_password(user, new_password)
     record(user.id, "change_password", user, fields)
     account_mails.queue_password_changed(user)

@@ -1,8 +1,9 @@
 """Checks on account input. Each returns Problems (never raises), so a form can show them all."""
 
+from collections.abc import Iterable
+
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app
 from flask_babel import gettext as _
 
 from camp_app.accounts.passwords import password_problem
@@ -27,12 +28,12 @@ def email_problem(email: str | None, field: str = "email") -> Problem | None:
     return None
 
 
-def new_password_problem(password: str | None, field: str = "password") -> Problem | None:
-    message = password_problem(password or "")
-    if message is None:
-        return None
-    too_short = len(password or "") < current_app.config["PASSWORD_MIN_LENGTH"]
-    return Problem("password_too_short" if too_short else "password_too_long", message, field)
+def new_password_problem(
+    password: str | None, field: str = "password", personal: Iterable[str | None] = ()
+) -> Problem | None:
+    """`personal`: the person's email address and name, which the password must not contain."""
+    refusal = password_problem(password or "", personal)
+    return None if refusal is None else Problem(refusal.code, refusal.message, field)
 
 
 def name_problem(name: str | None, field: str = "name") -> Problem | None:

@@ -76,7 +76,8 @@ def errors(*statuses: int) -> dict:
 
 
 def operation(summary, *, security, responses, description=None, request=None, params=None):
-    op = {"summary": summary, "security": security, "responses": responses}
+    # Any operation may meet the database being down for a moment.
+    op = {"summary": summary, "security": security, "responses": {**responses, **errors(503)}}
     if description:
         op["description"] = description
     if request:
@@ -137,6 +138,11 @@ ERROR_RESPONSES = {
         "answers `invalid_type`, a missing one `required`.",
     ),
     429: ("RateLimited", "Too many attempts (`rate_limited`); see the `Retry-After` header."),
+    503: (
+        "ServiceUnavailable",
+        "The database cannot be reached for a moment (`service_unavailable`); nothing was "
+        "done. Try again after the `Retry-After` header's seconds.",
+    ),
 }
 
 
@@ -269,7 +275,12 @@ SCHEMAS = {
     "SignUp": obj(
         {
             "email": text(format="email"),
-            "password": text("At least 12 characters.", minLength=12, maxLength=256),
+            "password": text(
+                "At least 12 characters, neither common nor easy to guess, without the "
+                "person's name or email address; otherwise 422 `password_too_weak`.",
+                minLength=12,
+                maxLength=256,
+            ),
             "name": text(maxLength=120),
             "phone": nullable_text(),
             "locale": text(enum=["en", "es"], default="en"),

@@ -17,8 +17,7 @@ from camp_app.attendance.common import (
     clean_text,
     day_record,
     possible_id,
-    registration_for,
-    require_confirmed,
+    registration_at_camp,
     require_event_day,
 )
 from camp_app.attendance.day_sheet import effective_state
@@ -56,11 +55,9 @@ class _Context:
     state: str
 
 
-def _begin(event: Event, registration_id: int, day: date, *, confirmed=True) -> _Context:
-    registration = registration_for(event, registration_id, lock=True)
+def _begin(event: Event, registration_id: int, day: date) -> _Context:
+    registration = registration_at_camp(event, registration_id, lock=True)
     require_event_day(event, day)
-    if confirmed:
-        require_confirmed(registration)
     record = day_record(registration, day)
     return _Context(
         event, registration, day, record, effective_state(event, registration, day, record)
@@ -325,7 +322,7 @@ def undo_last(actor, event: Event, registration_id: int, day: date) -> Attendanc
     The undone action and the undo both stay in the history. Returns the day's record, or None
     when the day is back to having no record.
     """
-    ctx = _begin(event, registration_id, day, confirmed=False)
+    ctx = _begin(event, registration_id, day)
     last = _last_undoable(ctx)
     if last is None or ctx.record is None:
         raise Conflict(Problem("nothing_to_undo", _("There is nothing to undo for this day.")))

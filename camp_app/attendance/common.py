@@ -33,11 +33,15 @@ def get_event(slug: str) -> Event:
     return event
 
 
-def require_event_day(event: Event, day: date, field_name: str = "date") -> None:
+def require_date(day, field_name: str = "date") -> None:
     if not isinstance(day, date) or isinstance(day, datetime):
         raise InvalidInput(
             Problem("invalid_date", _("Please give a date as YYYY-MM-DD."), field_name)
         )
+
+
+def require_event_day(event: Event, day: date, field_name: str = "date") -> None:
+    require_date(day, field_name)
     if not (event.starts_on <= day <= event.ends_on):
         raise NotAllowed(
             Problem(
@@ -71,6 +75,17 @@ def registration_for(event: Event, registration_id: int, *, lock: bool = False) 
                 "not_found", _("That child is not registered for this event."), "registration_id"
             )
         )
+    return registration
+
+
+def registration_at_camp(event: Event, registration_id: int, *, lock: bool = False):
+    """The event's registration if it is confirmed: only those children are at camp, and
+    every attendance page and action about one child (check-in and out, absence, undo, the
+    day's history, the medication log) goes through here. NotFound for no such registration
+    of this event; NotAllowed (not_confirmed) for one pending review, waitlisted, declined or
+    cancelled."""
+    registration = registration_for(event, registration_id, lock=lock)
+    require_confirmed(registration)
     return registration
 
 

@@ -9,18 +9,20 @@ the latest arrival or departure before the day, in SQL so that sheets and export
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, case, func, literal, select
 from sqlalchemy.orm import aliased
 
 from camp_app.accounts.models import User
-from camp_app.attendance.common import S, require_event_day
+from camp_app.attendance.common import S, require_date, require_event_day
 from camp_app.attendance.models import AttendanceEvent, AttendanceRecord
 from camp_app.events.models import Event, EventKind
 from camp_app.extensions import db
 from camp_app.families.models import Child
 from camp_app.registrations.models import Registration, RegistrationStatus
+from camp_app.roster.filters import like_pattern
 from camp_app.service_errors import InvalidInput, Problem
 from camp_app.timeutil import age_on, camp_today
 
@@ -149,10 +151,9 @@ def day_statement(event: Event, day: date, q: str | None = None):
 
 
 def _name_matches(q: str):
-    escaped = q.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern = like_pattern(q.strip())
     full_name = func.lower(Child.first_name + " " + Child.last_name)
     last_first = func.lower(Child.last_name + " " + Child.first_name)
-    pattern = f"%{escaped}%"
     return full_name.like(pattern, escape="\\") | last_first.like(pattern, escape="\\")
 
 
@@ -160,15 +161,39 @@ def row_from_result(result_row, day: date, groups: dict[int, str]) -> SheetRow:
     (reg_id, child_id, first, last, born, allergies, own, prior_status, prior_date, state) = (
         result_row
     )
+    child = ChildValues(reg_id, child_id, first, last, born, allergies)
+    return sheet_row(child, day, groups, own, prior_status, prior_date, state)
+
+
+class ChildValues(NamedTuple):
+    """What a sheet shows of a confirmed child (the first columns of day_statement)."""
+
+    registration_id: int
+    child_id: int
+    first_name: str
+    last_name: str
+    date_of_birth: date
+    allergies: str | None
+
+
+def sheet_row(
+    child: ChildValues,
+    day: date,
+    groups: dict[int, str],
+    own: AttendanceRecord | None,
+    prior_status: str | None,
+    prior_date: date | None,
+    state: str,
+) -> SheetRow:
     in_camp_since = prior_date if (own is None or own.status == S.EXPECTED) else None
     return SheetRow(
-        registration_id=reg_id,
-        child_id=child_id,
-        first_name=first,
-        last_name=last,
-        age=age_on(born, day),
-        group=groups.get(reg_id, ""),
-        has_allergy=has_allergy(allergies),
+        registration_id=child.registration_id,
+        child_id=child.child_id,
+        first_name=child.first_name,
+        last_name=child.last_name,
+        age=age_on(child.date_of_birth, day),
+        group=groups.get(child.registration_id, ""),
+        has_allergy=has_allergy(child.allergies),
         state=state,
         record=own,
         arrived_on=in_camp_since
@@ -230,15 +255,20 @@ def counts_for_day(events: list[Event], day: date) -> dict[int, dict[str, int]]:
 
 
 def event_days(event: Event, date_from: date | None = None, date_to: date | None = None):
-    """The event's days from `date_from` to `date_to` (both inside the event), in order."""
-    first = date_from or event.starts_on
-    last = date_to or event.ends_on
-    require_event_day(event, first, "from")
-    require_event_day(event, last, "to")
-    if first > last:
+    """The event's days from `date_from` to `date_to`, in order (default: the whole event).
+
+    A range reaching outside the event is cut to the event's dates: a day outside it has
+    nothing to show, and so a range of centuries costs no more than the event itself. A range
+    that misses the event has no days. Raises InvalidInput for a start after the end."""
+    for value, field_name in ((date_from, "from"), (date_to, "to")):
+        if value is not None:
+            require_date(value, field_name)
+    if date_from is not None and date_to is not None and date_from > date_to:
         raise InvalidInput(
             Problem("invalid_range", _("The start date must not be after the end date."), "to")
         )
+    first = max(date_from or event.starts_on, event.starts_on)
+    last = min(date_to or event.ends_on, event.ends_on)
     return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
 

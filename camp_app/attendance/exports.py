@@ -1,7 +1,7 @@
 """Attendance exports for the hospital: CSV (streamed), XLSX and a printable sign-in sheet.
 
 Each public function checks its dates first (raising the service errors at call time) and
-reads the rows day by day with the same statement as the day sheet.
+reads the rows of the whole range in a fixed number of statements (attendance.span).
 """
 
 import csv
@@ -9,21 +9,16 @@ import unicodedata
 from collections.abc import Iterator
 from datetime import date, datetime
 from io import BytesIO
+from itertools import groupby
 
 from flask_babel import format_date, format_time
 from flask_babel import gettext as _
 from fpdf import FPDF
 from openpyxl import Workbook
 
-from camp_app.attendance.day_sheet import (
-    SheetRow,
-    day_statement,
-    event_days,
-    group_names,
-    row_from_result,
-)
+from camp_app.attendance.day_sheet import SheetRow, event_days
+from camp_app.attendance.span import span_rows
 from camp_app.events.models import Event
-from camp_app.extensions import db
 from camp_app.timeutil import to_camp
 
 CSV_HEADER = (
@@ -38,14 +33,6 @@ CSV_HEADER = (
 )
 # Spreadsheet programs run cells that start with these as formulas; names must stay names.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def attendance_rows(event: Event, days: list[date]) -> Iterator[tuple[date, SheetRow]]:
-    """Every confirmed child for every day, read in batches rather than all at once."""
-    for day in days:
-        statement = day_statement(event, day).execution_options(yield_per=500)
-        for result_row in db.session.execute(statement):
-            yield day, row_from_result(result_row, day, {})
 
 
 def _plain_text(value: str) -> str:
@@ -88,7 +75,7 @@ def attendance_csv(
 def _csv_lines(event: Event, days: list[date]) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield writer.writerow(CSV_HEADER)
-    for day, row in attendance_rows(event, days):
+    for day, row in span_rows(event, days):
         yield writer.writerow(export_values(day, row))
 
 
@@ -104,7 +91,7 @@ def attendance_xlsx(
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title="attendance")
     sheet.append(list(CSV_HEADER))
-    for day, row in attendance_rows(event, days):
+    for day, row in span_rows(event, days):
         record = row.record
         sheet.append(
             [
@@ -137,11 +124,12 @@ def _pdf_text(value: str) -> str:
         return kept.encode("latin-1", "replace").decode("latin-1")
 
 
-def sheet_rows_by_group(event: Event, day: date) -> list[SheetRow]:
-    results = db.session.execute(day_statement(event, day)).all()
-    groups = group_names(r[0] for r in results)
-    rows = [row_from_result(r, day, groups) for r in results]
+def _by_group(rows) -> list[SheetRow]:
     return sorted(rows, key=lambda r: (r.group.lower(), r.last_name.lower(), r.first_name.lower()))
+
+
+def sheet_rows_by_group(event: Event, day: date) -> list[SheetRow]:
+    return _by_group(row for _day, row in span_rows(event, [day], with_groups=True))
 
 
 def _time(moment: datetime | None) -> str:
@@ -156,8 +144,14 @@ def sign_in_sheet_pdf(
     pdf = FPDF(orientation="landscape", format="letter")
     pdf.set_auto_page_break(auto=True, margin=12)
     pdf.set_title(_pdf_text(_("Sign-in and sign-out sheet")))
-    for day in days:
-        _sheet_page(pdf, event, day, sheet_rows_by_group(event, day))
+    rows_by_day = groupby(span_rows(event, days, with_groups=True), key=lambda pair: pair[0])
+    rows_of = {day: _by_group(row for _day, row in pairs) for day, pairs in rows_by_day}
+    for day in days:  # a day without confirmed children still gets its (empty) page
+        _sheet_page(pdf, event, day, rows_of.get(day, []))
+    if not days:
+        pdf.add_page()
+        pdf.set_font("Helvetica", "", 11)
+        pdf.cell(0, 9, _pdf_text(_("No day of %(event)s falls in these dates.", event=event.name)))
     return bytes(pdf.output())
 
 

@@ -31,7 +31,7 @@ from camp_app.attendance.forms import (
     SearchForm,
 )
 from camp_app.events.models import EventKind
-from camp_app.service_errors import NotFound, ServiceError
+from camp_app.service_errors import NotAllowed, NotFound, ServiceError
 from camp_app.timeutil import camp_local_to_utc, camp_today, to_camp, utcnow
 
 bp = Blueprint("attendance", __name__, url_prefix="/attendance")
@@ -59,11 +59,29 @@ def _day(value: str) -> date:
         abort(404)
 
 
-def _registration(event, registration_id: int):
+class _NotAtCamp(Exception):
+    def __init__(self, event, day: date, refused: NotAllowed):
+        super().__init__()
+        self.event, self.day, self.problems = event, day, refused.problems
+
+
+@bp.errorhandler(_NotAtCamp)
+def _not_at_camp_page(error: _NotAtCamp):
+    page = render_template(
+        "attendance/not_confirmed.html", event=error.event, day=error.day, problems=error.problems
+    )
+    return page, 404
+
+
+def _registration(event, day: date, registration_id: int):
+    """The registration a child's page is about: only a confirmed one (the service's rule).
+    Any other answers 404, with a page that says why when the registration exists."""
     try:
-        return services.registration_for(event, registration_id)
+        return services.registration_at_camp(event, registration_id)
     except NotFound:
         abort(404)
+    except NotAllowed as refused:
+        raise _NotAtCamp(event, day, refused) from None
 
 
 def _back_to_sheet(event, day: date, registration_id: int | None = None):
@@ -162,7 +180,7 @@ def undo(slug: str, day: str, registration_id: int):
 @staff_only
 def check_out(slug: str, day: str, registration_id: int):
     event, the_day = _event(slug), _day(day)
-    registration = _registration(event, registration_id)
+    registration = _registration(event, the_day, registration_id)
     contacts = services.authorized_pickups(registration)
     form = CheckOutForm()
     form.set_choices(contacts, allow_none=not event.is_day_camp)
@@ -212,7 +230,7 @@ def _pickup_choice(form: CheckOutForm) -> tuple[int | None, str]:
 @staff_only
 def absent(slug: str, day: str, registration_id: int):
     event, the_day = _event(slug), _day(day)
-    registration = _registration(event, registration_id)
+    registration = _registration(event, the_day, registration_id)
     form = AbsentForm()
     if form.validate_on_submit():
         try:
@@ -235,7 +253,7 @@ def absent(slug: str, day: str, registration_id: int):
 @staff_only
 def history(slug: str, day: str, registration_id: int):
     event, the_day = _event(slug), _day(day)
-    registration = _registration(event, registration_id)
+    registration = _registration(event, the_day, registration_id)
     entries = services.history_for(registration, the_day)
     return render_template(
         "attendance/history.html",
@@ -340,7 +358,7 @@ def medication(slug: str, day: str):
 @staff_only
 def record_dose(slug: str, day: str, registration_id: int):
     event, the_day = _overnight_event(slug), _day(day)
-    registration = _registration(event, registration_id)
+    registration = _registration(event, the_day, registration_id)
     medications = registration.child.medications
     form = DoseForm()
     form.medication_id.choices = [

@@ -19,6 +19,7 @@ from camp_app.events.models import Event
 from camp_app.extensions import db
 from camp_app.families.models import Child, ContactKind, Household
 from camp_app.registrations.models import ACTIVE, Registration, RegistrationStatus
+from camp_app.roster.filters import like_pattern  # the roster's search: % and _ are literal
 from camp_app.service_errors import InvalidInput, Problem
 from camp_app.timeutil import age_on
 
@@ -110,9 +111,10 @@ def _check_listing(status, page, per_page) -> None:
 
 
 def _search(q: str):
-    pattern = f"%{q.strip().lower()}%"
+    pattern = like_pattern(q.strip())
     full_name = func.lower(Child.first_name + " " + Child.last_name)
-    return or_(full_name.like(pattern), func.lower(Child.last_name).like(pattern))
+    last_name = func.lower(Child.last_name)
+    return or_(full_name.like(pattern, escape="\\"), last_name.like(pattern, escape="\\"))
 
 
 def event_registrations(

@@ -124,14 +124,16 @@ def _years_before(day: date, years: int) -> date:
         return day.replace(year=day.year - years, day=28)
 
 
-def _like_pattern(q: str) -> str:
-    """Contains `q`, taken literally: a typed % or _ is no wildcard."""
+def like_pattern(q: str) -> str:
+    """A LIKE pattern (use it with escape="\\") for "contains `q`", case aside, taken
+    literally: a typed % or _ is no wildcard. The roster, the API's registration search
+    and the gate's day sheet share it."""
     literal = q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{literal}%"
 
 
 def _name_matches(q: str):
-    pattern = _like_pattern(q)
+    pattern = like_pattern(q)
     child_name = func.lower(Child.first_name + " " + Child.last_name)
     guardian = exists().where(
         User.household_id == Registration.household_id,

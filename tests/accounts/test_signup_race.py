@@ -7,6 +7,7 @@ from camp_app.accounts import services
 from camp_app.accounts.models import User
 from camp_app.extensions import db
 from tests.accounts.helpers import mails_to
+from tests.factories import PASSWORD
 
 
 def test_simultaneous_sign_ups_make_one_account(app, monkeypatch):
@@ -28,7 +29,7 @@ def test_simultaneous_sign_ups_make_one_account(app, monkeypatch):
     def sign_up(name):
         try:
             with app.test_request_context():
-                services.sign_up(email="twin@example.org", password="x" * 12, name=name)
+                services.sign_up(email="twin@example.org", password=PASSWORD, name=name)
         except Exception as error:  # reported below, with the assertion that matters
             errors.append(error)
 

@@ -343,6 +343,28 @@ def test_event_registrations_filter_search_and_page(api, people, busy_camp, role
     assert page["total"] == 3 and [i["child_first_name"] for i in page["items"]] == ["Cy"]
 
 
+def test_event_registrations_search_takes_percent_and_underscore_literally(api, people):
+    """The roster's search (roster.filters.like_pattern): a typed % or _ is no wildcard."""
+    event = make_event(capacity=10)
+    for name in ("Ana", "Jo_e", "Cien%"):
+        parent, child = new_family_with_child(name)
+        register(api, token_for(parent), event, child)
+    path, token = f"/events/{event.slug}/registrations", people["coordinator"][1]
+
+    def names(q: str) -> list[str]:
+        found = api.get(path, token, query_string={"q": q}).get_json()
+        assert found["total"] == len(found["items"])
+        return [item["child_first_name"] for item in found["items"]]
+
+    assert names("%") == ["Cien%"]
+    assert names("_") == ["Jo_e"]
+    assert names("o_e") == ["Jo_e"]
+    assert names("a_a") == []  # as a wildcard, _ would find "Ana"
+    assert names("j%e") == []  # as a wildcard, % would find "Jo_e"
+    assert names("\\") == []
+    assert names("AN") == ["Ana"]  # case aside, as before
+
+
 @pytest.mark.parametrize(
     ("query", "field"),
     [

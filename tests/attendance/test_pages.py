@@ -160,8 +160,12 @@ def test_exports_download(staff_client, camp):
     answer = staff_client.get(f"/attendance/{event.slug}/sign-in-sheet.pdf{query}")
     assert answer.mimetype == "application/pdf" and answer.data.startswith(b"%PDF")
 
+    backwards = f"?date_from={day}&date_to=2001-01-01"
+    assert staff_client.get(f"/attendance/{event.slug}/export.csv{backwards}").status_code == 302
+    # A range reaching outside the event is cut to the event's days.
     outside = staff_client.get(f"/attendance/{event.slug}/export.csv?date_from=2001-01-01")
-    assert outside.status_code == 302
+    days = (event.ends_on - event.starts_on).days + 1
+    assert len(list(csv.reader(io.StringIO(outside.get_data(as_text=True))))) == 1 + days
 
 
 def test_medication_pages_for_an_overnight_camp(staff_client, app_ctx):
