@@ -110,7 +110,7 @@ def flask(env, *args):
 
 @contextlib.contextmanager
 def gunicorn(env, port, log_path):
-    log = open(log_path, "w")  # noqa: SIM115 (closed below, after the server stops)
+    log = open(log_path.with_suffix(".out"), "w")  # noqa: SIM115 (closed after the server stops)
     server = subprocess.Popen(  # noqa: S603
         [
             str(BIN / "gunicorn"),
@@ -118,8 +118,11 @@ def gunicorn(env, port, log_path):
             "4",
             "-b",
             f"127.0.0.1:{port}",
+            # Files, not stdout: logging flushes each line to a file, a pipe keeps a buffer.
             "--access-logfile",
-            "-",
+            str(log_path),
+            "--error-logfile",
+            str(log_path),
             "camp_app:create_app()",
         ],
         env=env,
@@ -282,7 +285,7 @@ def main() -> int:
                 "--password",
                 PASSWORD,
                 "--name",
-                "Drill Person",
+                "Morgan Avery",
                 "--role",
                 role,
                 "--verified",
