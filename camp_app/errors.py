@@ -3,7 +3,10 @@
 from flask import current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import Forbidden, HTTPException, InternalServerError
+from werkzeug.exceptions import NotFound as PageNotFound
+
+from camp_app import service_errors
 
 API_PREFIX = "/api/"
 
@@ -64,8 +67,27 @@ def handle_unexpected(error: Exception):
     return handle_http_error(InternalServerError())
 
 
+def handle_service_not_found(error: service_errors.NotFound):
+    """A service's NotFound that no page caught: the plain 404 page, also for another family's
+    record (never saying which). The API blueprint answers its own with the JSON body."""
+    from camp_app.extensions import db
+
+    db.session.rollback()
+    return handle_http_error(PageNotFound())
+
+
+def handle_service_not_allowed(error: service_errors.NotAllowed):
+    """A service's NotAllowed that no page caught: the plain 403 page."""
+    from camp_app.extensions import db
+
+    db.session.rollback()
+    return handle_http_error(Forbidden())
+
+
 def register_error_handlers(app) -> None:
     app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(service_errors.NotFound, handle_service_not_found)
+    app.register_error_handler(service_errors.NotAllowed, handle_service_not_allowed)
     app.register_error_handler(HTTPException, handle_http_error)
     if not app.config.get("PROPAGATE_EXCEPTIONS"):
         app.register_error_handler(Exception, handle_unexpected)

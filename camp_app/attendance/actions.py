@@ -16,8 +16,6 @@ from camp_app.attendance.common import (
     S,
     clean_text,
     day_record,
-    possible_id,
-    registration_for,
     require_confirmed,
     require_event_day,
 )
@@ -27,7 +25,9 @@ from camp_app.audit.services import record as audit
 from camp_app.events.models import Event, EventKind
 from camp_app.extensions import db
 from camp_app.families.models import Contact, ContactKind
+from camp_app.ids import possible_id
 from camp_app.registrations.models import Registration
+from camp_app.registrations.queries import registration_of_event
 from camp_app.service_errors import Conflict, InvalidInput, NotAllowed, Problem
 from camp_app.timeutil import camp_today, utcnow
 
@@ -57,7 +57,7 @@ class _Context:
 
 
 def _begin(event: Event, registration_id: int, day: date, *, confirmed=True) -> _Context:
-    registration = registration_for(event, registration_id, lock=True)
+    registration = registration_of_event(event, registration_id, lock=True)
     require_event_day(event, day)
     if confirmed:
         require_confirmed(registration)

@@ -1,5 +1,7 @@
-"""What every attendance module shares: status shorthands, typed-text cleaning, and the
-guards that turn an event slug, a registration id or a day into a row or a refusal."""
+"""What every attendance module shares: status shorthands, typed-text cleaning, the guards
+that refuse a day outside the event or a registration that is not confirmed, and a child's
+record of a day. (An event comes from events.services.event_by_slug, a registration from
+registrations.queries.registration_of_event.)"""
 
 from datetime import date, datetime
 
@@ -10,27 +12,15 @@ from camp_app.attendance.models import AttendanceAction, AttendanceRecord, Atten
 from camp_app.events.models import Event
 from camp_app.extensions import db
 from camp_app.registrations.models import Registration, RegistrationStatus
-from camp_app.service_errors import InvalidInput, NotAllowed, NotFound, Problem
+from camp_app.service_errors import InvalidInput, NotAllowed, Problem
 
 S = AttendanceStatus
 A = AttendanceAction
-MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
 
 
 def clean_text(text: str | None) -> str:
     """Typed text, trimmed; NUL characters dropped (PostgreSQL cannot store them)."""
     return (text or "").replace("\x00", "").strip()
-
-
-def possible_id(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
-
-
-def get_event(slug: str) -> Event:
-    event = db.session.scalar(select(Event).where(Event.slug == slug))
-    if event is None:
-        raise NotFound(Problem("not_found", _("We could not find that event.")))
-    return event
 
 
 def require_event_day(event: Event, day: date, field_name: str = "date") -> None:
@@ -52,26 +42,6 @@ def require_event_day(event: Event, day: date, field_name: str = "date") -> None
                 field_name,
             )
         )
-
-
-def registration_for(event: Event, registration_id: int, *, lock: bool = False) -> Registration:
-    """The event's registration, or NotFound (also for another event's registration)."""
-    if not possible_id(registration_id):
-        registration_id = 0  # no such row; PostgreSQL would refuse the number itself
-    statement = select(Registration).where(
-        Registration.id == registration_id, Registration.event_id == event.id
-    )
-    if lock:
-        # Serialises two staff members acting on the same child at once (PostgreSQL).
-        statement = statement.with_for_update()
-    registration = db.session.scalar(statement)
-    if registration is None:
-        raise NotFound(
-            Problem(
-                "not_found", _("That child is not registered for this event."), "registration_id"
-            )
-        )
-    return registration
 
 
 def require_confirmed(registration: Registration) -> None:

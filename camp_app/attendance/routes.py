@@ -31,7 +31,9 @@ from camp_app.attendance.forms import (
     SearchForm,
 )
 from camp_app.events.models import EventKind
-from camp_app.service_errors import NotFound, ServiceError
+from camp_app.events.services import event_by_slug
+from camp_app.registrations.queries import registration_of_event
+from camp_app.service_errors import Conflict, InvalidInput, NotAllowed, ServiceError
 from camp_app.timeutil import camp_local_to_utc, camp_today, to_camp, utcnow
 
 bp = Blueprint("attendance", __name__, url_prefix="/attendance")
@@ -45,24 +47,10 @@ def _template_helpers():
     return {"camp_time": lambda moment: format_time(moment, "short") if moment else ""}
 
 
-def _event(slug: str):
-    try:
-        return services.get_event(slug)
-    except NotFound:
-        abort(404)
-
-
 def _day(value: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        abort(404)
-
-
-def _registration(event, registration_id: int):
-    try:
-        return services.registration_for(event, registration_id)
-    except NotFound:
         abort(404)
 
 
@@ -99,7 +87,7 @@ def index():
 @bp.get("/<slug>")
 @staff_only
 def event_home(slug: str):
-    event = _event(slug)
+    event = event_by_slug(slug, include_unpublished=True)
     return redirect(
         url_for("attendance.day", slug=slug, day=services.default_day(event).isoformat())
     )
@@ -108,7 +96,7 @@ def event_home(slug: str):
 @bp.get("/<slug>/<day>")
 @staff_only
 def day(slug: str, day: str):
-    event, the_day = _event(slug), _day(day)
+    event, the_day = event_by_slug(slug, include_unpublished=True), _day(day)
     search = SearchForm(request.args)
     q = search.q.data if search.validate() else None
     try:
@@ -130,15 +118,13 @@ def day(slug: str, day: str):
 @bp.post(f"/<slug>/<day>/<{ID}:registration_id>/check-in")
 @staff_only
 def check_in(slug: str, day: str, registration_id: int):
-    event, the_day = _event(slug), _day(day)
+    event, the_day = event_by_slug(slug, include_unpublished=True), _day(day)
     if ButtonForm().validate_on_submit():
         try:
             record = services.check_in(current_user, event, registration_id, the_day)
             child = record.registration.child.full_name
             flash(_("%(child)s is checked in.", child=child), "success")
-        except NotFound:
-            abort(404)
-        except ServiceError as error:
+        except (InvalidInput, NotAllowed, Conflict) as error:  # NotFound: the 404 page
             _flash_problems(error)
     return _back_to_sheet(event, the_day, registration_id)
 
@@ -146,14 +132,12 @@ def check_in(slug: str, day: str, registration_id: int):
 @bp.post(f"/<slug>/<day>/<{ID}:registration_id>/undo")
 @staff_only
 def undo(slug: str, day: str, registration_id: int):
-    event, the_day = _event(slug), _day(day)
+    event, the_day = event_by_slug(slug, include_unpublished=True), _day(day)
     if ButtonForm().validate_on_submit():
         try:
             services.undo_last(current_user, event, registration_id, the_day)
             flash(_("The last action was undone. It stays in the history."), "success")
-        except NotFound:
-            abort(404)
-        except ServiceError as error:
+        except (InvalidInput, NotAllowed, Conflict) as error:  # NotFound: the 404 page
             _flash_problems(error)
     return _back_to_sheet(event, the_day, registration_id)
 
@@ -161,8 +145,8 @@ def undo(slug: str, day: str, registration_id: int):
 @bp.route(f"/<slug>/<day>/<{ID}:registration_id>/check-out", methods=["GET", "POST"])
 @staff_only
 def check_out(slug: str, day: str, registration_id: int):
-    event, the_day = _event(slug), _day(day)
-    registration = _registration(event, registration_id)
+    event, the_day = event_by_slug(slug, include_unpublished=True), _day(day)
+    registration = registration_of_event(event, registration_id)
     contacts = services.authorized_pickups(registration)
     form = CheckOutForm()
     form.set_choices(contacts, allow_none=not event.is_day_camp)
@@ -211,8 +195,8 @@ def _pickup_choice(form: CheckOutForm) -> tuple[int | None, str]:
 @bp.route(f"/<slug>/<day>/<{ID}:registration_id>/absent", methods=["GET", "POST"])
 @staff_only
 def absent(slug: str, day: str, registration_id: int):
-    event, the_day = _event(slug), _day(day)
-    registration = _registration(event, registration_id)
+    event, the_day = event_by_slug(slug, include_unpublished=True), _day(day)
+    registration = registration_of_event(event, registration_id)
     form = AbsentForm()
     if form.validate_on_submit():
         try:
@@ -234,8 +218,8 @@ def absent(slug: str, day: str, registration_id: int):
 @bp.get(f"/<slug>/<day>/<{ID}:registration_id>/history")
 @staff_only
 def history(slug: str, day: str, registration_id: int):
-    event, the_day = _event(slug), _day(day)
-    registration = _registration(event, registration_id)
+    event, the_day = event_by_slug(slug, include_unpublished=True), _day(day)
+    registration = registration_of_event(event, registration_id)
     entries = services.history_for(registration, the_day)
     return render_template(
         "attendance/history.html",
@@ -278,7 +262,7 @@ def _download(body, mimetype: str, filename: str) -> Response:
 @bp.get("/<slug>/export.csv")
 @staff_only
 def export_csv(slug: str):
-    event = _event(slug)
+    event = event_by_slug(slug, include_unpublished=True)
     span = _range(event)
     if span is None:
         return redirect(url_for("attendance.event_home", slug=slug))
@@ -289,7 +273,7 @@ def export_csv(slug: str):
 @bp.get("/<slug>/export.xlsx")
 @staff_only
 def export_xlsx(slug: str):
-    event = _event(slug)
+    event = event_by_slug(slug, include_unpublished=True)
     span = _range(event)
     if span is None:
         return redirect(url_for("attendance.event_home", slug=slug))
@@ -301,7 +285,7 @@ def export_xlsx(slug: str):
 @bp.get("/<slug>/sign-in-sheet.pdf")
 @staff_only
 def sign_in_sheet(slug: str):
-    event = _event(slug)
+    event = event_by_slug(slug, include_unpublished=True)
     span = _range(event)
     if span is None:
         return redirect(url_for("attendance.event_home", slug=slug))
@@ -313,7 +297,7 @@ def sign_in_sheet(slug: str):
 
 
 def _overnight_event(slug: str):
-    event = _event(slug)
+    event = event_by_slug(slug, include_unpublished=True)
     if event.kind != EventKind.OVERNIGHT_CAMP:
         abort(404)
     return event
@@ -340,7 +324,7 @@ def medication(slug: str, day: str):
 @staff_only
 def record_dose(slug: str, day: str, registration_id: int):
     event, the_day = _overnight_event(slug), _day(day)
-    registration = _registration(event, registration_id)
+    registration = registration_of_event(event, registration_id)
     medications = registration.child.medications
     form = DoseForm()
     form.medication_id.choices = [

@@ -13,8 +13,7 @@ from camp_app.accounts.models import Role
 from camp_app.events import descriptions, services
 from camp_app.events.availability import seat_summaries, seat_summary
 from camp_app.events.forms import ButtonForm, event_form, form_data, show_problems
-from camp_app.events.models import Event
-from camp_app.service_errors import InvalidInput, NotFound
+from camp_app.service_errors import InvalidInput
 
 bp = Blueprint("events", __name__)
 
@@ -39,13 +38,6 @@ def _is_manager() -> bool:
     return current_user.is_authenticated and current_user.has_role(*MANAGERS)
 
 
-def _event_or_404(slug: str, *, include_unpublished: bool) -> Event:
-    try:
-        return services.event_by_slug(slug, include_unpublished=include_unpublished)
-    except NotFound:
-        abort(404)
-
-
 @bp.get("/")
 @public
 def catalog():
@@ -58,7 +50,7 @@ def catalog():
 @public
 def detail(slug: str):
     # Coordinators preview unpublished events; to everyone else they do not exist.
-    event = _event_or_404(slug, include_unpublished=_is_manager())
+    event = services.event_by_slug(slug, include_unpublished=_is_manager())
     return render_template(
         "events/detail.html",
         event=event,
@@ -93,7 +85,7 @@ def create():
 @bp.route("/manage/events/<slug>/edit", methods=["GET", "POST"])
 @roles_required(*MANAGERS)
 def edit(slug: str):
-    event = _event_or_404(slug, include_unpublished=True)
+    event = services.event_by_slug(slug, include_unpublished=True)
     form = event_form(event)
     if form.validate_on_submit():
         try:
@@ -126,7 +118,7 @@ def _free_seats_page(event) -> str | None:
 def _set_published(slug: str, published: bool):
     if not ButtonForm().validate_on_submit():
         abort(400)
-    event = _event_or_404(slug, include_unpublished=True)
+    event = services.event_by_slug(slug, include_unpublished=True)
     services.set_published(current_user, event, published)
     if published:
         flash(_("“%(name)s” is published.", name=event.name), "success")

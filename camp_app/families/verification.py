@@ -17,7 +17,7 @@ from camp_app.accounts.models import Role, User
 from camp_app.audit.services import record
 from camp_app.extensions import db
 from camp_app.families.models import Child, ChildRelationship, PatientVerification
-from camp_app.service_errors import InvalidInput, NotAllowed, Problem
+from camp_app.service_errors import InvalidInput, NotAllowed, NotFound, Problem
 from camp_app.timeutil import utcnow
 
 VERIFIERS = (Role.COORDINATOR, Role.ADMIN)
@@ -157,9 +157,12 @@ def verification_list(event, state: str | None, page: int = 1, q: str = "") -> V
     return VerificationList(rows, counts, total, page, pages)
 
 
-def child_for_event(event, child_id: int) -> Child | None:
+def child_for_event(event, child_id: int) -> Child:
     """The child, if registered for the event or in the household of a registered child;
-    else None (the page answers 404)."""
+    else NotFound."""
     registered = Child.id.in_(_registered_children(event))
     related = or_(registered, Child.household_id.in_(_households(event, siblings_only=False)))
-    return db.session.scalar(select(Child).where(Child.id == child_id, related))
+    child = db.session.scalar(select(Child).where(Child.id == child_id, related))
+    if child is None:
+        raise NotFound(Problem("not_found", _("We could not find that child.")))
+    return child

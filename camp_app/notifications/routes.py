@@ -20,7 +20,7 @@ from camp_app.notifications import services
 from camp_app.notifications.forms import RetryMailForm
 from camp_app.notifications.models import MailStatus
 from camp_app.notifications.presentation import html_preview_document, text_as_html
-from camp_app.service_errors import NotFound, ServiceError
+from camp_app.service_errors import Conflict
 
 bp = Blueprint("notifications", __name__)
 
@@ -47,10 +47,7 @@ def mailbox():
 @public
 def mailbox_mail(mail_id: int):
     _require_dev_mailbox()
-    try:
-        mail = services.get_mail(mail_id)
-    except NotFound:
-        abort(404)
+    mail = services.get_mail(mail_id)
     return render_template(
         "notifications/mailbox_mail.html", mail=mail, text_html=text_as_html(mail.body_text)
     )
@@ -70,10 +67,7 @@ MAIL_PREVIEW_POLICY = (
 @public
 def mailbox_mail_html(mail_id: int):
     _require_dev_mailbox()
-    try:
-        mail = services.get_mail(mail_id)
-    except NotFound:
-        abort(404)
+    mail = services.get_mail(mail_id)
     response = make_response(html_preview_document(mail.body_html))
     response.headers["Content-Security-Policy"] = MAIL_PREVIEW_POLICY
     response.headers["X-Frame-Options"] = "SAMEORIGIN"
@@ -104,9 +98,7 @@ def retry_mail(mail_id: int):
     if form.validate_on_submit():
         try:
             services.retry_mail(mail_id, actor_id=current_user.id)
-        except NotFound:
-            abort(404)
-        except ServiceError as error:
+        except Conflict as error:  # NotFound: the 404 page
             flash(" ".join(p.message for p in error.problems), "error")
         else:
             flash(_("The mail will be sent at the next delivery run."), "success")

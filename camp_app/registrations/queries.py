@@ -18,8 +18,9 @@ from camp_app.accounts.models import User
 from camp_app.events.models import Event
 from camp_app.extensions import db
 from camp_app.families.models import Child, ContactKind, Household
+from camp_app.ids import possible_id
 from camp_app.registrations.models import ACTIVE, Registration, RegistrationStatus
-from camp_app.service_errors import InvalidInput, Problem
+from camp_app.service_errors import InvalidInput, NotFound, Problem
 from camp_app.timeutil import age_on
 
 MAX_PER_PAGE = 200
@@ -74,6 +75,21 @@ def family_registrations(household: Household) -> list[RegistrationRow]:
         .order_by(Event.starts_on, Registration.sequence)
     )
     return _rows(list(db.session.scalars(query)))
+
+
+def registration_of_event(event: Event, registration_id, *, lock: bool = False) -> Registration:
+    """The event's registration with this id; NotFound otherwise (another event's too).
+    `lock` takes its row lock (PostgreSQL), so that two people acting on the same child at
+    once go one after the other."""
+    statement = select(Registration).where(
+        Registration.id == (registration_id if possible_id(registration_id) else 0),
+        Registration.event_id == event.id,
+    )
+    registration = db.session.scalar(statement.with_for_update() if lock else statement)
+    if registration is None:
+        message = _("That child is not registered for this event.")
+        raise NotFound(Problem("not_found", message, "registration_id"))
+    return registration
 
 
 def family_registration(household: Household | None, registration_id) -> Registration | None:

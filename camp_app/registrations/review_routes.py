@@ -6,7 +6,7 @@ A refused decision re-renders the queue with the messages next to that card; not
 
 from dataclasses import dataclass, field
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -22,7 +22,7 @@ from camp_app.registrations.models import Registration
 from camp_app.registrations.models import RegistrationStatus as S
 from camp_app.registrations.review_forms import DecisionForm
 from camp_app.registrations.workspace import bp
-from camp_app.service_errors import NotFound, Problem, ServiceError
+from camp_app.service_errors import Problem, ServiceError
 
 MANAGERS = (Role.COORDINATOR, Role.ADMIN)
 
@@ -39,13 +39,6 @@ class Refusal:
 
     def messages(self, name: str | None) -> list[str]:
         return [p.message for p in self.problems if p.field == name]
-
-
-def _event_or_404(slug: str) -> Event:
-    try:
-        return event_by_slug(slug, include_unpublished=True)
-    except NotFound:
-        abort(404)
 
 
 def _queue_page(event: Event, page: int, refusal: Refusal | None = None, status: int = 200):
@@ -69,7 +62,7 @@ def _queue_page(event: Event, page: int, refusal: Refusal | None = None, status:
 @bp.get("/manage/events/<slug>/review")
 @roles_required(*MANAGERS)
 def queue(slug: str):
-    event = _event_or_404(slug)
+    event = event_by_slug(slug, include_unpublished=True)
     return _queue_page(event, request.args.get("page", 1, type=int))
 
 
@@ -97,10 +90,8 @@ def _done_message(registration: Registration, child_name: str, overridden: bool)
 @bp.post("/manage/events/<slug>/registrations/<int:registration_id>/decision")
 @roles_required(*MANAGERS)
 def decide(slug: str, registration_id: int):
-    event = _event_or_404(slug)
-    registration = review.registration_of_event(event, registration_id)
-    if registration is None:
-        abort(404)
+    event = event_by_slug(slug, include_unpublished=True)
+    registration = queries.registration_of_event(event, registration_id)
     form = DecisionForm()
     page = form.page_number()
     refusal = Refusal(

@@ -15,7 +15,7 @@ from camp_app.registrations.forms import ButtonForm, RegisterForm
 from camp_app.registrations.labels import status_label
 from camp_app.registrations.mails import MY_REGISTRATIONS_PATH
 from camp_app.registrations.models import ACTIVE
-from camp_app.service_errors import NotFound, ServiceError
+from camp_app.service_errors import ServiceError
 
 bp = Blueprint("registrations", __name__)
 
@@ -38,17 +38,10 @@ def registration_helpers() -> dict:
     return {"registration_panel": registration_panel, "registration_status_label": status_label}
 
 
-def _published_event(slug: str) -> Event:
-    try:
-        return event_by_slug(slug)
-    except NotFound:
-        abort(404)
-
-
 @bp.route("/events/<slug>/register", methods=["GET", "POST"])
 @roles_required(Role.PARENT)
 def register(slug: str):
-    event = _published_event(slug)
+    event = event_by_slug(slug)
     form = RegisterForm()
     child_problems: dict[int, list[str]] = {}
     status = 200

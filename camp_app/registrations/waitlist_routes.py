@@ -5,7 +5,7 @@ let a coordinator give a seat out of turn, fill seats freed by a larger capacity
 family off the list with a note. Every status change goes through lifecycle.
 """
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -17,11 +17,13 @@ from wtforms import HiddenField, TextAreaField
 from camp_app.accounts.access import roles_required
 from camp_app.accounts.models import Role
 from camp_app.events.availability import seat_summary
+from camp_app.events.services import event_by_slug
 from camp_app.extensions import db
 from camp_app.registrations import lifecycle
 from camp_app.registrations.labels import status_label
 from camp_app.registrations.models import Registration, RegistrationStatus
-from camp_app.registrations.verification_routes import STATE_LABELS, event_or_404
+from camp_app.registrations.queries import registration_of_event
+from camp_app.registrations.verification_routes import STATE_LABELS
 from camp_app.registrations.workspace import bp
 from camp_app.service_errors import Conflict, NotAllowed, ServiceError
 from camp_app.timeutil import age_on
@@ -87,14 +89,8 @@ def _render(event, status: int = 200, override=None, page: int = 1):
 @bp.get("/manage/events/<slug>/waitlist")
 @roles_required(*MANAGERS)
 def waitlist(slug: str):
-    return _render(event_or_404(slug), page=request.args.get("page", 1, type=int))
-
-
-def _registration_or_404(event, registration_id: int) -> Registration:
-    registration = db.session.get(Registration, registration_id)
-    if registration is None or registration.event_id != event.id:
-        abort(404)
-    return registration
+    event = event_by_slug(slug, include_unpublished=True)
+    return _render(event, page=request.args.get("page", 1, type=int))
 
 
 def _moved_on(registration: Registration) -> str | None:
@@ -141,8 +137,8 @@ def _messages(error: ServiceError) -> str:
 @bp.post("/manage/events/<slug>/waitlist/<int:registration_id>/promote")
 @roles_required(*MANAGERS)
 def waitlist_promote(slug: str, registration_id: int):
-    event = event_or_404(slug)
-    registration = _registration_or_404(event, registration_id)
+    event = event_by_slug(slug, include_unpublished=True)
+    registration = registration_of_event(event, registration_id)
     form = PromoteForm()
     if not form.validate_on_submit():
         return _expired(event)
@@ -186,8 +182,8 @@ def _full_or_moved(error: Conflict) -> str:
 @bp.post("/manage/events/<slug>/waitlist/<int:registration_id>/remove")
 @roles_required(*MANAGERS)
 def waitlist_remove(slug: str, registration_id: int):
-    event = event_or_404(slug)
-    registration = _registration_or_404(event, registration_id)
+    event = event_by_slug(slug, include_unpublished=True)
+    registration = registration_of_event(event, registration_id)
     form = RemoveForm()
     if not form.validate_on_submit():
         return _expired(event)
@@ -214,7 +210,7 @@ def waitlist_remove(slug: str, registration_id: int):
 @bp.post("/manage/events/<slug>/waitlist/fill")
 @roles_required(*MANAGERS)
 def waitlist_fill(slug: str):
-    event = event_or_404(slug)
+    event = event_by_slug(slug, include_unpublished=True)
     if not FillForm().validate_on_submit():
         return _expired(event)
     promoted = lifecycle.fill_seats(event, current_user)

@@ -23,7 +23,7 @@ from camp_app.roster.cabin_forms import (
     group_form_for,
     show_problems,
 )
-from camp_app.service_errors import InvalidInput, NotFound
+from camp_app.service_errors import InvalidInput
 
 bp = Blueprint("cabins", __name__)
 
@@ -39,20 +39,6 @@ def cabin_helpers() -> dict:
         "uses_cabins": cabins.uses_cabins,
         "UNASSIGN": UNASSIGN,
     }
-
-
-def _event(slug: str) -> Event:
-    try:
-        return event_by_slug(slug, include_unpublished=True)  # coordinators plan ahead
-    except NotFound:
-        abort(404)
-
-
-def _group(event: Event, group_id: int):
-    try:
-        return cabins.group_of(event, group_id)
-    except NotFound:
-        abort(404)
 
 
 def _back(event: Event, anchor: str | None = None):
@@ -73,13 +59,13 @@ def _render_index(event: Event, form: GroupForm | None = None, status: int = 200
 @bp.get("/manage/events/<slug>/cabins")
 @roles_required(*MANAGERS)
 def index(slug: str):
-    return _render_index(_event(slug))
+    return _render_index(event_by_slug(slug, include_unpublished=True))
 
 
 @bp.post("/manage/events/<slug>/cabins/groups")
 @roles_required(*MANAGERS)
 def create(slug: str):
-    event = _event(slug)
+    event = event_by_slug(slug, include_unpublished=True)
     form = GroupForm(cabins=cabins.uses_cabins(event))
     if form.validate_on_submit():
         try:
@@ -95,8 +81,8 @@ def create(slug: str):
 @bp.route("/manage/events/<slug>/cabins/groups/<int:group_id>/edit", methods=["GET", "POST"])
 @roles_required(*MANAGERS)
 def edit(slug: str, group_id: int):
-    event = _event(slug)
-    group = _group(event, group_id)
+    event = event_by_slug(slug, include_unpublished=True)
+    group = cabins.group_of(event, group_id)
     in_cabins = cabins.uses_cabins(event)
     form = (
         GroupForm(cabins=in_cabins)
@@ -122,8 +108,8 @@ def edit(slug: str, group_id: int):
 @bp.route("/manage/events/<slug>/cabins/groups/<int:group_id>/delete", methods=["GET", "POST"])
 @roles_required(*MANAGERS)
 def delete(slug: str, group_id: int):
-    event = _event(slug)
-    group = _group(event, group_id)
+    event = event_by_slug(slug, include_unpublished=True)
+    group = cabins.group_of(event, group_id)
     form = ButtonForm()
     if form.validate_on_submit():
         name = group.name
@@ -157,7 +143,7 @@ def _target(value: str | None) -> int | None:
 @bp.post("/manage/events/<slug>/cabins/assign")
 @roles_required(*MANAGERS)
 def assign(slug: str):
-    event = _event(slug)
+    event = event_by_slug(slug, include_unpublished=True)
     form = AssignForm()
     if not form.validate_on_submit():
         flash(_("Your form expired. Please submit it again."), "error")
@@ -177,8 +163,6 @@ def assign(slug: str):
             _target(form.group_id.data),
             confirm=form.confirmed,
         )
-    except NotFound:
-        abort(404)
     except InvalidInput as error:
         errors = [problem.message for problem in error.problems]
         return _render_index(event, None, 422, assign_errors=errors, **kept)

@@ -5,7 +5,7 @@ sends the file: the CSV streams row by row, the XLSX and the PDF are built and t
 A bad filter answers 400 with the message, on a page, before anything is recorded.
 """
 
-from flask import Blueprint, Response, abort, render_template, request, stream_with_context
+from flask import Blueprint, Response, render_template, request, stream_with_context
 from flask_login import current_user
 
 from camp_app.accounts.access import roles_required
@@ -15,7 +15,7 @@ from camp_app.registrations.labels import status_label
 from camp_app.registrations.models import RegistrationStatus
 from camp_app.roster import exports, medical_summary
 from camp_app.roster.routes import verification_label  # the roster's words for the states
-from camp_app.service_errors import InvalidInput, NotFound
+from camp_app.service_errors import InvalidInput
 
 bp = Blueprint("roster_exports", __name__)
 coordinators = roles_required(Role.COORDINATOR, Role.ADMIN)
@@ -28,13 +28,6 @@ def _labels() -> dict:
         "verification_label": verification_label,
         "statuses": [(s.value, status_label(s)) for s in RegistrationStatus],
     }
-
-
-def _event(slug: str):
-    try:
-        return event_by_slug(slug, include_unpublished=True)
-    except NotFound:
-        abort(404)
 
 
 def _download(body, mimetype: str, filename: str, length: int | None = None) -> Response:
@@ -58,7 +51,7 @@ def _include_pending() -> bool:
 @bp.get("/manage/events/<slug>/exports")
 @coordinators
 def index(slug: str):
-    event = _event(slug)
+    event = event_by_slug(slug, include_unpublished=True)
     try:
         overview = exports.export_overview(event, request.args)
     except InvalidInput as error:
@@ -75,7 +68,7 @@ def index(slug: str):
 @bp.get("/manage/events/<slug>/roster.csv")
 @coordinators
 def roster_csv(slug: str):
-    event = _event(slug)
+    event = event_by_slug(slug, include_unpublished=True)
     try:
         f = exports.start_roster_export(
             current_user, event, request.args, "event.export_roster_csv"
@@ -89,7 +82,7 @@ def roster_csv(slug: str):
 @bp.get("/manage/events/<slug>/roster.xlsx")
 @coordinators
 def roster_xlsx(slug: str):
-    event = _event(slug)
+    event = event_by_slug(slug, include_unpublished=True)
     try:
         f = exports.start_roster_export(
             current_user, event, request.args, "event.export_roster_xlsx"
@@ -104,7 +97,7 @@ def roster_xlsx(slug: str):
 @bp.get("/manage/events/<slug>/medical-summary.pdf")
 @coordinators
 def medical_pdf(slug: str):
-    event = _event(slug)
+    event = event_by_slug(slug, include_unpublished=True)
     try:
         body = medical_summary.medical_summary_pdf(current_user, event, request.args)
     except InvalidInput as error:

@@ -4,14 +4,13 @@ Thin: the numbers come from roster.dashboard and roster.listing, which rows from
 roster.filters. Unpublished events are visible here; an unknown slug is 404.
 """
 
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 
 from camp_app.accounts.access import roles_required
 from camp_app.accounts.models import Role
 from camp_app.events import services as event_services
 from camp_app.events.descriptions import camp_moment, camp_zone_name, event_dates
-from camp_app.events.models import Event
 from camp_app.families.models import PatientVerification
 from camp_app.registrations import waitlist_routes
 from camp_app.registrations.labels import status_label
@@ -20,18 +19,10 @@ from camp_app.registrations.review import QUEUE_PER_PAGE
 from camp_app.roster import charts, listing
 from camp_app.roster.dashboard import event_dashboard
 from camp_app.roster.filters import ACTIVE_STATUSES, NO_GROUP, SORTS
-from camp_app.service_errors import NotFound
 
 bp = Blueprint("roster", __name__)
 
 MANAGERS = (Role.COORDINATOR, Role.ADMIN)
-
-
-def _event_or_404(slug: str) -> Event:
-    try:
-        return event_services.event_by_slug(slug, include_unpublished=True)
-    except NotFound:
-        abort(404)
 
 
 def line_link(slug: str, row: listing.RosterRow) -> str | None:
@@ -81,7 +72,7 @@ def roster_helpers() -> dict:
 @bp.get("/manage/events/<slug>/dashboard")
 @roles_required(*MANAGERS)
 def dashboard(slug: str):
-    event = _event_or_404(slug)
+    event = event_services.event_by_slug(slug, include_unpublished=True)
     numbers = event_dashboard(event)
     return render_template(
         "roster/dashboard.html",
@@ -106,7 +97,7 @@ def _sort_labels() -> dict[str, str]:
 @bp.get("/manage/events/<slug>/roster")
 @roles_required(*MANAGERS)
 def roster(slug: str):
-    event = _event_or_404(slug)
+    event = event_services.event_by_slug(slug, include_unpublished=True)
     view = listing.roster_view(event, request.args)
     return render_template(
         "roster/roster.html",
