@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from camp_app.accounts.access import public
 from camp_app.accounts.models import Role
+from camp_app.accounts.roles import CAMP_STAFF, MANAGERS
 from camp_app.extensions import db, login_manager
 
 SECURITY_HEADERS = {
@@ -23,9 +24,9 @@ SECURITY_HEADERS = {
 NAV = [
     ("families.household", _l("My family"), (Role.PARENT,)),
     ("registrations.mine", _l("My registrations"), (Role.PARENT,)),
-    ("events.manage", _l("Manage events"), (Role.COORDINATOR, Role.ADMIN)),
-    ("notifications.outbox", _l("Outbox"), (Role.COORDINATOR, Role.ADMIN)),
-    ("attendance.index", _l("Attendance"), (Role.STAFF, Role.COORDINATOR, Role.ADMIN)),
+    ("events.manage", _l("Manage events"), MANAGERS),
+    ("notifications.outbox", _l("Outbox"), MANAGERS),
+    ("attendance.index", _l("Attendance"), CAMP_STAFF),
     ("audit.log", _l("Audit log"), (Role.ADMIN,)),
 ]
 

@@ -31,6 +31,7 @@ from camp_app.accounts.rate_limits import (
     limit_sign_ups,
     note_failed_login,
 )
+from camp_app.accounts.roles import MANAGERS
 from camp_app.service_errors import InvalidInput, NotAllowed
 from camp_app.web import safe_next
 
@@ -45,7 +46,7 @@ def _home_for(user) -> str:
     endpoint = "events.catalog"
     if user.has_role(Role.PARENT):
         endpoint = "families.household"
-    elif user.has_role(Role.COORDINATOR, Role.ADMIN):
+    elif user.has_role(*MANAGERS):
         endpoint = "events.manage"
     if endpoint not in current_app.view_functions:
         endpoint = "events.catalog"

@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from camp_app.accounts.access import roles_required
-from camp_app.accounts.models import Role
+from camp_app.accounts.roles import CAMP_STAFF
 from camp_app.attendance import exports, services
 from camp_app.attendance.forms import (
     NOBODY,
@@ -38,7 +38,7 @@ from camp_app.timeutil import camp_local_to_utc, camp_today, to_camp, utcnow
 
 bp = Blueprint("attendance", __name__, url_prefix="/attendance")
 ID = "int(min=1, max=2147483647)"  # larger ids cannot exist: a plain 404 from routing
-staff_only = roles_required(Role.STAFF, Role.COORDINATOR, Role.ADMIN)
+staff_only = roles_required(*CAMP_STAFF)
 
 
 @bp.context_processor

@@ -13,14 +13,14 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
-from camp_app.accounts.models import Role, User
+from camp_app.accounts.models import User
+from camp_app.accounts.roles import MANAGERS
 from camp_app.audit.services import record
 from camp_app.extensions import db
 from camp_app.families.models import Child, ChildRelationship, PatientVerification
 from camp_app.service_errors import InvalidInput, NotAllowed, NotFound, Problem
 from camp_app.timeutil import utcnow
 
-VERIFIERS = (Role.COORDINATOR, Role.ADMIN)
 STATES = tuple(state.value for state in PatientVerification)
 # The details the verification vouches for: changing one of them undoes it.
 VOUCHED_FIELDS = ("relationship", "diagnosis_category", "treated_at_hospital")
@@ -32,7 +32,7 @@ def set_verification(actor: User, child: Child, state: str, now: datetime | None
     """Record the medical team's answer for a patient: verified, rejected, or back to
     unverified. Coordinators and admins only (NotAllowed); a bad state or a child who is not a
     patient is InvalidInput. Setting the state a child already has changes nothing."""
-    if not actor.has_role(*VERIFIERS):
+    if not actor.has_role(*MANAGERS):
         message = _("Only a coordinator can record a patient's verification.")
         raise NotAllowed(Problem("not_allowed", message))
     if not isinstance(state, str) or state not in STATES:

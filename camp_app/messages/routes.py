@@ -7,7 +7,7 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from camp_app.accounts.access import roles_required
-from camp_app.accounts.models import Role
+from camp_app.accounts.roles import MANAGERS
 from camp_app.events.models import Event
 from camp_app.events.services import event_by_slug
 from camp_app.messages import audience as audiences
@@ -17,7 +17,6 @@ from camp_app.service_errors import Conflict, InvalidInput
 
 bp = Blueprint("messages", __name__)
 
-ROLES = (Role.COORDINATOR, Role.ADMIN)
 # The send form's fields are hidden copies of the compose form's, shown on the same page:
 # prefixed, so that no two elements share an id (a label must find its own field).
 SEND_PREFIX = "send"
@@ -63,7 +62,7 @@ def _roster_selection(args) -> MultiDict | None:
 
 
 @bp.get("/manage/events/<slug>/messages")
-@roles_required(*ROLES)
+@roles_required(*MANAGERS)
 def index(slug: str):
     """Compose (the filter may come from a roster link's query) and the messages sent."""
     event = event_by_slug(slug, include_unpublished=True)
@@ -102,7 +101,7 @@ def _preview_page(event, compose: ComposeForm, preview, *, token=None, changed=N
 
 
 @bp.post("/manage/events/<slug>/messages/preview")
-@roles_required(*ROLES)
+@roles_required(*MANAGERS)
 def preview(slug: str):
     event = event_by_slug(slug, include_unpublished=True)
     form = _compose_form(event, request.form)
@@ -117,7 +116,7 @@ def preview(slug: str):
 
 
 @bp.post("/manage/events/<slug>/messages/send")
-@roles_required(*ROLES)
+@roles_required(*MANAGERS)
 def send(slug: str):
     event = event_by_slug(slug, include_unpublished=True)
     sent_form = SendForm(prefix=SEND_PREFIX)
@@ -156,7 +155,7 @@ def send(slug: str):
 
 
 @bp.post("/manage/events/<slug>/messages/test")
-@roles_required(*ROLES)
+@roles_required(*MANAGERS)
 def test_copy(slug: str):
     """A copy to the coordinator's own address, then the same preview again (same token)."""
     event = event_by_slug(slug, include_unpublished=True)
@@ -186,7 +185,7 @@ def _changed(event, compose, f, sent_form, error):
 
 
 @bp.get("/manage/events/<slug>/messages/<int:message_id>")
-@roles_required(*ROLES)
+@roles_required(*MANAGERS)
 def detail(slug: str, message_id: int):
     event = event_by_slug(slug, include_unpublished=True)
     message = history.get_message(event, message_id)

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from camp_app.accounts.access import public, roles_required
-from camp_app.accounts.models import Role
+from camp_app.accounts.roles import MANAGERS
 from camp_app.notifications import services
 from camp_app.notifications.forms import RetryMailForm
 from camp_app.notifications.models import MailStatus
@@ -23,8 +23,6 @@ from camp_app.notifications.presentation import html_preview_document, text_as_h
 from camp_app.service_errors import Conflict
 
 bp = Blueprint("notifications", __name__)
-
-OUTBOX_ROLES = (Role.ADMIN, Role.COORDINATOR)
 
 
 def _require_dev_mailbox() -> None:
@@ -76,7 +74,7 @@ def mailbox_mail_html(mail_id: int):
 
 
 @bp.get("/manage/outbox")
-@roles_required(*OUTBOX_ROLES)
+@roles_required(*MANAGERS)
 def outbox():
     status = request.args.get("status") or None
     if status not in set(MailStatus):
@@ -92,7 +90,7 @@ def outbox():
 
 
 @bp.post("/manage/outbox/<int:mail_id>/retry")
-@roles_required(*OUTBOX_ROLES)
+@roles_required(*MANAGERS)
 def retry_mail(mail_id: int):
     form = RetryMailForm()
     if form.validate_on_submit():

@@ -13,7 +13,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
 from camp_app.accounts.access import roles_required
-from camp_app.accounts.models import Role
+from camp_app.accounts.roles import MANAGERS
 from camp_app.events.descriptions import CATEGORY_LABELS
 from camp_app.events.services import event_by_slug
 from camp_app.families import verification as service
@@ -22,7 +22,6 @@ from camp_app.registrations.workspace import bp
 from camp_app.service_errors import ServiceError
 from camp_app.web import safe_next
 
-MANAGERS = (Role.COORDINATOR, Role.ADMIN)
 ALL = "all"
 DEFAULT_FILTER = PatientVerification.UNVERIFIED.value
 MAX_SEARCH = 100

@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload
 from wtforms import HiddenField, TextAreaField
 
 from camp_app.accounts.access import roles_required
-from camp_app.accounts.models import Role
+from camp_app.accounts.roles import MANAGERS
 from camp_app.events.availability import seat_summary
 from camp_app.events.services import event_by_slug
 from camp_app.extensions import db
@@ -28,7 +28,6 @@ from camp_app.registrations.workspace import bp
 from camp_app.service_errors import Conflict, NotAllowed, ServiceError
 from camp_app.timeutil import age_on
 
-MANAGERS = (Role.COORDINATOR, Role.ADMIN)
 # decide's problems about the written reason (override_reason_required, too_long): the page
 # then shows the failing rules and asks for a reason.
 OVERRIDE_FIELD = "override_reason"

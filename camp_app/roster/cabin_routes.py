@@ -9,7 +9,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from camp_app.accounts.access import roles_required
-from camp_app.accounts.models import Role
+from camp_app.accounts.roles import MANAGERS
 from camp_app.events.models import Event
 from camp_app.events.services import event_by_slug
 from camp_app.extensions import db
@@ -26,8 +26,6 @@ from camp_app.roster.cabin_forms import (
 from camp_app.service_errors import InvalidInput
 
 bp = Blueprint("cabins", __name__)
-
-MANAGERS = (Role.COORDINATOR, Role.ADMIN)
 
 
 @bp.context_processor

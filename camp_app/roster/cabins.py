@@ -9,7 +9,8 @@ from flask_babel import gettext as _
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from camp_app.accounts.models import Role, User
+from camp_app.accounts.models import User
+from camp_app.accounts.roles import MANAGERS
 from camp_app.audit.models import AuditEntry
 from camp_app.audit.services import record
 from camp_app.database import utcnow
@@ -32,7 +33,7 @@ def uses_cabins(event: Event) -> bool:
 
 
 def require_manager(actor: User) -> None:
-    if actor is None or not actor.has_role(Role.COORDINATOR, Role.ADMIN):
+    if actor is None or not actor.has_role(*MANAGERS):
         message = _("Only coordinators and admins may manage cabins and groups.")
         raise NotAllowed(Problem("not_allowed", message))
 

@@ -9,7 +9,7 @@ from flask import Blueprint, Response, render_template, request, stream_with_con
 from flask_login import current_user
 
 from camp_app.accounts.access import roles_required
-from camp_app.accounts.models import Role
+from camp_app.accounts.roles import MANAGERS
 from camp_app.events.services import event_by_slug
 from camp_app.registrations.labels import status_label
 from camp_app.registrations.models import RegistrationStatus
@@ -18,7 +18,7 @@ from camp_app.roster.routes import verification_label  # the roster's words for 
 from camp_app.service_errors import InvalidInput
 
 bp = Blueprint("roster_exports", __name__)
-coordinators = roles_required(Role.COORDINATOR, Role.ADMIN)
+coordinators = roles_required(*MANAGERS)
 
 
 @bp.context_processor

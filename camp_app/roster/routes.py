@@ -8,7 +8,7 @@ from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 
 from camp_app.accounts.access import roles_required
-from camp_app.accounts.models import Role
+from camp_app.accounts.roles import MANAGERS
 from camp_app.events import services as event_services
 from camp_app.events.descriptions import camp_moment, camp_zone_name, event_dates
 from camp_app.families.models import PatientVerification
@@ -21,8 +21,6 @@ from camp_app.roster.dashboard import event_dashboard
 from camp_app.roster.filters import ACTIVE_STATUSES, NO_GROUP, SORTS
 
 bp = Blueprint("roster", __name__)
-
-MANAGERS = (Role.COORDINATOR, Role.ADMIN)
 
 
 def line_link(slug: str, row: listing.RosterRow) -> str | None:
