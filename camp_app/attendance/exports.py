@@ -4,7 +4,6 @@ Each public function checks its dates first (raising the service errors at call 
 reads the rows day by day with the same statement as the day sheet.
 """
 
-import csv
 import unicodedata
 from collections.abc import Iterator
 from datetime import date, datetime
@@ -24,6 +23,7 @@ from camp_app.attendance.day_sheet import (
 )
 from camp_app.events.models import Event
 from camp_app.extensions import db
+from camp_app.spreadsheets import csv_lines, safe_cell
 from camp_app.timeutil import to_camp
 
 CSV_HEADER = (
@@ -36,8 +36,6 @@ CSV_HEADER = (
     "check_out_at",
     "picked_up_by",
 )
-# Spreadsheet programs run cells that start with these as formulas; names must stay names.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def attendance_rows(event: Event, days: list[date]) -> Iterator[tuple[date, SheetRow]]:
@@ -46,10 +44,6 @@ def attendance_rows(event: Event, days: list[date]) -> Iterator[tuple[date, Shee
         statement = day_statement(event, day).execution_options(yield_per=500)
         for result_row in db.session.execute(statement):
             yield day, row_from_result(result_row, day, {})
-
-
-def _plain_text(value: str) -> str:
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def _iso(moment: datetime | None) -> str:
@@ -61,20 +55,13 @@ def export_values(day: date, row: SheetRow) -> tuple:
     return (
         day.isoformat(),
         row.registration_id,
-        _plain_text(row.first_name),
-        _plain_text(row.last_name),
+        row.first_name,
+        row.last_name,
         row.state,
         _iso(record.check_in_at if record else None),
         _iso(record.check_out_at if record else None),
-        _plain_text(record.picked_up_by_name if record else ""),
+        record.picked_up_by_name if record else "",
     )
-
-
-class _Echo:
-    """A file-like object whose write() hands the line back, so csv.writer can stream."""
-
-    def write(self, line: str) -> str:
-        return line
 
 
 def attendance_csv(
@@ -82,14 +69,8 @@ def attendance_csv(
 ) -> Iterator[str]:
     """CSV lines (header first) for the days from `date_from` to `date_to` (default: all)."""
     days = event_days(event, date_from, date_to)  # raises now, before anything is streamed
-    return _csv_lines(event, days)
-
-
-def _csv_lines(event: Event, days: list[date]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield writer.writerow(CSV_HEADER)
-    for day, row in attendance_rows(event, days):
-        yield writer.writerow(export_values(day, row))
+    rows = (export_values(day, row) for day, row in attendance_rows(event, days))
+    return csv_lines(CSV_HEADER, rows)
 
 
 def _local_naive(moment: datetime | None) -> datetime | None:
@@ -110,12 +91,12 @@ def attendance_xlsx(
             [
                 day,
                 row.registration_id,
-                _plain_text(row.first_name),
-                _plain_text(row.last_name),
+                safe_cell(row.first_name),
+                safe_cell(row.last_name),
                 row.state,
                 _local_naive(record.check_in_at if record else None),
                 _local_naive(record.check_out_at if record else None),
-                _plain_text(record.picked_up_by_name if record else ""),
+                safe_cell(record.picked_up_by_name if record else ""),
             ]
         )
     buffer = BytesIO()

@@ -4,9 +4,6 @@ Every list is a fixed number of queries whatever its length (eager loading, and 
 positions from one window query).
 """
 
-import csv
-import io
-import re
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
@@ -21,6 +18,7 @@ from camp_app.families.models import Child, ContactKind, Household
 from camp_app.ids import possible_id
 from camp_app.registrations.models import ACTIVE, Registration, RegistrationStatus
 from camp_app.service_errors import InvalidInput, NotFound, Problem
+from camp_app.spreadsheets import csv_lines
 from camp_app.timeutil import age_on
 
 MAX_PER_PAGE = 200
@@ -259,26 +257,7 @@ def roster_rows(event: Event) -> Iterator[dict]:
         yield roster_row(registration, event)
 
 
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_PLAIN_NUMBER = re.compile(r"[+-]?[\d\s().-]+")  # phone numbers: no formula in them
-
-
-def safe_cell(value) -> str:
-    """Text a spreadsheet will not run as a formula (OWASP CSV injection advice)."""
-    text = "" if value is None else str(value)
-    if text.startswith(_FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(text):
-        return "'" + text
-    return text
-
-
-def _csv_line(values) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerow([safe_cell(v) for v in values])
-    return buffer.getvalue()
-
-
 def roster_csv(event: Event) -> Iterator[str]:
     """The roster as CSV lines (header first), for a streamed text/csv response."""
-    yield _csv_line(ROSTER_COLUMNS)
-    for row in roster_rows(event):
-        yield _csv_line(row[name] for name in ROSTER_COLUMNS)
+    rows = roster_rows(event)
+    return csv_lines(ROSTER_COLUMNS, ([row[name] for name in ROSTER_COLUMNS] for row in rows))
