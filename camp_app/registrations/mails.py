@@ -4,7 +4,7 @@ The context names the child and the event only: no diagnosis, medication or othe
 detail ever goes into a mail.
 """
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import icalendar
 from flask import current_app
@@ -15,6 +15,7 @@ from camp_app.accounts.models import User
 from camp_app.extensions import db
 from camp_app.notifications.services import absolute_url, queue_mail
 from camp_app.registrations.models import Registration
+from camp_app.timeutil import utcnow
 
 MY_REGISTRATIONS_PATH = "/registrations"
 
@@ -55,7 +56,7 @@ def calendar_file(registration: Registration) -> str:
     calendar.add("version", "2.0")
     entry = icalendar.Event()
     entry.add("uid", f"registration-{registration.id}@{_mail_domain()}")
-    entry.add("dtstamp", datetime.now(UTC))
+    entry.add("dtstamp", utcnow())
     entry.add("dtstart", event.starts_on)
     entry.add("dtend", event.ends_on + timedelta(days=1))  # DTEND of all-day events is exclusive
     entry.add("summary", f"{event.name}: {registration.child.first_name}")

@@ -17,7 +17,6 @@ from flask_babel import ngettext
 from sqlalchemy import select, update
 
 from camp_app.accounts.models import User
-from camp_app.database import utcnow
 from camp_app.events.models import Event
 from camp_app.extensions import db
 from camp_app.families.models import Child
@@ -33,7 +32,7 @@ from camp_app.roster.cabins import (
 )
 from camp_app.roster.models import CampGroup
 from camp_app.service_errors import InvalidInput, NotFound, Problem
-from camp_app.timeutil import age_on
+from camp_app.timeutil import age_on, utcnow
 
 MAX_AT_ONCE = 2000  # a whole camp and then some; stops a form from sending a million ids
 

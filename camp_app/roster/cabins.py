@@ -13,13 +13,13 @@ from camp_app.accounts.models import User
 from camp_app.accounts.roles import MANAGERS
 from camp_app.audit.models import AuditEntry
 from camp_app.audit.services import record
-from camp_app.database import utcnow
 from camp_app.events.models import Event, EventKind
 from camp_app.extensions import db
 from camp_app.families.models import Gender
 from camp_app.registrations.models import ACTIVE, Registration
 from camp_app.roster.models import CampGroup
 from camp_app.service_errors import InvalidInput, NotAllowed, NotFound, Problem
+from camp_app.timeutil import utcnow
 
 NAME_LIMIT = 80
 MAX_CAPACITY = 500
