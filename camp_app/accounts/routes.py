@@ -17,7 +17,6 @@ from camp_app.accounts import services
 from camp_app.accounts.access import public, signed_in
 from camp_app.accounts.forms import (
     ChangePasswordForm,
-    ConfirmForm,
     EmailOnlyForm,
     LoginForm,
     ResetPasswordForm,
@@ -32,6 +31,7 @@ from camp_app.accounts.rate_limits import (
     note_failed_login,
 )
 from camp_app.accounts.roles import MANAGERS
+from camp_app.forms import ButtonForm
 from camp_app.service_errors import InvalidInput, NotAllowed
 from camp_app.web import safe_next
 
@@ -147,7 +147,7 @@ def check_email():
 @bp.route("/verify/<token>", methods=["GET", "POST"])
 @public
 def verify(token: str):
-    form = ConfirmForm()
+    form = ButtonForm()
     if request.method == "GET":
         # Showing the button changes nothing: link scanners in mail programs only GET.
         return render_template("accounts/verify.html", form=form, invalid=False)

@@ -24,7 +24,6 @@ from camp_app.attendance.forms import (
     NOBODY,
     UNLISTED,
     AbsentForm,
-    ButtonForm,
     CheckOutForm,
     DoseForm,
     RangeForm,
@@ -32,6 +31,7 @@ from camp_app.attendance.forms import (
 )
 from camp_app.events.models import EventKind
 from camp_app.events.services import event_by_slug
+from camp_app.forms import ButtonForm
 from camp_app.registrations.queries import registration_of_event
 from camp_app.service_errors import Conflict, InvalidInput, NotAllowed, ServiceError
 from camp_app.timeutil import camp_local_to_utc, camp_today, to_camp, utcnow

@@ -12,7 +12,8 @@ from camp_app.accounts.access import public, roles_required
 from camp_app.accounts.roles import MANAGERS
 from camp_app.events import descriptions, services
 from camp_app.events.availability import seat_summaries, seat_summary
-from camp_app.events.forms import ButtonForm, event_form, form_data, show_problems
+from camp_app.events.forms import event_form, form_data, show_problems
+from camp_app.forms import ButtonForm
 from camp_app.service_errors import InvalidInput
 
 bp = Blueprint("events", __name__)

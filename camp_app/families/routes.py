@@ -10,8 +10,9 @@ from camp_app.accounts.access import roles_required
 from camp_app.accounts.models import Role, User
 from camp_app.extensions import db
 from camp_app.families import services
-from camp_app.families.forms import ChildForm, ConfirmForm, ContactForm, InviteForm, show_problems
+from camp_app.families.forms import ChildForm, ContactForm, InviteForm, show_problems
 from camp_app.families.serializers import serialize_child, serialize_contact
+from camp_app.forms import ButtonForm
 from camp_app.service_errors import ServiceError
 from camp_app.timeutil import age_on, camp_today
 
@@ -58,7 +59,7 @@ def _render_household(invite_form: InviteForm, status: int = 200):
         pickup=[c for c in family.contacts if c.kind == "pickup"],
         invites=services.pending_invites(family),
         invite_form=invite_form,
-        revoke_form=ConfirmForm(),
+        revoke_form=ButtonForm(),
         today=camp_today(),
         age_on=age_on,
     )
@@ -119,7 +120,7 @@ def _render_child_form(form: ChildForm, child):
 @roles_required(Role.PARENT)
 def remove_child(child_id: int):
     child = services.child_of(_me(), child_id)
-    form = ConfirmForm()
+    form = ButtonForm()
     problem = None
     if form.validate_on_submit():
         name = child.first_name
@@ -195,7 +196,7 @@ def _render_contact_form(form: ContactForm, contact, family):
 @roles_required(Role.PARENT)
 def remove_contact(contact_id: int):
     contact = services.contact_of(_me(), contact_id)
-    form = ConfirmForm()
+    form = ButtonForm()
     problem = None
     if form.validate_on_submit():
         name = contact.name
@@ -249,7 +250,7 @@ def invite_guardian():
 @bp.post("/family/invites/<int:invite_id>/revoke")
 @roles_required(Role.PARENT)
 def revoke_invite(invite_id: int):
-    form = ConfirmForm()
+    form = ButtonForm()
     if not form.validate_on_submit():
         abort(400)
     services.revoke_invite(_me(), invite_id)
@@ -260,7 +261,7 @@ def revoke_invite(invite_id: int):
 @bp.route("/family/invite/<token>", methods=["GET", "POST"])
 @roles_required(Role.PARENT)
 def accept_invite(token: str):
-    form = ConfirmForm()
+    form = ButtonForm()
     try:
         invite = services.invite_for(_me(), token)
         if form.validate_on_submit():

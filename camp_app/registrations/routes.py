@@ -10,8 +10,9 @@ from camp_app.accounts.models import Role
 from camp_app.events.availability import seat_summary
 from camp_app.events.models import Event
 from camp_app.events.services import event_by_slug
+from camp_app.forms import ButtonForm
 from camp_app.registrations import lifecycle, overview, queries
-from camp_app.registrations.forms import ButtonForm, RegisterForm
+from camp_app.registrations.forms import RegisterForm
 from camp_app.registrations.labels import status_label
 from camp_app.registrations.mails import MY_REGISTRATIONS_PATH
 from camp_app.registrations.models import ACTIVE

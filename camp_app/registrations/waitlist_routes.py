@@ -19,6 +19,7 @@ from camp_app.accounts.roles import MANAGERS
 from camp_app.events.availability import seat_summary
 from camp_app.events.services import event_by_slug
 from camp_app.extensions import db
+from camp_app.forms import ButtonForm
 from camp_app.registrations import lifecycle
 from camp_app.registrations.labels import status_label
 from camp_app.registrations.models import Registration, RegistrationStatus
@@ -41,10 +42,6 @@ class PromoteForm(FlaskForm):
 
 class RemoveForm(FlaskForm):
     note = TextAreaField()
-
-
-class FillForm(FlaskForm):
-    """Only the CSRF token."""
 
 
 def waitlisted(event, page: int = 1) -> list[Registration]:
@@ -210,7 +207,7 @@ def waitlist_remove(slug: str, registration_id: int):
 @roles_required(*MANAGERS)
 def waitlist_fill(slug: str):
     event = event_by_slug(slug, include_unpublished=True)
-    if not FillForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         return _expired(event)
     promoted = lifecycle.fill_seats(event, current_user)
     if promoted:

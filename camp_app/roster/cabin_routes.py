@@ -13,12 +13,12 @@ from camp_app.accounts.roles import MANAGERS
 from camp_app.events.models import Event
 from camp_app.events.services import event_by_slug
 from camp_app.extensions import db
+from camp_app.forms import ButtonForm
 from camp_app.roster import assignments, cabins
 from camp_app.roster.cabin_board import cabin_board
 from camp_app.roster.cabin_forms import (
     UNASSIGN,
     AssignForm,
-    ButtonForm,
     GroupForm,
     group_form_for,
     show_problems,
