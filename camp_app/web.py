@@ -36,7 +36,7 @@ def nav_items() -> dict:
         return {"nav_items": []}
     items = []
     for endpoint, label, roles in NAV:
-        if endpoint in current_app.view_functions and current_user.has_role(*roles):
+        if current_user.has_role(*roles):
             url = url_for(endpoint)
             items.append({"url": url, "label": label, "current": request.path == url})
     return {"nav_items": items}
@@ -72,7 +72,6 @@ def add_security_headers(response):
 
 @public
 def set_language(code: str):
-    from flask import current_app
 
     if code in current_app.config["LANGUAGES"]:
         session["locale"] = code
@@ -99,4 +98,3 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["Role"] = Role
     app.jinja_env.globals["_"] = _
     app.jinja_env.globals["get_locale"] = get_locale
-    app.jinja_env.globals["has_endpoint"] = lambda name: name in current_app.view_functions

@@ -12,7 +12,6 @@ from camp_app.notifications.services import absolute_url, queue_mail
 
 LOGIN_PATH = "/account/login"
 FORGOT_PATH = "/account/forgot"
-SETTINGS_PATH = "/account/settings"
 
 
 def verification_link(user: User) -> str:

@@ -2,7 +2,6 @@
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -48,8 +47,6 @@ def _home_for(user) -> str:
         endpoint = "families.household"
     elif user.has_role(*MANAGERS):
         endpoint = "events.manage"
-    if endpoint not in current_app.view_functions:
-        endpoint = "events.catalog"
     return url_for(endpoint)
 
 

@@ -19,8 +19,6 @@ from camp_app.timeutil import utcnow
 
 MY_REGISTRATIONS_PATH = "/registrations"
 
-KINDS = ("received", "confirmed", "waitlisted", "promoted", "declined", "cancelled")
-
 
 def _subject(kind: str, **names):
     """Lazy, so that queue_mail renders it in each recipient's locale."""
@@ -73,7 +71,8 @@ def calendar_file(registration: Registration) -> str:
 def notify(
     registration: Registration, kind: str, *, position: int | None = None, note: str = ""
 ) -> None:
-    """Queue the `kind` mail (one of KINDS) about `registration`. The caller commits."""
+    """Queue the `kind` mail (received, confirmed, waitlisted, promoted, declined or
+    cancelled) about `registration`. The caller commits."""
     child, event = registration.child, registration.event
     attachments = None
     if registration.status == "confirmed" and kind in ("confirmed", "promoted"):
