@@ -94,7 +94,7 @@ def _moved_on(registration: Registration) -> str | None:
 
     lifecycle.decide would also decline a confirmed registration; a button on the waitlist must
     never do that, e.g. when automatic promotion seated the child since the page was loaded.
-    (A promotion between this check and decide's lock remains possible; see the report.)
+    A promotion between this check and decide's lock is refused there (expected_status).
     """
     if registration.status == RegistrationStatus.WAITLISTED:
         return None
