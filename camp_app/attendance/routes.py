@@ -4,7 +4,6 @@ from datetime import date, datetime
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     flash,
     redirect,
@@ -29,15 +28,17 @@ from camp_app.attendance.forms import (
     RangeForm,
     SearchForm,
 )
+from camp_app.downloads import XLSX_MIMETYPE, download
 from camp_app.events.models import EventKind
 from camp_app.events.services import event_by_slug
 from camp_app.forms import ButtonForm
+from camp_app.ids import MAX_ID
 from camp_app.registrations.queries import registration_of_event
 from camp_app.service_errors import Conflict, InvalidInput, NotAllowed, ServiceError
 from camp_app.timeutil import camp_local_to_utc, camp_today, to_camp, utcnow
 
 bp = Blueprint("attendance", __name__, url_prefix="/attendance")
-ID = "int(min=1, max=2147483647)"  # larger ids cannot exist: a plain 404 from routing
+ID = f"int(min=1, max={MAX_ID})"  # larger ids cannot exist: a plain 404 from routing
 staff_only = roles_required(*CAMP_STAFF)
 
 
@@ -252,45 +253,36 @@ def _filename(event, extension: str, date_from, date_to) -> str:
     return f"attendance-{event.slug}-{first}-{last}.{extension}"
 
 
-def _download(body, mimetype: str, filename: str) -> Response:
-    response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+def _export(slug: str, build, mimetype: str, extension: str):
+    """The event's file for the chosen days (`build(event, date_from, date_to)`); a bad range
+    goes back to the event's attendance with the message."""
+    event = event_by_slug(slug, include_unpublished=True)
+    span = _range(event)
+    if span is None:
+        return redirect(url_for("attendance.event_home", slug=slug))
+    return download(build(event, *span), mimetype, _filename(event, extension, *span))
+
+
+def _streamed_csv(event, date_from, date_to):
+    return stream_with_context(exports.attendance_csv(event, date_from, date_to))
 
 
 @bp.get("/<slug>/export.csv")
 @staff_only
 def export_csv(slug: str):
-    event = event_by_slug(slug, include_unpublished=True)
-    span = _range(event)
-    if span is None:
-        return redirect(url_for("attendance.event_home", slug=slug))
-    lines = exports.attendance_csv(event, *span)
-    return _download(stream_with_context(lines), "text/csv", _filename(event, "csv", *span))
+    return _export(slug, _streamed_csv, "text/csv", "csv")
 
 
 @bp.get("/<slug>/export.xlsx")
 @staff_only
 def export_xlsx(slug: str):
-    event = event_by_slug(slug, include_unpublished=True)
-    span = _range(event)
-    if span is None:
-        return redirect(url_for("attendance.event_home", slug=slug))
-    body = exports.attendance_xlsx(event, *span)
-    mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return _download(body, mimetype, _filename(event, "xlsx", *span))
+    return _export(slug, exports.attendance_xlsx, XLSX_MIMETYPE, "xlsx")
 
 
 @bp.get("/<slug>/sign-in-sheet.pdf")
 @staff_only
 def sign_in_sheet(slug: str):
-    event = event_by_slug(slug, include_unpublished=True)
-    span = _range(event)
-    if span is None:
-        return redirect(url_for("attendance.event_home", slug=slug))
-    body = exports.sign_in_sheet_pdf(event, *span)
-    return _download(body, "application/pdf", _filename(event, "pdf", *span))
+    return _export(slug, exports.sign_in_sheet_pdf, "application/pdf", "pdf")
 
 
 # --- Medication log (overnight camps) -----------------------------------------------------

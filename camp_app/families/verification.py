@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
@@ -22,10 +23,20 @@ from camp_app.service_errors import InvalidInput, NotAllowed, NotFound, Problem
 from camp_app.timeutil import utcnow
 
 STATES = tuple(state.value for state in PatientVerification)
+# The states as people read them, on every page, filter and export.
+STATE_LABELS = {
+    PatientVerification.UNVERIFIED.value: _l("Not verified yet"),
+    PatientVerification.VERIFIED.value: _l("Verified"),
+    PatientVerification.REJECTED.value: _l("Could not be verified"),
+}
 # The details the verification vouches for: changing one of them undoes it.
 VOUCHED_FIELDS = ("relationship", "diagnosis_category", "treated_at_hospital")
 VERIFICATION_FIELDS = ("patient_verification", "verified_by_id", "verified_at")
 PER_PAGE = 100
+
+
+def state_label(state: str) -> str:
+    return str(STATE_LABELS.get(state, state))
 
 
 def set_verification(actor: User, child: Child, state: str, now: datetime | None = None) -> Child:

@@ -16,6 +16,7 @@ from camp_app.events.availability import seat_summary
 from camp_app.events.descriptions import CATEGORY_LABELS
 from camp_app.events.models import Event
 from camp_app.events.services import event_by_slug
+from camp_app.families.verification import STATE_LABELS
 from camp_app.registrations import lifecycle, queries, review
 from camp_app.registrations.labels import status_label
 from camp_app.registrations.models import Registration
@@ -51,6 +52,7 @@ def _queue_page(event: Event, page: int, refusal: Refusal | None = None, status:
         refusal=refusal,
         refusal_elsewhere=refusal is not None and refusal.registration_id not in shown,
         category_labels=CATEGORY_LABELS,
+        verification_labels=STATE_LABELS,
         rule_labels=review.RULE_LABELS,
         queue_url=url_for("review.queue", slug=event.slug, page=queue.page),
     )

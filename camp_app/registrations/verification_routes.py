@@ -25,11 +25,6 @@ from camp_app.web import safe_next
 ALL = "all"
 DEFAULT_FILTER = PatientVerification.UNVERIFIED.value
 MAX_SEARCH = 100
-STATE_LABELS = {
-    PatientVerification.UNVERIFIED.value: _l("Not verified yet"),
-    PatientVerification.VERIFIED.value: _l("Verified"),
-    PatientVerification.REJECTED.value: _l("Could not be verified"),
-}
 # What each button does, as the coordinator reads it.
 ACTION_LABELS = {
     PatientVerification.VERIFIED.value: _l("Mark verified"),
@@ -64,7 +59,7 @@ def verification(slug: str):
         listing=listing,
         state=state,
         q=q,
-        state_labels=STATE_LABELS,
+        state_labels=service.STATE_LABELS,
         action_labels=ACTION_LABELS,
         category_labels=CATEGORY_LABELS,
         form=VerificationForm(),

@@ -19,12 +19,12 @@ from camp_app.accounts.roles import MANAGERS
 from camp_app.events.availability import seat_summary
 from camp_app.events.services import event_by_slug
 from camp_app.extensions import db
+from camp_app.families.verification import STATE_LABELS
 from camp_app.forms import ButtonForm
 from camp_app.registrations import lifecycle
 from camp_app.registrations.labels import status_label
 from camp_app.registrations.models import Registration, RegistrationStatus
 from camp_app.registrations.queries import registration_of_event
-from camp_app.registrations.verification_routes import STATE_LABELS
 from camp_app.registrations.workspace import bp
 from camp_app.service_errors import Conflict, NotAllowed, ServiceError
 from camp_app.timeutil import age_on
@@ -89,28 +89,33 @@ def waitlist(slug: str):
     return _render(event, page=request.args.get("page", 1, type=int))
 
 
-def _moved_on(registration: Registration) -> str | None:
-    """Why a waitlist action no longer applies, or None while the registration still waits.
-
-    lifecycle.decide would also decline a confirmed registration; a button on the waitlist must
-    never do that, e.g. when automatic promotion seated the child since the page was loaded.
-    A promotion between this check and decide's lock is refused there (expected_status).
-    """
-    if registration.status == RegistrationStatus.WAITLISTED:
-        return None
-    return _(
-        "%(child)s is no longer on the waitlist (now: %(status)s). Nothing was changed.",
-        child=registration.child.full_name,
-        status=status_label(registration.status),
-    )
-
-
 def _back(event):
     return redirect(url_for("review.waitlist", slug=event.slug))
 
 
 def _expired(event):
     flash(_("Your form expired. Please submit it again."), "error")
+    return _back(event)
+
+
+def _not_applicable(event, registration: Registration, form):
+    """Back to the waitlist with the reason when the form expired or the registration no longer
+    waits; None while the action applies.
+
+    lifecycle.decide would also decline a confirmed registration; a button on the waitlist must
+    never do that, e.g. when automatic promotion seated the child since the page was loaded.
+    A promotion between this check and decide's lock is refused there (expected_status).
+    """
+    if not form.validate_on_submit():
+        return _expired(event)
+    if registration.status == RegistrationStatus.WAITLISTED:
+        return None
+    message = _(
+        "%(child)s is no longer on the waitlist (now: %(status)s). Nothing was changed.",
+        child=registration.child.full_name,
+        status=status_label(registration.status),
+    )
+    flash(message, "error")
     return _back(event)
 
 
@@ -136,11 +141,8 @@ def waitlist_promote(slug: str, registration_id: int):
     event = event_by_slug(slug, include_unpublished=True)
     registration = registration_of_event(event, registration_id)
     form = PromoteForm()
-    if not form.validate_on_submit():
-        return _expired(event)
-    if moved := _moved_on(registration):
-        flash(moved, "error")
-        return _back(event)
+    if refused := _not_applicable(event, registration, form):
+        return refused
     child_name = registration.child.full_name
     # The reason counts only from the form that asked for it, never from a plain click.
     reason = form.override_reason.data if form.confirm_override.data else None
@@ -181,11 +183,8 @@ def waitlist_remove(slug: str, registration_id: int):
     event = event_by_slug(slug, include_unpublished=True)
     registration = registration_of_event(event, registration_id)
     form = RemoveForm()
-    if not form.validate_on_submit():
-        return _expired(event)
-    if moved := _moved_on(registration):
-        flash(moved, "error")
-        return _back(event)
+    if refused := _not_applicable(event, registration, form):
+        return refused
     child_name = registration.child.full_name
     try:
         lifecycle.decide(

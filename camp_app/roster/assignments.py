@@ -20,6 +20,7 @@ from camp_app.accounts.models import User
 from camp_app.events.models import Event
 from camp_app.extensions import db
 from camp_app.families.models import Child
+from camp_app.ids import possible_id
 from camp_app.registrations.labels import status_label
 from camp_app.registrations.models import ACTIVE, Registration
 from camp_app.roster.cabins import (
@@ -99,7 +100,7 @@ def clean_ids(values: Iterable) -> list[int]:
     for value in values or ():
         if isinstance(value, str):
             value = whole_number(value)
-        if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2**31:
+        if not possible_id(value):
             raise InvalidInput(Problem("invalid_id", _("Please choose children from the list.")))
         ids.append(value)
     ids = list(dict.fromkeys(ids))

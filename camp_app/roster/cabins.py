@@ -16,6 +16,7 @@ from camp_app.audit.services import record
 from camp_app.events.models import Event, EventKind
 from camp_app.extensions import db
 from camp_app.families.models import Gender
+from camp_app.ids import possible_id
 from camp_app.registrations.models import ACTIVE, Registration
 from camp_app.roster.models import CampGroup
 from camp_app.service_errors import InvalidInput, NotAllowed, NotFound, Problem
@@ -52,7 +53,7 @@ def groups_of(event: Event) -> list[CampGroup]:
 def group_of(event: Event, group_id) -> CampGroup:
     """The event's group with this id; another event's, or none: NotFound."""
     group = None
-    if isinstance(group_id, int) and not isinstance(group_id, bool) and 0 < group_id < 2**31:
+    if possible_id(group_id):
         group = db.session.scalar(
             select(CampGroup).where(CampGroup.id == group_id, CampGroup.event_id == event.id)
         )

@@ -66,7 +66,6 @@ XLSX_TITLES = {
     "patient_verification": lazy_gettext("Patient verification"),
 }
 XLSX_WIDTHS = {"allergies": 30, "dietary_needs": 30, "parent_email": 30, "group": 18}
-XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SPOOL_IN_MEMORY = 8 * 1024 * 1024  # larger workbooks go to a temporary file
 
 

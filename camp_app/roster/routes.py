@@ -12,6 +12,7 @@ from camp_app.accounts.roles import MANAGERS
 from camp_app.events import services as event_services
 from camp_app.events.descriptions import camp_moment, camp_zone_name, event_dates
 from camp_app.families.models import PatientVerification
+from camp_app.families.verification import state_label
 from camp_app.registrations import waitlist_routes
 from camp_app.registrations.labels import status_label
 from camp_app.registrations.models import RegistrationStatus
@@ -39,21 +40,12 @@ def line_link(slug: str, row: listing.RosterRow) -> str | None:
     return url_for(endpoint, slug=slug, page=page, _anchor=anchor)
 
 
-def verification_label(state: str) -> str:
-    labels = {
-        PatientVerification.UNVERIFIED: _("Not verified"),
-        PatientVerification.VERIFIED: _("Verified"),
-        PatientVerification.REJECTED: _("Could not be verified"),
-    }
-    return labels.get(state, state)
-
-
 @bp.context_processor
 def roster_helpers() -> dict:
     return {
         "status_label": status_label,
         "line_link": line_link,
-        "verification_label": verification_label,
+        "verification_label": state_label,
         "event_dates": event_dates,
         "camp_moment": camp_moment,
         "camp_zone_name": camp_zone_name,
