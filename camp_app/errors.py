@@ -70,18 +70,19 @@ def handle_unexpected(error: Exception):
 def handle_service_not_found(error: service_errors.NotFound):
     """A service's NotFound that no page caught: the plain 404 page, also for another family's
     record (never saying which). The API blueprint answers its own with the JSON body."""
-    from camp_app.extensions import db
-
-    db.session.rollback()
-    return handle_http_error(PageNotFound())
+    return _service_refusal_page(PageNotFound())
 
 
 def handle_service_not_allowed(error: service_errors.NotAllowed):
     """A service's NotAllowed that no page caught: the plain 403 page."""
+    return _service_refusal_page(Forbidden())
+
+
+def _service_refusal_page(page_error: HTTPException):
     from camp_app.extensions import db
 
-    db.session.rollback()
-    return handle_http_error(Forbidden())
+    db.session.rollback()  # nothing the refused request began stays in the session
+    return handle_http_error(page_error)
 
 
 def register_error_handlers(app) -> None:
