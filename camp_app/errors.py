@@ -6,7 +6,10 @@ from flask import current_app, g, jsonify, make_response, render_template, reque
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import exc as sa_exc
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import Forbidden, HTTPException, InternalServerError
+from werkzeug.exceptions import NotFound as PageNotFound
+
+from camp_app import service_errors
 
 API_PREFIX = "/api/"
 
@@ -127,10 +130,30 @@ def handle_database_unavailable(error: Exception):
     return response, status
 
 
+def handle_service_not_found(error: service_errors.NotFound):
+    """A service's NotFound that no page caught: the plain 404 page, also for another family's
+    record (never saying which). The API blueprint answers its own with the JSON body."""
+    return _service_refusal_page(PageNotFound())
+
+
+def handle_service_not_allowed(error: service_errors.NotAllowed):
+    """A service's NotAllowed that no page caught: the plain 403 page."""
+    return _service_refusal_page(Forbidden())
+
+
+def _service_refusal_page(page_error: HTTPException):
+    from camp_app.extensions import db
+
+    db.session.rollback()  # nothing the refused request began stays in the session
+    return handle_http_error(page_error)
+
+
 def register_error_handlers(app) -> None:
     for error_class in CONNECTION_ERRORS:
         app.register_error_handler(error_class, handle_database_unavailable)
     app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(service_errors.NotFound, handle_service_not_found)
+    app.register_error_handler(service_errors.NotAllowed, handle_service_not_allowed)
     app.register_error_handler(HTTPException, handle_http_error)
     if not app.config.get("PROPAGATE_EXCEPTIONS"):
         app.register_error_handler(Exception, handle_unexpected)

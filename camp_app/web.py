@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from camp_app.accounts.access import public
 from camp_app.accounts.models import Role
+from camp_app.accounts.roles import CAMP_STAFF, MANAGERS
 from camp_app.extensions import login_manager
 
 SECURITY_HEADERS = {
@@ -30,9 +31,9 @@ STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
 NAV = [
     ("families.household", _l("My family"), (Role.PARENT,)),
     ("registrations.mine", _l("My registrations"), (Role.PARENT,)),
-    ("events.manage", _l("Manage events"), (Role.COORDINATOR, Role.ADMIN)),
-    ("notifications.outbox", _l("Outbox"), (Role.COORDINATOR, Role.ADMIN)),
-    ("attendance.index", _l("Attendance"), (Role.STAFF, Role.COORDINATOR, Role.ADMIN)),
+    ("events.manage", _l("Manage events"), MANAGERS),
+    ("notifications.outbox", _l("Outbox"), MANAGERS),
+    ("attendance.index", _l("Attendance"), CAMP_STAFF),
     ("audit.log", _l("Audit log"), (Role.ADMIN,)),
 ]
 
@@ -42,7 +43,7 @@ def nav_items() -> dict:
         return {"nav_items": []}
     items = []
     for endpoint, label, roles in NAV:
-        if endpoint in current_app.view_functions and current_user.has_role(*roles):
+        if current_user.has_role(*roles):
             url = url_for(endpoint)
             items.append({"url": url, "label": label, "current": request.path == url})
     return {"nav_items": items}
@@ -100,7 +101,6 @@ def add_security_headers(response):
 
 @public
 def set_language(code: str):
-    from flask import current_app
 
     if code in current_app.config["LANGUAGES"]:
         session["locale"] = code
@@ -128,4 +128,3 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["Role"] = Role
     app.jinja_env.globals["_"] = _
     app.jinja_env.globals["get_locale"] = get_locale
-    app.jinja_env.globals["has_endpoint"] = lambda name: name in current_app.view_functions

@@ -13,7 +13,6 @@ from camp_app.notifications.services import absolute_url, queue_mail
 
 LOGIN_PATH = "/account/login"
 FORGOT_PATH = "/account/forgot"
-SETTINGS_PATH = "/account/settings"
 SIGN_IN_LINK_REQUEST_PATH = "/account/sign-in-link"
 
 

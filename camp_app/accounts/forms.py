@@ -46,10 +46,6 @@ class EmailOnlyForm(FlaskForm):
     )
 
 
-class ConfirmForm(FlaskForm):
-    """Only a CSRF token and a button: a POST, so mail scanners opening the link change nothing."""
-
-
 class ResetPasswordForm(FlaskForm):
     password = PasswordField(
         _l("New password"), validators=[InputRequired(_l("Choose a password."))]

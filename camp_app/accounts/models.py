@@ -7,8 +7,9 @@ from flask_login import UserMixin
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from camp_app.database import UTCDateTime, utcnow
+from camp_app.database import UTCDateTime
 from camp_app.extensions import db
+from camp_app.timeutil import utcnow
 
 
 class Role(StrEnum):

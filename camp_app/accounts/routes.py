@@ -2,7 +2,6 @@
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -17,7 +16,6 @@ from camp_app.accounts import services, sessions, sign_in_links
 from camp_app.accounts.access import public, signed_in
 from camp_app.accounts.forms import (
     ChangePasswordForm,
-    ConfirmForm,
     EmailOnlyForm,
     LoginForm,
     ResetPasswordForm,
@@ -32,7 +30,9 @@ from camp_app.accounts.rate_limits import (
     limit_sign_ups,
     note_failed_login,
 )
+from camp_app.accounts.roles import MANAGERS
 from camp_app.accounts.sign_in_attempts import SignInsCapped
+from camp_app.forms import ButtonForm
 from camp_app.service_errors import InvalidInput, NotAllowed
 from camp_app.web import safe_next
 
@@ -48,10 +48,8 @@ def _home_for(user) -> str:
     endpoint = "events.catalog"
     if user.has_role(Role.PARENT):
         endpoint = "families.household"
-    elif user.has_role(Role.COORDINATOR, Role.ADMIN):
+    elif user.has_role(*MANAGERS):
         endpoint = "events.manage"
-    if endpoint not in current_app.view_functions:
-        endpoint = "events.catalog"
     return url_for(endpoint)
 
 
@@ -147,7 +145,7 @@ def sign_in_link_sent():
 @bp.route("/sign-in/<token>", methods=["GET", "POST"])
 @public
 def sign_in_with_link(token: str):
-    form = ConfirmForm()
+    form = ButtonForm()
     if request.method == "GET":
         # Showing the button uses nothing up: link scanners in mail programs only GET.
         invalid = not sign_in_links.link_is_live(token)
@@ -206,7 +204,7 @@ def check_email():
 @bp.route("/verify/<token>", methods=["GET", "POST"])
 @public
 def verify(token: str):
-    form = ConfirmForm()
+    form = ButtonForm()
     if request.method == "GET":
         # Showing the button changes nothing: link scanners in mail programs only GET.
         return render_template("accounts/verify.html", form=form, invalid=False)

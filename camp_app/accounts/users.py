@@ -2,8 +2,8 @@
 
 from camp_app.accounts.models import Role, User, UserRole
 from camp_app.accounts.passwords import hash_password
-from camp_app.database import utcnow
 from camp_app.extensions import db
+from camp_app.timeutil import utcnow
 
 
 def normalize_email(email: str) -> str:

@@ -16,6 +16,7 @@ from camp_app.api import openapi
 from camp_app.api.blueprint import bp
 from camp_app.api.core import Fields, api_roles, current_api_user, json_body
 from camp_app.attendance import exports, services
+from camp_app.events.services import event_by_slug
 from camp_app.service_errors import InvalidInput, Problem
 
 GATE_ROLES = (Role.STAFF, Role.COORDINATOR)
@@ -45,7 +46,7 @@ def record_attendance(slug: str):
     reason = fields.text("reason", required=False, default="")
     fields.check()
     day = _date(day_text, "date", required=True)
-    event = services.get_event(slug)
+    event = event_by_slug(slug, include_unpublished=True)
     record = services.record_action(
         current_api_user(), event, registration_id, day, action, pickup_contact_id, reason
     )
@@ -57,7 +58,7 @@ def record_attendance(slug: str):
 def attendance_csv(slug: str):
     date_from = _date(request.args.get("from"), "from")
     date_to = _date(request.args.get("to"), "to")
-    event = services.get_event(slug)
+    event = event_by_slug(slug, include_unpublished=True)
     lines = exports.attendance_csv(event, date_from, date_to)  # checks the dates first
     response = Response(stream_with_context(lines), mimetype="text/csv")
     first = (date_from or event.starts_on).isoformat()

@@ -3,6 +3,7 @@
 from flask import jsonify, url_for
 
 from camp_app.accounts.models import Role
+from camp_app.accounts.roles import MANAGERS
 from camp_app.api.blueprint import bp
 from camp_app.api.core import api_public, api_roles, current_api_user, json_body
 from camp_app.events import services
@@ -11,12 +12,10 @@ from camp_app.families.services import household_of, load_family
 from camp_app.registrations.eligibility import evaluate
 from camp_app.timeutil import utcnow
 
-EDITORS = (Role.COORDINATOR, Role.ADMIN)
-
 
 def _sees_unpublished() -> bool:
     user = current_api_user()
-    return user is not None and user.has_role(*EDITORS)
+    return user is not None and user.has_role(*MANAGERS)
 
 
 @bp.get("/events")
@@ -35,7 +34,7 @@ def event(slug: str):
 
 
 @bp.post("/events")
-@api_roles(*EDITORS)
+@api_roles(*MANAGERS)
 def create_event():
     created = services.create_event(current_api_user(), json_body())
     location = url_for("api.event", slug=created.slug)
@@ -43,7 +42,7 @@ def create_event():
 
 
 @bp.patch("/events/<slug>")
-@api_roles(*EDITORS)
+@api_roles(*MANAGERS)
 def update_event(slug: str):
     body = json_body()
     found = services.event_by_slug(slug, include_unpublished=True)

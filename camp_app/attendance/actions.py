@@ -16,7 +16,6 @@ from camp_app.attendance.common import (
     S,
     clean_text,
     day_record,
-    possible_id,
     registration_at_camp,
     require_event_day,
 )
@@ -26,6 +25,7 @@ from camp_app.audit.services import record as audit
 from camp_app.events.models import Event, EventKind
 from camp_app.extensions import db
 from camp_app.families.models import Contact, ContactKind
+from camp_app.ids import possible_id
 from camp_app.registrations.models import Registration
 from camp_app.service_errors import Conflict, InvalidInput, NotAllowed, Problem
 from camp_app.timeutil import camp_today, utcnow

@@ -1,5 +1,7 @@
-"""What every attendance module shares: status shorthands, typed-text cleaning, and the
-guards that turn an event slug, a registration id or a day into a row or a refusal."""
+"""What every attendance module shares: status shorthands, typed-text cleaning, the guards
+that refuse a day outside the event or a registration that is not confirmed (registration_at_camp:
+one rule for every page and action about a child at camp), and a child's record of a day. (An
+event comes from events.services.event_by_slug.)"""
 
 from datetime import date, datetime
 
@@ -10,27 +12,16 @@ from camp_app.attendance.models import AttendanceAction, AttendanceRecord, Atten
 from camp_app.events.models import Event
 from camp_app.extensions import db
 from camp_app.registrations.models import Registration, RegistrationStatus
-from camp_app.service_errors import InvalidInput, NotAllowed, NotFound, Problem
+from camp_app.registrations.queries import registration_of_event
+from camp_app.service_errors import InvalidInput, NotAllowed, Problem
 
 S = AttendanceStatus
 A = AttendanceAction
-MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
 
 
 def clean_text(text: str | None) -> str:
     """Typed text, trimmed; NUL characters dropped (PostgreSQL cannot store them)."""
     return (text or "").replace("\x00", "").strip()
-
-
-def possible_id(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
-
-
-def get_event(slug: str) -> Event:
-    event = db.session.scalar(select(Event).where(Event.slug == slug))
-    if event is None:
-        raise NotFound(Problem("not_found", _("We could not find that event.")))
-    return event
 
 
 def require_date(day, field_name: str = "date") -> None:
@@ -58,33 +49,13 @@ def require_event_day(event: Event, day: date, field_name: str = "date") -> None
         )
 
 
-def registration_for(event: Event, registration_id: int, *, lock: bool = False) -> Registration:
-    """The event's registration, or NotFound (also for another event's registration)."""
-    if not possible_id(registration_id):
-        registration_id = 0  # no such row; PostgreSQL would refuse the number itself
-    statement = select(Registration).where(
-        Registration.id == registration_id, Registration.event_id == event.id
-    )
-    if lock:
-        # Serialises two staff members acting on the same child at once (PostgreSQL).
-        statement = statement.with_for_update()
-    registration = db.session.scalar(statement)
-    if registration is None:
-        raise NotFound(
-            Problem(
-                "not_found", _("That child is not registered for this event."), "registration_id"
-            )
-        )
-    return registration
-
-
-def registration_at_camp(event: Event, registration_id: int, *, lock: bool = False):
+def registration_at_camp(event: Event, registration_id, *, lock: bool = False) -> Registration:
     """The event's registration if it is confirmed: only those children are at camp, and
     every attendance page and action about one child (check-in and out, absence, undo, the
     day's history, the medication log) goes through here. NotFound for no such registration
     of this event; NotAllowed (not_confirmed) for one pending review, waitlisted, declined or
     cancelled."""
-    registration = registration_for(event, registration_id, lock=lock)
+    registration = registration_of_event(event, registration_id, lock=lock)
     require_confirmed(registration)
     return registration
 

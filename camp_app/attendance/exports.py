@@ -4,7 +4,6 @@ Each public function checks its dates first (raising the service errors at call 
 reads the rows of the whole range in a fixed number of statements (attendance.span).
 """
 
-import csv
 import unicodedata
 from collections.abc import Iterator
 from datetime import date, datetime
@@ -19,6 +18,7 @@ from openpyxl import Workbook
 from camp_app.attendance.day_sheet import SheetRow, event_days
 from camp_app.attendance.span import span_rows
 from camp_app.events.models import Event
+from camp_app.spreadsheets import csv_lines, safe_cell
 from camp_app.timeutil import to_camp
 
 CSV_HEADER = (
@@ -31,12 +31,6 @@ CSV_HEADER = (
     "check_out_at",
     "picked_up_by",
 )
-# Spreadsheet programs run cells that start with these as formulas; names must stay names.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _plain_text(value: str) -> str:
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def _iso(moment: datetime | None) -> str:
@@ -48,20 +42,13 @@ def export_values(day: date, row: SheetRow) -> tuple:
     return (
         day.isoformat(),
         row.registration_id,
-        _plain_text(row.first_name),
-        _plain_text(row.last_name),
+        row.first_name,
+        row.last_name,
         row.state,
         _iso(record.check_in_at if record else None),
         _iso(record.check_out_at if record else None),
-        _plain_text(record.picked_up_by_name if record else ""),
+        record.picked_up_by_name if record else "",
     )
-
-
-class _Echo:
-    """A file-like object whose write() hands the line back, so csv.writer can stream."""
-
-    def write(self, line: str) -> str:
-        return line
 
 
 def attendance_csv(
@@ -69,14 +56,8 @@ def attendance_csv(
 ) -> Iterator[str]:
     """CSV lines (header first) for the days from `date_from` to `date_to` (default: all)."""
     days = event_days(event, date_from, date_to)  # raises now, before anything is streamed
-    return _csv_lines(event, days)
-
-
-def _csv_lines(event: Event, days: list[date]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield writer.writerow(CSV_HEADER)
-    for day, row in span_rows(event, days):
-        yield writer.writerow(export_values(day, row))
+    rows = (export_values(day, row) for day, row in span_rows(event, days))
+    return csv_lines(CSV_HEADER, rows)
 
 
 def _local_naive(moment: datetime | None) -> datetime | None:
@@ -97,12 +78,12 @@ def attendance_xlsx(
             [
                 day,
                 row.registration_id,
-                _plain_text(row.first_name),
-                _plain_text(row.last_name),
+                safe_cell(row.first_name),
+                safe_cell(row.last_name),
                 row.state,
                 _local_naive(record.check_in_at if record else None),
                 _local_naive(record.check_out_at if record else None),
-                _plain_text(record.picked_up_by_name if record else ""),
+                safe_cell(record.picked_up_by_name if record else ""),
             ]
         )
     buffer = BytesIO()

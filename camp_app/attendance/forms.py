@@ -16,10 +16,6 @@ UNLISTED = "other"  # the pickup choice for a person who is not on the list
 NOBODY = "none"  # overnight departures need not name anyone
 
 
-class ButtonForm(FlaskForm):
-    """Check in, undo: a button whose only field is the CSRF token."""
-
-
 class SearchForm(FlaskForm):
     class Meta:
         csrf = False  # a GET search changes nothing

@@ -7,9 +7,10 @@ from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstr
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from camp_app.accounts.models import User
-from camp_app.database import UTCDateTime, utcnow
+from camp_app.database import UTCDateTime
 from camp_app.extensions import db
 from camp_app.registrations.models import Registration
+from camp_app.timeutil import utcnow
 
 
 class AttendanceStatus(StrEnum):

@@ -4,7 +4,6 @@ from datetime import date, datetime
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     flash,
     redirect,
@@ -18,38 +17,34 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from camp_app.accounts.access import roles_required
-from camp_app.accounts.models import Role
+from camp_app.accounts.roles import CAMP_STAFF
 from camp_app.attendance import exports, services
 from camp_app.attendance.forms import (
     NOBODY,
     UNLISTED,
     AbsentForm,
-    ButtonForm,
     CheckOutForm,
     DoseForm,
     RangeForm,
     SearchForm,
 )
+from camp_app.downloads import XLSX_MIMETYPE, download
 from camp_app.events.models import EventKind
-from camp_app.service_errors import NotAllowed, NotFound, ServiceError
+from camp_app.events.services import event_by_slug
+from camp_app.forms import ButtonForm
+from camp_app.ids import MAX_ID
+from camp_app.service_errors import Conflict, InvalidInput, NotAllowed, ServiceError
 from camp_app.timeutil import camp_local_to_utc, camp_today, to_camp, utcnow
 
 bp = Blueprint("attendance", __name__, url_prefix="/attendance")
-ID = "int(min=1, max=2147483647)"  # larger ids cannot exist: a plain 404 from routing
-staff_only = roles_required(Role.STAFF, Role.COORDINATOR, Role.ADMIN)
+ID = f"int(min=1, max={MAX_ID})"  # larger ids cannot exist: a plain 404 from routing
+staff_only = roles_required(*CAMP_STAFF)
 
 
 @bp.context_processor
 def _template_helpers():
     # Times on a day's page need no date: the camp's wall-clock time.
     return {"camp_time": lambda moment: format_time(moment, "short") if moment else ""}
-
-
-def _event(slug: str):
-    try:
-        return services.get_event(slug)
-    except NotFound:
-        abort(404)
 
 
 def _day(value: str) -> date:
@@ -75,11 +70,10 @@ def _not_at_camp_page(error: _NotAtCamp):
 
 def _registration(event, day: date, registration_id: int):
     """The registration a child's page is about: only a confirmed one (the service's rule).
-    Any other answers 404, with a page that says why when the registration exists."""
+    Any other answers 404, with a page that says why when the registration exists (no such
+    registration: the service's NotFound, the plain 404 page)."""
     try:
         return services.registration_at_camp(event, registration_id)
-    except NotFound:
-        abort(404)
     except NotAllowed as refused:
         raise _NotAtCamp(event, day, refused) from None
 
@@ -117,7 +111,7 @@ def index():
 @bp.get("/<slug>")
 @staff_only
 def event_home(slug: str):
-    event = _event(slug)
+    event = event_by_slug(slug, include_unpublished=True)
     return redirect(
         url_for("attendance.day", slug=slug, day=services.default_day(event).isoformat())
     )
@@ -126,7 +120,7 @@ def event_home(slug: str):
 @bp.get("/<slug>/<day>")
 @staff_only
 def day(slug: str, day: str):
-    event, the_day = _event(slug), _day(day)
+    event, the_day = event_by_slug(slug, include_unpublished=True), _day(day)
     search = SearchForm(request.args)
     q = search.q.data if search.validate() else None
     try:
@@ -148,15 +142,13 @@ def day(slug: str, day: str):
 @bp.post(f"/<slug>/<day>/<{ID}:registration_id>/check-in")
 @staff_only
 def check_in(slug: str, day: str, registration_id: int):
-    event, the_day = _event(slug), _day(day)
+    event, the_day = event_by_slug(slug, include_unpublished=True), _day(day)
     if ButtonForm().validate_on_submit():
         try:
             record = services.check_in(current_user, event, registration_id, the_day)
             child = record.registration.child.full_name
             flash(_("%(child)s is checked in.", child=child), "success")
-        except NotFound:
-            abort(404)
-        except ServiceError as error:
+        except (InvalidInput, NotAllowed, Conflict) as error:  # NotFound: the 404 page
             _flash_problems(error)
     return _back_to_sheet(event, the_day, registration_id)
 
@@ -164,14 +156,12 @@ def check_in(slug: str, day: str, registration_id: int):
 @bp.post(f"/<slug>/<day>/<{ID}:registration_id>/undo")
 @staff_only
 def undo(slug: str, day: str, registration_id: int):
-    event, the_day = _event(slug), _day(day)
+    event, the_day = event_by_slug(slug, include_unpublished=True), _day(day)
     if ButtonForm().validate_on_submit():
         try:
             services.undo_last(current_user, event, registration_id, the_day)
             flash(_("The last action was undone. It stays in the history."), "success")
-        except NotFound:
-            abort(404)
-        except ServiceError as error:
+        except (InvalidInput, NotAllowed, Conflict) as error:  # NotFound: the 404 page
             _flash_problems(error)
     return _back_to_sheet(event, the_day, registration_id)
 
@@ -179,7 +169,7 @@ def undo(slug: str, day: str, registration_id: int):
 @bp.route(f"/<slug>/<day>/<{ID}:registration_id>/check-out", methods=["GET", "POST"])
 @staff_only
 def check_out(slug: str, day: str, registration_id: int):
-    event, the_day = _event(slug), _day(day)
+    event, the_day = event_by_slug(slug, include_unpublished=True), _day(day)
     registration = _registration(event, the_day, registration_id)
     contacts = services.authorized_pickups(registration)
     form = CheckOutForm()
@@ -229,7 +219,7 @@ def _pickup_choice(form: CheckOutForm) -> tuple[int | None, str]:
 @bp.route(f"/<slug>/<day>/<{ID}:registration_id>/absent", methods=["GET", "POST"])
 @staff_only
 def absent(slug: str, day: str, registration_id: int):
-    event, the_day = _event(slug), _day(day)
+    event, the_day = event_by_slug(slug, include_unpublished=True), _day(day)
     registration = _registration(event, the_day, registration_id)
     form = AbsentForm()
     if form.validate_on_submit():
@@ -252,7 +242,7 @@ def absent(slug: str, day: str, registration_id: int):
 @bp.get(f"/<slug>/<day>/<{ID}:registration_id>/history")
 @staff_only
 def history(slug: str, day: str, registration_id: int):
-    event, the_day = _event(slug), _day(day)
+    event, the_day = event_by_slug(slug, include_unpublished=True), _day(day)
     registration = _registration(event, the_day, registration_id)
     entries = services.history_for(registration, the_day)
     return render_template(
@@ -286,52 +276,43 @@ def _filename(event, extension: str, date_from, date_to) -> str:
     return f"attendance-{event.slug}-{first}-{last}.{extension}"
 
 
-def _download(body, mimetype: str, filename: str) -> Response:
-    response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+def _export(slug: str, build, mimetype: str, extension: str):
+    """The event's file for the chosen days (`build(event, date_from, date_to)`); a bad range
+    goes back to the event's attendance with the message."""
+    event = event_by_slug(slug, include_unpublished=True)
+    span = _range(event)
+    if span is None:
+        return redirect(url_for("attendance.event_home", slug=slug))
+    return download(build(event, *span), mimetype, _filename(event, extension, *span))
+
+
+def _streamed_csv(event, date_from, date_to):
+    return stream_with_context(exports.attendance_csv(event, date_from, date_to))
 
 
 @bp.get("/<slug>/export.csv")
 @staff_only
 def export_csv(slug: str):
-    event = _event(slug)
-    span = _range(event)
-    if span is None:
-        return redirect(url_for("attendance.event_home", slug=slug))
-    lines = exports.attendance_csv(event, *span)
-    return _download(stream_with_context(lines), "text/csv", _filename(event, "csv", *span))
+    return _export(slug, _streamed_csv, "text/csv", "csv")
 
 
 @bp.get("/<slug>/export.xlsx")
 @staff_only
 def export_xlsx(slug: str):
-    event = _event(slug)
-    span = _range(event)
-    if span is None:
-        return redirect(url_for("attendance.event_home", slug=slug))
-    body = exports.attendance_xlsx(event, *span)
-    mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return _download(body, mimetype, _filename(event, "xlsx", *span))
+    return _export(slug, exports.attendance_xlsx, XLSX_MIMETYPE, "xlsx")
 
 
 @bp.get("/<slug>/sign-in-sheet.pdf")
 @staff_only
 def sign_in_sheet(slug: str):
-    event = _event(slug)
-    span = _range(event)
-    if span is None:
-        return redirect(url_for("attendance.event_home", slug=slug))
-    body = exports.sign_in_sheet_pdf(event, *span)
-    return _download(body, "application/pdf", _filename(event, "pdf", *span))
+    return _export(slug, exports.sign_in_sheet_pdf, "application/pdf", "pdf")
 
 
 # --- Medication log (overnight camps) -----------------------------------------------------
 
 
 def _overnight_event(slug: str):
-    event = _event(slug)
+    event = event_by_slug(slug, include_unpublished=True)
     if event.kind != EventKind.OVERNIGHT_CAMP:
         abort(404)
     return event

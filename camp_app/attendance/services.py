@@ -1,6 +1,6 @@
 """Attendance rules, one import away: re-exports the public names of the modules that hold them.
 
-- common.py: shared guards (event by slug, registration of the event, event day, confirmed).
+- common.py: shared guards (event day, confirmed) and a child's record of a day.
 - day_sheet.py: reads: the day sheet, counts, event days, effective state, history, API view.
 - actions.py: check-in, check-out with the pickup rule, absence, undo, the API's dispatcher.
 - medication.py: the overnight medication log.
@@ -17,11 +17,8 @@ from camp_app.attendance.actions import (
     undo_last,
 )
 from camp_app.attendance.common import (
-    MAX_ID,
     day_record,
-    get_event,
     registration_at_camp,
-    registration_for,
     require_confirmed,
     require_event_day,
 )
@@ -58,7 +55,6 @@ from camp_app.attendance.medication import (
 __all__ = [
     "CAMP_KINDS",
     "DOSE_MAX",
-    "MAX_ID",
     "NAME_MAX",
     "NOTE_MAX",
     "NO_ALLERGY_WORDS",
@@ -81,7 +77,6 @@ __all__ = [
     "doses_for_day",
     "effective_state",
     "event_days",
-    "get_event",
     "group_names",
     "has_allergy",
     "history_for",
@@ -90,7 +85,6 @@ __all__ = [
     "record_dose",
     "record_to_dict",
     "registration_at_camp",
-    "registration_for",
     "require_confirmed",
     "require_event_day",
     "require_medication_log",

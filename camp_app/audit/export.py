@@ -1,12 +1,11 @@
 """The filtered audit log as CSV, streamed in batches, and the record of who downloaded it."""
 
-import csv
-import io
 from collections.abc import Iterator
 from types import SimpleNamespace
 
 from sqlalchemy import func, select
 
+from camp_app import spreadsheets
 from camp_app.accounts.models import User
 from camp_app.audit.labels import action_label
 from camp_app.audit.models import AuditEntry
@@ -18,13 +17,6 @@ from camp_app.timeutil import camp_zone
 BATCH = 1000
 HEADER = ["id", "at", "actor_email", "actor_name", "action", "description", "record_type",
           "record_id", "fields"]  # fmt: skip
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value) -> str:
-    """Text a spreadsheet shows as text: a name starting with "=" must not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def record_download(actor, f: AuditFilter) -> None:
@@ -56,26 +48,24 @@ def _batches(f: AuditFilter) -> Iterator[list]:
 
 def csv_lines(f: AuditFilter) -> Iterator[str]:
     """The header, then one line per entry, newest first."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    return spreadsheets.csv_lines(HEADER, _rows(f))
 
-    def flush() -> str:
-        text = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-        return text
 
+def _rows(f: AuditFilter) -> Iterator[list]:
     zone = camp_zone()
     labels: dict[str, str] = {}  # translated once per action, not once per line
-    writer.writerow(HEADER)
-    yield flush()
     for rows in _batches(f):
         for id_, at, email, name, action, entity_type, entity_id, fields in rows:
             if action not in labels:
                 labels[action] = action_label(action)
-            writer.writerow(
-                [id_, at.astimezone(zone).isoformat(), _cell(email), _cell(name), action,
-                 labels[action], entity_type, "" if entity_id is None else entity_id,
-                 ";".join(fields or ())]
-            )  # fmt: skip
-        yield flush()
+            yield [
+                id_,
+                at.astimezone(zone).isoformat(),
+                email,
+                name,
+                action,
+                labels[action],
+                entity_type,
+                "" if entity_id is None else entity_id,
+                ";".join(fields or ()),
+            ]

@@ -3,7 +3,7 @@
 One query per kind of record present on the page (at most four), never one per row.
 """
 
-from flask import current_app, url_for
+from flask import url_for
 from sqlalchemy import select
 
 from camp_app.events.models import Event
@@ -13,17 +13,9 @@ from camp_app.registrations.models import Registration
 from camp_app.roster.models import CampGroup
 
 
-def _endpoint(*names: str) -> str | None:
-    """The first of these pages that exists (features may come later than the log)."""
-    return next((name for name in names if name in current_app.view_functions), None)
-
-
 def _event_links(ids) -> dict:
-    endpoint = _endpoint("roster.dashboard", "events.edit")
-    if not endpoint:
-        return {}
     rows = db.session.execute(select(Event.id, Event.slug).where(Event.id.in_(ids)))
-    return {id_: url_for(endpoint, slug=slug) for id_, slug in rows}
+    return {id_: url_for("roster.dashboard", slug=slug) for id_, slug in rows}
 
 
 def _slug_of_event_of(model, ids):
@@ -32,25 +24,16 @@ def _slug_of_event_of(model, ids):
 
 
 def _registration_links(ids) -> dict:
-    endpoint = _endpoint("roster.roster")
-    if not endpoint:
-        return {}
-    return {i: url_for(endpoint, slug=s) for i, s in _slug_of_event_of(Registration, ids)}
+    return {i: url_for("roster.roster", slug=s) for i, s in _slug_of_event_of(Registration, ids)}
 
 
 def _group_links(ids) -> dict:
-    endpoint = _endpoint("cabins.index")
-    if not endpoint:
-        return {}
-    return {i: url_for(endpoint, slug=s) for i, s in _slug_of_event_of(CampGroup, ids)}
+    return {i: url_for("cabins.index", slug=s) for i, s in _slug_of_event_of(CampGroup, ids)}
 
 
 def _message_links(ids) -> dict:
-    endpoint = _endpoint("messages.detail")
-    if not endpoint:
-        return {}
     rows = _slug_of_event_of(EventMessage, ids)
-    return {i: url_for(endpoint, slug=s, message_id=i) for i, s in rows}
+    return {i: url_for("messages.detail", slug=s, message_id=i) for i, s in rows}
 
 
 LINKERS = {

@@ -5,8 +5,9 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from camp_app.database import UTCDateTime, utcnow
+from camp_app.database import UTCDateTime
 from camp_app.extensions import db
+from camp_app.timeutil import utcnow
 
 
 class AuditEntry(db.Model):

@@ -18,11 +18,11 @@ from camp_app.accounts.models import User
 from camp_app.audit.labels import ACTION_LABELS, ENTITY_LABELS
 from camp_app.audit.models import AuditEntry
 from camp_app.extensions import db
+from camp_app.ids import MAX_ID
 from camp_app.service_errors import Problem
 from camp_app.timeutil import camp_local_to_utc
 
 PAGE_SIZE = 50
-MAX_ID = 2_147_483_647  # the largest id a PostgreSQL integer column holds
 MAX_ACTOR = 254
 ACTION_PATTERN = re.compile(
     r"[a-z0-9_]+(\.[a-z0-9_]*)*"

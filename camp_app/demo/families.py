@@ -7,7 +7,6 @@ seeding costs one password hash, not forty. Deterministic: the same families eve
 """
 
 import secrets
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from random import Random
 
@@ -46,12 +45,6 @@ MEDICATIONS = (
     {"name": "Mercaptopurine", "dose": "50 mg", "schedule": "Every evening"},
 )
 CONSENTS = {"medical_treatment": True, "liability_waiver": True, "photo_release": True}
-
-
-@dataclass
-class DemoChild:
-    data: dict
-    patient: bool
 
 
 def demo_families_exist() -> bool:

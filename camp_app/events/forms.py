@@ -132,7 +132,3 @@ def show_problems(form: FlaskForm, error: ServiceError) -> None:
             form[name].errors = [*form[name].errors, problem.message]
         else:
             form.form_errors.append(problem.message)
-
-
-class ButtonForm(FlaskForm):
-    """A POST button: only its CSRF token."""

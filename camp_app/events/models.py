@@ -6,8 +6,9 @@ from enum import StrEnum
 from sqlalchemy import JSON, Date, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
-from camp_app.database import UTCDateTime, utcnow
+from camp_app.database import UTCDateTime
 from camp_app.extensions import db
+from camp_app.timeutil import utcnow
 
 
 class EventKind(StrEnum):

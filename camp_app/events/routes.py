@@ -9,16 +9,14 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from camp_app.accounts.access import public, roles_required
-from camp_app.accounts.models import Role
+from camp_app.accounts.roles import MANAGERS
 from camp_app.events import descriptions, services
 from camp_app.events.availability import seat_summaries, seat_summary
-from camp_app.events.forms import ButtonForm, event_form, form_data, show_problems
-from camp_app.events.models import Event
-from camp_app.service_errors import InvalidInput, NotFound
+from camp_app.events.forms import event_form, form_data, show_problems
+from camp_app.forms import ButtonForm
+from camp_app.service_errors import InvalidInput
 
 bp = Blueprint("events", __name__)
-
-MANAGERS = (Role.COORDINATOR, Role.ADMIN)
 
 
 @bp.context_processor
@@ -39,13 +37,6 @@ def _is_manager() -> bool:
     return current_user.is_authenticated and current_user.has_role(*MANAGERS)
 
 
-def _event_or_404(slug: str, *, include_unpublished: bool) -> Event:
-    try:
-        return services.event_by_slug(slug, include_unpublished=include_unpublished)
-    except NotFound:
-        abort(404)
-
-
 @bp.get("/")
 @public
 def catalog():
@@ -58,7 +49,7 @@ def catalog():
 @public
 def detail(slug: str):
     # Coordinators preview unpublished events; to everyone else they do not exist.
-    event = _event_or_404(slug, include_unpublished=_is_manager())
+    event = services.event_by_slug(slug, include_unpublished=_is_manager())
     return render_template(
         "events/detail.html",
         event=event,
@@ -93,7 +84,7 @@ def create():
 @bp.route("/manage/events/<slug>/edit", methods=["GET", "POST"])
 @roles_required(*MANAGERS)
 def edit(slug: str):
-    event = _event_or_404(slug, include_unpublished=True)
+    event = services.event_by_slug(slug, include_unpublished=True)
     form = event_form(event)
     if form.validate_on_submit():
         try:
@@ -126,7 +117,7 @@ def _free_seats_page(event) -> str | None:
 def _set_published(slug: str, published: bool):
     if not ButtonForm().validate_on_submit():
         abort(400)
-    event = _event_or_404(slug, include_unpublished=True)
+    event = services.event_by_slug(slug, include_unpublished=True)
     services.set_published(current_user, event, published)
     if published:
         flash(_("“%(name)s” is published.", name=event.name), "success")

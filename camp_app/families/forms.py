@@ -197,12 +197,6 @@ class InviteForm(FlaskForm):
         return _field_named(self, name)
 
 
-class ConfirmForm(FlaskForm):
-    """A button with a CSRF token: accept an invitation, remove a record."""
-
-    confirm = SubmitField(_l("Confirm"))
-
-
 def _field_named(form, name: str | None):
     if name and name in form._fields and name != "csrf_token":
         return form._fields[name]

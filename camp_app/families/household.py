@@ -13,9 +13,8 @@ from camp_app.audit.services import record
 from camp_app.extensions import db
 from camp_app.families import serializers
 from camp_app.families.models import Child, Contact, Household
+from camp_app.ids import possible_id
 from camp_app.service_errors import NotFound, Problem
-
-MAX_DB_ID = 2**31 - 1  # a larger id can't exist; PostgreSQL would refuse to compare it
 
 
 def household_of(user: User) -> Household:
@@ -47,32 +46,29 @@ def household_of(user: User) -> Household:
 
 def child_of(user: User, child_id) -> Child:
     """The child with this id if it belongs to the user's household; otherwise NotFound."""
-    child_id = as_id(child_id)
-    child = None
-    if child_id is not None and user.household_id is not None:
-        child = db.session.scalar(
-            select(Child)
-            .where(Child.id == child_id, Child.household_id == user.household_id)
-            .options(selectinload(Child.medications))
-        )
-    if child is None:
-        raise NotFound(Problem("not_found", _("We could not find that child."), None))
-    return child
+    message = _("We could not find that child.")
+    return _household_row(user, Child, child_id, Child.medications, message)
 
 
 def contact_of(user: User, contact_id) -> Contact:
     """The contact with this id if it belongs to the user's household; otherwise NotFound."""
-    contact_id = as_id(contact_id)
-    contact = None
-    if contact_id is not None and user.household_id is not None:
-        contact = db.session.scalar(
-            select(Contact)
-            .where(Contact.id == contact_id, Contact.household_id == user.household_id)
-            .options(selectinload(Contact.children))
+    message = _("We could not find that contact.")
+    return _household_row(user, Contact, contact_id, Contact.children, message)
+
+
+def _household_row(user: User, model, row_id, relation, message: str):
+    """The user's household's `model` row with this id, `relation` loaded; else NotFound."""
+    row_id = as_id(row_id)
+    row = None
+    if row_id is not None and user.household_id is not None:
+        row = db.session.scalar(
+            select(model)
+            .where(model.id == row_id, model.household_id == user.household_id)
+            .options(selectinload(relation))
         )
-    if contact is None:
-        raise NotFound(Problem("not_found", _("We could not find that contact."), None))
-    return contact
+    if row is None:
+        raise NotFound(Problem("not_found", message, None))
+    return row
 
 
 def load_family(household: Household) -> Household:
@@ -109,13 +105,9 @@ def ensure_same_household(actor: User, household_id: int, message: str) -> None:
 
 def as_id(value) -> int | None:
     """A usable row id from a path or JSON value, or None if it cannot name a row."""
-    if isinstance(value, bool):
-        return None
     if isinstance(value, str) and value.isdigit() and len(value) < 19:
         value = int(value)
-    if isinstance(value, int) and 0 < value <= MAX_DB_ID:
-        return value
-    return None
+    return value if possible_id(value) else None
 
 
 def _by_id(row) -> int:

@@ -11,8 +11,9 @@ from sqlalchemy import Column, Date, ForeignKey, String, Table, Text, orm
 from sqlalchemy.orm import Mapped, mapped_column
 
 from camp_app.accounts.models import User
-from camp_app.database import UTCDateTime, utcnow
+from camp_app.database import UTCDateTime
 from camp_app.extensions import db
+from camp_app.timeutil import utcnow
 
 
 class ChildRelationship(StrEnum):

@@ -10,9 +10,10 @@ from camp_app.accounts.access import roles_required
 from camp_app.accounts.models import Role, User
 from camp_app.extensions import db
 from camp_app.families import services
-from camp_app.families.forms import ChildForm, ConfirmForm, ContactForm, InviteForm, show_problems
+from camp_app.families.forms import ChildForm, ContactForm, InviteForm, show_problems
 from camp_app.families.serializers import serialize_child, serialize_contact
-from camp_app.service_errors import NotFound, ServiceError
+from camp_app.forms import ButtonForm
+from camp_app.service_errors import ServiceError
 from camp_app.timeutil import age_on, camp_today
 
 bp = Blueprint("families", __name__)
@@ -39,14 +40,6 @@ def _me() -> User:
     return current_user._get_current_object()
 
 
-def _found(lookup, *args):
-    """Run a finder; anything another family owns is a plain 404."""
-    try:
-        return lookup(*args)
-    except NotFound:
-        abort(404)
-
-
 # --- overview ---------------------------------------------------------------------------
 
 
@@ -66,7 +59,7 @@ def _render_household(invite_form: InviteForm, status: int = 200):
         pickup=[c for c in family.contacts if c.kind == "pickup"],
         invites=services.pending_invites(family),
         invite_form=invite_form,
-        revoke_form=ConfirmForm(),
+        revoke_form=ButtonForm(),
         today=camp_today(),
         age_on=age_on,
     )
@@ -97,7 +90,7 @@ def add_child():
 @bp.route("/family/children/<int:child_id>/edit", methods=["GET", "POST"])
 @roles_required(Role.PARENT)
 def edit_child(child_id: int):
-    child = _found(services.child_of, _me(), child_id)
+    child = services.child_of(_me(), child_id)
     if request.method == "GET":
         form = ChildForm(data=serialize_child(child))
         form.ensure_blank_rows(1)
@@ -126,8 +119,8 @@ def _render_child_form(form: ChildForm, child):
 @bp.route("/family/children/<int:child_id>/remove", methods=["GET", "POST"])
 @roles_required(Role.PARENT)
 def remove_child(child_id: int):
-    child = _found(services.child_of, _me(), child_id)
-    form = ConfirmForm()
+    child = services.child_of(_me(), child_id)
+    form = ButtonForm()
     problem = None
     if form.validate_on_submit():
         name = child.first_name
@@ -171,7 +164,7 @@ def add_contact():
 @bp.route("/family/contacts/<int:contact_id>/edit", methods=["GET", "POST"])
 @roles_required(Role.PARENT)
 def edit_contact(contact_id: int):
-    contact = _found(services.contact_of, _me(), contact_id)
+    contact = services.contact_of(_me(), contact_id)
     family = services.load_family(contact.household)
     data = serialize_contact(contact)
     data["child_ids"] = [str(i) for i in data["child_ids"]]
@@ -202,8 +195,8 @@ def _render_contact_form(form: ContactForm, contact, family):
 @bp.route("/family/contacts/<int:contact_id>/remove", methods=["GET", "POST"])
 @roles_required(Role.PARENT)
 def remove_contact(contact_id: int):
-    contact = _found(services.contact_of, _me(), contact_id)
-    form = ConfirmForm()
+    contact = services.contact_of(_me(), contact_id)
+    form = ButtonForm()
     problem = None
     if form.validate_on_submit():
         name = contact.name
@@ -257,10 +250,10 @@ def invite_guardian():
 @bp.post("/family/invites/<int:invite_id>/revoke")
 @roles_required(Role.PARENT)
 def revoke_invite(invite_id: int):
-    form = ConfirmForm()
+    form = ButtonForm()
     if not form.validate_on_submit():
         abort(400)
-    _found(services.revoke_invite, _me(), invite_id)
+    services.revoke_invite(_me(), invite_id)
     flash(_("The invitation was withdrawn."), "success")
     return redirect(url_for(".household"))
 
@@ -268,7 +261,7 @@ def revoke_invite(invite_id: int):
 @bp.route("/family/invite/<token>", methods=["GET", "POST"])
 @roles_required(Role.PARENT)
 def accept_invite(token: str):
-    form = ConfirmForm()
+    form = ButtonForm()
     try:
         invite = services.invite_for(_me(), token)
         if form.validate_on_submit():

@@ -6,7 +6,7 @@ loaded attributes: load children with medications and contacts with children bef
 """
 
 from camp_app.accounts.models import User
-from camp_app.families.models import Child, Contact, GuardianInvite, Medication
+from camp_app.families.models import Child, Contact, Medication
 
 
 def serialize_child(child: Child) -> dict:
@@ -51,13 +51,3 @@ def serialize_contact(contact: Contact) -> dict:
 
 def serialize_guardian(user: User) -> dict:
     return {"id": user.id, "name": user.name, "email": user.email}
-
-
-def serialize_invite(invite: GuardianInvite) -> dict:
-    """A pending invitation as the household sees it (never the token)."""
-    return {
-        "id": invite.id,
-        "email": invite.email,
-        "created_at": invite.created_at.isoformat(),
-        "expires_at": invite.expires_at.isoformat(),
-    }

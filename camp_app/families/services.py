@@ -11,7 +11,6 @@ invites.py; this module gathers them so callers keep one import.
 from camp_app.families.children import CHILD_SCALARS, add_child, remove_child, update_child
 from camp_app.families.contacts import CONTACT_SCALARS, add_contact, remove_contact, update_contact
 from camp_app.families.household import (
-    MAX_DB_ID,
     child_of,
     contact_of,
     family_summary,
@@ -35,7 +34,6 @@ __all__ = [
     "CHILD_SCALARS",
     "CONTACT_SCALARS",
     "INVITE_TTL",
-    "MAX_DB_ID",
     "MAX_INVITES_PER_DAY",
     "ContactKind",
     "accept_invite",

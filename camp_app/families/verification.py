@@ -10,29 +10,40 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
-from camp_app.accounts.models import Role, User
+from camp_app.accounts.models import User
+from camp_app.accounts.roles import MANAGERS
 from camp_app.audit.services import record
 from camp_app.extensions import db
 from camp_app.families.models import Child, ChildRelationship, PatientVerification
-from camp_app.service_errors import InvalidInput, NotAllowed, Problem
+from camp_app.service_errors import InvalidInput, NotAllowed, NotFound, Problem
 from camp_app.timeutil import utcnow
 
-VERIFIERS = (Role.COORDINATOR, Role.ADMIN)
 STATES = tuple(state.value for state in PatientVerification)
+# The states as people read them, on every page, filter and export.
+STATE_LABELS = {
+    PatientVerification.UNVERIFIED.value: _l("Not verified yet"),
+    PatientVerification.VERIFIED.value: _l("Verified"),
+    PatientVerification.REJECTED.value: _l("Could not be verified"),
+}
 # The details the verification vouches for: changing one of them undoes it.
 VOUCHED_FIELDS = ("relationship", "diagnosis_category", "treated_at_hospital")
 VERIFICATION_FIELDS = ("patient_verification", "verified_by_id", "verified_at")
 PER_PAGE = 100
 
 
+def state_label(state: str) -> str:
+    return str(STATE_LABELS.get(state, state))
+
+
 def set_verification(actor: User, child: Child, state: str, now: datetime | None = None) -> Child:
     """Record the medical team's answer for a patient: verified, rejected, or back to
     unverified. Coordinators and admins only (NotAllowed); a bad state or a child who is not a
     patient is InvalidInput. Setting the state a child already has changes nothing."""
-    if not actor.has_role(*VERIFIERS):
+    if not actor.has_role(*MANAGERS):
         message = _("Only a coordinator can record a patient's verification.")
         raise NotAllowed(Problem("not_allowed", message))
     if not isinstance(state, str) or state not in STATES:
@@ -157,9 +168,12 @@ def verification_list(event, state: str | None, page: int = 1, q: str = "") -> V
     return VerificationList(rows, counts, total, page, pages)
 
 
-def child_for_event(event, child_id: int) -> Child | None:
+def child_for_event(event, child_id: int) -> Child:
     """The child, if registered for the event or in the household of a registered child;
-    else None (the page answers 404)."""
+    else NotFound."""
     registered = Child.id.in_(_registered_children(event))
     related = or_(registered, Child.household_id.in_(_households(event, siblings_only=False)))
-    return db.session.scalar(select(Child).where(Child.id == child_id, related))
+    child = db.session.scalar(select(Child).where(Child.id == child_id, related))
+    if child is None:
+        raise NotFound(Problem("not_found", _("We could not find that child.")))
+    return child

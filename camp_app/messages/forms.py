@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 
 from camp_app.events.forms import MarkRequired
-from camp_app.families.models import PatientVerification
+from camp_app.families.verification import STATE_LABELS
 from camp_app.messages.services import BODY_MAX, SUBJECT_MAX
 from camp_app.registrations.labels import status_label
 from camp_app.registrations.models import RegistrationStatus
@@ -27,12 +27,7 @@ def _status_choices() -> list[tuple[str, str]]:
 
 
 def _verification_choices() -> list[tuple[str, str]]:
-    return [
-        ("", _l("Any")),
-        (PatientVerification.UNVERIFIED.value, _l("Not verified yet")),
-        (PatientVerification.VERIFIED.value, _l("Verified")),
-        (PatientVerification.REJECTED.value, _l("Could not be verified")),
-    ]
+    return [("", _l("Any")), *STATE_LABELS.items()]
 
 
 def _age_field(label):

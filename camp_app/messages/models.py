@@ -6,8 +6,9 @@ from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from camp_app.accounts.models import User
-from camp_app.database import UTCDateTime, utcnow
+from camp_app.database import UTCDateTime
 from camp_app.extensions import db
+from camp_app.timeutil import utcnow
 
 
 class EventMessage(db.Model):

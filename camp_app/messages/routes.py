@@ -1,34 +1,26 @@
 """Messages from coordinators to the families of an event: compose, preview, send, follow up."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from camp_app.accounts.access import roles_required
-from camp_app.accounts.models import Role
+from camp_app.accounts.roles import MANAGERS
 from camp_app.events.models import Event
 from camp_app.events.services import event_by_slug
 from camp_app.messages import audience as audiences
 from camp_app.messages import history, services
 from camp_app.messages.forms import FILTER_FIELDS, ComposeForm, SendForm, show_problems
-from camp_app.service_errors import Conflict, InvalidInput, NotFound
+from camp_app.service_errors import Conflict, InvalidInput
 
 bp = Blueprint("messages", __name__)
 
-ROLES = (Role.COORDINATOR, Role.ADMIN)
 # The send form's fields are hidden copies of the compose form's, shown on the same page:
 # prefixed, so that no two elements share an id (a label must find its own field).
 SEND_PREFIX = "send"
 TEST_PREFIX = "test"  # the "send me a test copy" form: the same hidden values
-
-
-def _event(slug: str) -> Event:
-    try:
-        return event_by_slug(slug, include_unpublished=True)
-    except NotFound:
-        abort(404)
 
 
 def _page() -> int:
@@ -70,10 +62,10 @@ def _roster_selection(args) -> MultiDict | None:
 
 
 @bp.get("/manage/events/<slug>/messages")
-@roles_required(*ROLES)
+@roles_required(*MANAGERS)
 def index(slug: str):
     """Compose (the filter may come from a roster link's query) and the messages sent."""
-    event = _event(slug)
+    event = event_by_slug(slug, include_unpublished=True)
     form = _compose_form(event, _roster_selection(request.args))
     try:
         f = audiences.parse_audience(event, form.data)
@@ -109,9 +101,9 @@ def _preview_page(event, compose: ComposeForm, preview, *, token=None, changed=N
 
 
 @bp.post("/manage/events/<slug>/messages/preview")
-@roles_required(*ROLES)
+@roles_required(*MANAGERS)
 def preview(slug: str):
-    event = _event(slug)
+    event = event_by_slug(slug, include_unpublished=True)
     form = _compose_form(event, request.form)
     if not form.validate_on_submit():
         return _compose_page(event, form, general=[_("Your form expired. Please try again.")])
@@ -124,9 +116,9 @@ def preview(slug: str):
 
 
 @bp.post("/manage/events/<slug>/messages/send")
-@roles_required(*ROLES)
+@roles_required(*MANAGERS)
 def send(slug: str):
-    event = _event(slug)
+    event = event_by_slug(slug, include_unpublished=True)
     sent_form = SendForm(prefix=SEND_PREFIX)
     values = sent_form.message_values()
     compose = _compose_form(event, MultiDict(values))  # for a page shown again
@@ -163,10 +155,10 @@ def send(slug: str):
 
 
 @bp.post("/manage/events/<slug>/messages/test")
-@roles_required(*ROLES)
+@roles_required(*MANAGERS)
 def test_copy(slug: str):
     """A copy to the coordinator's own address, then the same preview again (same token)."""
-    event = _event(slug)
+    event = event_by_slug(slug, include_unpublished=True)
     test_form = SendForm(prefix=TEST_PREFIX)
     values = test_form.message_values()
     compose = _compose_form(event, MultiDict(values))
@@ -193,13 +185,10 @@ def _changed(event, compose, f, sent_form, error):
 
 
 @bp.get("/manage/events/<slug>/messages/<int:message_id>")
-@roles_required(*ROLES)
+@roles_required(*MANAGERS)
 def detail(slug: str, message_id: int):
-    event = _event(slug)
-    try:
-        message = history.get_message(event, message_id)
-    except NotFound:
-        abort(404)
+    event = event_by_slug(slug, include_unpublished=True)
+    message = history.get_message(event, message_id)
     status = request.args.get("status", "")
     status = status if status in history.STATUS_FILTERS else ""
     return render_template(

@@ -12,9 +12,9 @@ from datetime import datetime
 from flask import current_app
 from flask_mail import Connection
 
-from camp_app.database import utcnow
 from camp_app.notifications import claims, transport
 from camp_app.notifications.models import OutboxMail
+from camp_app.timeutil import utcnow
 
 log = logging.getLogger(__name__)
 

@@ -15,16 +15,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from camp_app.accounts.access import public, roles_required
-from camp_app.accounts.models import Role
+from camp_app.accounts.roles import MANAGERS
 from camp_app.notifications import services
 from camp_app.notifications.forms import RetryMailForm
 from camp_app.notifications.models import MailStatus
 from camp_app.notifications.presentation import html_preview_document, text_as_html
-from camp_app.service_errors import NotFound, ServiceError
+from camp_app.service_errors import Conflict
 
 bp = Blueprint("notifications", __name__)
-
-OUTBOX_ROLES = (Role.ADMIN, Role.COORDINATOR)
 
 
 def _require_dev_mailbox() -> None:
@@ -47,10 +45,7 @@ def mailbox():
 @public
 def mailbox_mail(mail_id: int):
     _require_dev_mailbox()
-    try:
-        mail = services.get_mail(mail_id)
-    except NotFound:
-        abort(404)
+    mail = services.get_mail(mail_id)
     return render_template(
         "notifications/mailbox_mail.html", mail=mail, text_html=text_as_html(mail.body_text)
     )
@@ -70,10 +65,7 @@ MAIL_PREVIEW_POLICY = (
 @public
 def mailbox_mail_html(mail_id: int):
     _require_dev_mailbox()
-    try:
-        mail = services.get_mail(mail_id)
-    except NotFound:
-        abort(404)
+    mail = services.get_mail(mail_id)
     response = make_response(html_preview_document(mail.body_html))
     response.headers["Content-Security-Policy"] = MAIL_PREVIEW_POLICY
     response.headers["X-Frame-Options"] = "SAMEORIGIN"
@@ -82,7 +74,7 @@ def mailbox_mail_html(mail_id: int):
 
 
 @bp.get("/manage/outbox")
-@roles_required(*OUTBOX_ROLES)
+@roles_required(*MANAGERS)
 def outbox():
     status = request.args.get("status") or None
     if status not in set(MailStatus):
@@ -98,15 +90,13 @@ def outbox():
 
 
 @bp.post("/manage/outbox/<int:mail_id>/retry")
-@roles_required(*OUTBOX_ROLES)
+@roles_required(*MANAGERS)
 def retry_mail(mail_id: int):
     form = RetryMailForm()
     if form.validate_on_submit():
         try:
             services.retry_mail(mail_id, actor_id=current_user.id)
-        except NotFound:
-            abort(404)
-        except ServiceError as error:
+        except Conflict as error:  # NotFound: the 404 page
             flash(" ".join(p.message for p in error.problems), "error")
         else:
             flash(_("The mail will be sent at the next delivery run."), "success")

@@ -9,10 +9,10 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from camp_app.audit.services import record
-from camp_app.database import utcnow
 from camp_app.extensions import db
 from camp_app.notifications.models import MailStatus, OutboxMail
 from camp_app.service_errors import Conflict, NotFound, Problem
+from camp_app.timeutil import utcnow
 
 
 def absolute_url(path: str) -> str:

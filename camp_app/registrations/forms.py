@@ -65,7 +65,3 @@ class RegisterForm(FlaskForm):
     def _add_error(self, name: str, message: str) -> None:
         if message not in self[name].errors:
             self[name].errors = [*self[name].errors, message]
-
-
-class ButtonForm(FlaskForm):
-    """A POST button: only its CSRF token."""

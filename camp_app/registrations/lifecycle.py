@@ -15,7 +15,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from camp_app.accounts.models import Role, User
+from camp_app.accounts.models import User
+from camp_app.accounts.roles import MANAGERS
 from camp_app.audit.services import record
 from camp_app.events.availability import seat_summaries, seat_summary
 from camp_app.events.models import Event
@@ -48,7 +49,6 @@ TRANSITIONS: dict[tuple[str, str | None], frozenset[str]] = {
 }
 
 DECISIONS = ("approve", "decline", "waitlist")
-DECIDERS = (Role.COORDINATOR, Role.ADMIN)
 SIGNATURE_MAX = 200
 NOTE_MAX = 2000
 
@@ -316,7 +316,7 @@ def fill_seats(event: Event, actor: User | None = None) -> list[Registration]:
 
 def _may_cancel(actor: User, registration: Registration) -> bool:
     own = actor.household_id is not None and actor.household_id == registration.household_id
-    return own or actor.has_role(*DECIDERS)
+    return own or actor.has_role(*MANAGERS)
 
 
 def _locked_registration(registration_id: int) -> Registration:
@@ -349,7 +349,7 @@ def _cancel_locked(registration_id: int, actor_id: int, now: datetime) -> Regist
 
 
 def _check_decision(actor: User, action, note, override_reason) -> None:
-    if not actor.has_role(*DECIDERS):
+    if not actor.has_role(*MANAGERS):
         message = _("Only a coordinator can decide about registrations.")
         raise NotAllowed(Problem("not_allowed", message))
     problems = []

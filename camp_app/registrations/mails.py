@@ -4,7 +4,7 @@ The context names the child and the event only: no diagnosis, medication or othe
 detail ever goes into a mail.
 """
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import icalendar
 from flask import current_app
@@ -15,10 +15,9 @@ from camp_app.accounts.models import User
 from camp_app.extensions import db
 from camp_app.notifications.services import absolute_url, queue_mail
 from camp_app.registrations.models import Registration
+from camp_app.timeutil import utcnow
 
 MY_REGISTRATIONS_PATH = "/registrations"
-
-KINDS = ("received", "confirmed", "waitlisted", "promoted", "declined", "cancelled")
 
 
 def _subject(kind: str, **names):
@@ -55,7 +54,7 @@ def calendar_file(registration: Registration) -> str:
     calendar.add("version", "2.0")
     entry = icalendar.Event()
     entry.add("uid", f"registration-{registration.id}@{_mail_domain()}")
-    entry.add("dtstamp", datetime.now(UTC))
+    entry.add("dtstamp", utcnow())
     entry.add("dtstart", event.starts_on)
     entry.add("dtend", event.ends_on + timedelta(days=1))  # DTEND of all-day events is exclusive
     entry.add("summary", f"{event.name}: {registration.child.first_name}")
@@ -72,7 +71,8 @@ def calendar_file(registration: Registration) -> str:
 def notify(
     registration: Registration, kind: str, *, position: int | None = None, note: str = ""
 ) -> None:
-    """Queue the `kind` mail (one of KINDS) about `registration`. The caller commits."""
+    """Queue the `kind` mail (received, confirmed, waitlisted, promoted, declined or
+    cancelled) about `registration`. The caller commits."""
     child, event = registration.child, registration.event
     attachments = None
     if registration.status == "confirmed" and kind in ("confirmed", "promoted"):

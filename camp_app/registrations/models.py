@@ -7,11 +7,12 @@ from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from camp_app.accounts.models import User
-from camp_app.database import UTCDateTime, utcnow
+from camp_app.database import UTCDateTime
 from camp_app.events.models import Event
 from camp_app.extensions import db
 from camp_app.families.models import Child, Household
 from camp_app.roster.models import CampGroup
+from camp_app.timeutil import utcnow
 
 
 class RegistrationStatus(StrEnum):

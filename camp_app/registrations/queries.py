@@ -4,9 +4,6 @@ Every list is a fixed number of queries whatever its length (eager loading, and 
 positions from one window query).
 """
 
-import csv
-import io
-import re
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
@@ -18,9 +15,11 @@ from camp_app.accounts.models import User
 from camp_app.events.models import Event
 from camp_app.extensions import db
 from camp_app.families.models import Child, ContactKind, Household
+from camp_app.ids import possible_id
 from camp_app.registrations.models import ACTIVE, Registration, RegistrationStatus
 from camp_app.roster.filters import like_pattern  # the roster's search: % and _ are literal
-from camp_app.service_errors import InvalidInput, Problem
+from camp_app.service_errors import InvalidInput, NotFound, Problem
+from camp_app.spreadsheets import csv_lines
 from camp_app.timeutil import age_on
 
 MAX_PER_PAGE = 200
@@ -75,6 +74,21 @@ def family_registrations(household: Household) -> list[RegistrationRow]:
         .order_by(Event.starts_on, Registration.sequence)
     )
     return _rows(list(db.session.scalars(query)))
+
+
+def registration_of_event(event: Event, registration_id, *, lock: bool = False) -> Registration:
+    """The event's registration with this id; NotFound otherwise (another event's too).
+    `lock` takes its row lock (PostgreSQL), so that two people acting on the same child at
+    once go one after the other."""
+    statement = select(Registration).where(
+        Registration.id == (registration_id if possible_id(registration_id) else 0),
+        Registration.event_id == event.id,
+    )
+    registration = db.session.scalar(statement.with_for_update() if lock else statement)
+    if registration is None:
+        message = _("That child is not registered for this event.")
+        raise NotFound(Problem("not_found", message, "registration_id"))
+    return registration
 
 
 def family_registration(household: Household | None, registration_id) -> Registration | None:
@@ -245,26 +259,7 @@ def roster_rows(event: Event) -> Iterator[dict]:
         yield roster_row(registration, event)
 
 
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_PLAIN_NUMBER = re.compile(r"[+-]?[\d\s().-]+")  # phone numbers: no formula in them
-
-
-def safe_cell(value) -> str:
-    """Text a spreadsheet will not run as a formula (OWASP CSV injection advice)."""
-    text = "" if value is None else str(value)
-    if text.startswith(_FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(text):
-        return "'" + text
-    return text
-
-
-def _csv_line(values) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerow([safe_cell(v) for v in values])
-    return buffer.getvalue()
-
-
 def roster_csv(event: Event) -> Iterator[str]:
     """The roster as CSV lines (header first), for a streamed text/csv response."""
-    yield _csv_line(ROSTER_COLUMNS)
-    for row in roster_rows(event):
-        yield _csv_line(row[name] for name in ROSTER_COLUMNS)
+    rows = roster_rows(event)
+    return csv_lines(ROSTER_COLUMNS, ([row[name] for name in ROSTER_COLUMNS] for row in rows))

@@ -244,11 +244,3 @@ def recent_decisions(event: Event, limit: int = RECENT_DECISIONS) -> list[Regist
         .limit(limit)
     )
     return list(db.session.scalars(query))
-
-
-def registration_of_event(event: Event, registration_id: int) -> Registration | None:
-    """The event's registration with that id, or None (also when it belongs to another event)."""
-    registration = db.session.get(Registration, registration_id)
-    if registration is None or registration.event_id != event.id:
-        return None
-    return registration

@@ -6,25 +6,24 @@ A refused decision re-renders the queue with the messages next to that card; not
 
 from dataclasses import dataclass, field
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from camp_app.accounts.access import roles_required
-from camp_app.accounts.models import Role
+from camp_app.accounts.roles import MANAGERS
 from camp_app.events.availability import seat_summary
 from camp_app.events.descriptions import CATEGORY_LABELS
 from camp_app.events.models import Event
 from camp_app.events.services import event_by_slug
+from camp_app.families.verification import STATE_LABELS
 from camp_app.registrations import lifecycle, queries, review
 from camp_app.registrations.labels import status_label
 from camp_app.registrations.models import Registration
 from camp_app.registrations.models import RegistrationStatus as S
 from camp_app.registrations.review_forms import DecisionForm
 from camp_app.registrations.workspace import bp
-from camp_app.service_errors import NotFound, Problem, ServiceError
-
-MANAGERS = (Role.COORDINATOR, Role.ADMIN)
+from camp_app.service_errors import Problem, ServiceError
 
 
 @dataclass
@@ -41,13 +40,6 @@ class Refusal:
         return [p.message for p in self.problems if p.field == name]
 
 
-def _event_or_404(slug: str) -> Event:
-    try:
-        return event_by_slug(slug, include_unpublished=True)
-    except NotFound:
-        abort(404)
-
-
 def _queue_page(event: Event, page: int, refusal: Refusal | None = None, status: int = 200):
     queue = review.review_queue(event, page)
     shown = {card.registration.id for card in queue.cards}
@@ -60,6 +52,7 @@ def _queue_page(event: Event, page: int, refusal: Refusal | None = None, status:
         refusal=refusal,
         refusal_elsewhere=refusal is not None and refusal.registration_id not in shown,
         category_labels=CATEGORY_LABELS,
+        verification_labels=STATE_LABELS,
         rule_labels=review.RULE_LABELS,
         queue_url=url_for("review.queue", slug=event.slug, page=queue.page),
     )
@@ -69,7 +62,7 @@ def _queue_page(event: Event, page: int, refusal: Refusal | None = None, status:
 @bp.get("/manage/events/<slug>/review")
 @roles_required(*MANAGERS)
 def queue(slug: str):
-    event = _event_or_404(slug)
+    event = event_by_slug(slug, include_unpublished=True)
     return _queue_page(event, request.args.get("page", 1, type=int))
 
 
@@ -97,10 +90,8 @@ def _done_message(registration: Registration, child_name: str, overridden: bool)
 @bp.post("/manage/events/<slug>/registrations/<int:registration_id>/decision")
 @roles_required(*MANAGERS)
 def decide(slug: str, registration_id: int):
-    event = _event_or_404(slug)
-    registration = review.registration_of_event(event, registration_id)
-    if registration is None:
-        abort(404)
+    event = event_by_slug(slug, include_unpublished=True)
+    registration = queries.registration_of_event(event, registration_id)
     form = DecisionForm()
     page = form.page_number()
     refusal = Refusal(

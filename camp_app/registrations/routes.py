@@ -10,12 +10,13 @@ from camp_app.accounts.models import Role
 from camp_app.events.availability import seat_summary
 from camp_app.events.models import Event
 from camp_app.events.services import event_by_slug
+from camp_app.forms import ButtonForm
 from camp_app.registrations import lifecycle, overview, queries
-from camp_app.registrations.forms import ButtonForm, RegisterForm
+from camp_app.registrations.forms import RegisterForm
 from camp_app.registrations.labels import status_label
 from camp_app.registrations.mails import MY_REGISTRATIONS_PATH
 from camp_app.registrations.models import ACTIVE
-from camp_app.service_errors import NotFound, ServiceError
+from camp_app.service_errors import ServiceError
 
 bp = Blueprint("registrations", __name__)
 
@@ -38,17 +39,10 @@ def registration_helpers() -> dict:
     return {"registration_panel": registration_panel, "registration_status_label": status_label}
 
 
-def _published_event(slug: str) -> Event:
-    try:
-        return event_by_slug(slug)
-    except NotFound:
-        abort(404)
-
-
 @bp.route("/events/<slug>/register", methods=["GET", "POST"])
 @roles_required(Role.PARENT)
 def register(slug: str):
-    event = _published_event(slug)
+    event = event_by_slug(slug)
     form = RegisterForm()
     child_problems: dict[int, list[str]] = {}
     status = 200

@@ -5,7 +5,7 @@ patients of registered siblings' households); the POST records one answer. Every
 camp_app.families.verification.
 """
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -13,24 +13,18 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
 from camp_app.accounts.access import roles_required
-from camp_app.accounts.models import Role
+from camp_app.accounts.roles import MANAGERS
 from camp_app.events.descriptions import CATEGORY_LABELS
 from camp_app.events.services import event_by_slug
 from camp_app.families import verification as service
 from camp_app.families.models import PatientVerification
 from camp_app.registrations.workspace import bp
-from camp_app.service_errors import NotFound, ServiceError
+from camp_app.service_errors import ServiceError
 from camp_app.web import safe_next
 
-MANAGERS = (Role.COORDINATOR, Role.ADMIN)
 ALL = "all"
 DEFAULT_FILTER = PatientVerification.UNVERIFIED.value
 MAX_SEARCH = 100
-STATE_LABELS = {
-    PatientVerification.UNVERIFIED.value: _l("Not verified yet"),
-    PatientVerification.VERIFIED.value: _l("Verified"),
-    PatientVerification.REJECTED.value: _l("Could not be verified"),
-}
 # What each button does, as the coordinator reads it.
 ACTION_LABELS = {
     PatientVerification.VERIFIED.value: _l("Mark verified"),
@@ -46,14 +40,6 @@ class VerificationForm(FlaskForm):
     next = HiddenField()
 
 
-def event_or_404(slug: str):
-    """The event for a coordinator (unpublished ones too), or 404."""
-    try:
-        return event_by_slug(slug, include_unpublished=True)
-    except NotFound:
-        abort(404)
-
-
 def _chosen_filter() -> str:
     state = request.args.get("state", DEFAULT_FILTER)
     return state if state in (*service.STATES, ALL) else DEFAULT_FILTER
@@ -62,7 +48,7 @@ def _chosen_filter() -> str:
 @bp.get("/manage/events/<slug>/verification")
 @roles_required(*MANAGERS)
 def verification(slug: str):
-    event = event_or_404(slug)
+    event = event_by_slug(slug, include_unpublished=True)
     state = _chosen_filter()
     page = request.args.get("page", 1, type=int)
     q = request.args.get("q", "")[:MAX_SEARCH]
@@ -73,7 +59,7 @@ def verification(slug: str):
         listing=listing,
         state=state,
         q=q,
-        state_labels=STATE_LABELS,
+        state_labels=service.STATE_LABELS,
         action_labels=ACTION_LABELS,
         category_labels=CATEGORY_LABELS,
         form=VerificationForm(),
@@ -91,10 +77,8 @@ def _done_message(child, state: str) -> str:
 @bp.post("/manage/events/<slug>/children/<int:child_id>/verification")
 @roles_required(*MANAGERS)
 def set_verification(slug: str, child_id: int):
-    event = event_or_404(slug)
+    event = event_by_slug(slug, include_unpublished=True)
     child = service.child_for_event(event, child_id)
-    if child is None:
-        abort(404)
     form = VerificationForm()
     back = safe_next(form.next.data) or url_for("review.verification", slug=event.slug)
     if not form.validate_on_submit():

@@ -5,7 +5,7 @@ let a coordinator give a seat out of turn, fill seats freed by a larger capacity
 family off the list with a note. Every status change goes through lifecycle.
 """
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -15,18 +15,20 @@ from sqlalchemy.orm import joinedload
 from wtforms import HiddenField, TextAreaField
 
 from camp_app.accounts.access import roles_required
-from camp_app.accounts.models import Role
+from camp_app.accounts.roles import MANAGERS
 from camp_app.events.availability import seat_summary
+from camp_app.events.services import event_by_slug
 from camp_app.extensions import db
+from camp_app.families.verification import STATE_LABELS
+from camp_app.forms import ButtonForm
 from camp_app.registrations import lifecycle
 from camp_app.registrations.labels import status_label
 from camp_app.registrations.models import Registration, RegistrationStatus
-from camp_app.registrations.verification_routes import STATE_LABELS, event_or_404
+from camp_app.registrations.queries import registration_of_event
 from camp_app.registrations.workspace import bp
 from camp_app.service_errors import Conflict, NotAllowed, ServiceError
 from camp_app.timeutil import age_on
 
-MANAGERS = (Role.COORDINATOR, Role.ADMIN)
 # decide's problems about the written reason (override_reason_required, too_long): the page
 # then shows the failing rules and asks for a reason.
 OVERRIDE_FIELD = "override_reason"
@@ -40,10 +42,6 @@ class PromoteForm(FlaskForm):
 
 class RemoveForm(FlaskForm):
     note = TextAreaField()
-
-
-class FillForm(FlaskForm):
-    """Only the CSRF token."""
 
 
 def waitlisted(event, page: int = 1) -> list[Registration]:
@@ -87,30 +85,8 @@ def _render(event, status: int = 200, override=None, page: int = 1):
 @bp.get("/manage/events/<slug>/waitlist")
 @roles_required(*MANAGERS)
 def waitlist(slug: str):
-    return _render(event_or_404(slug), page=request.args.get("page", 1, type=int))
-
-
-def _registration_or_404(event, registration_id: int) -> Registration:
-    registration = db.session.get(Registration, registration_id)
-    if registration is None or registration.event_id != event.id:
-        abort(404)
-    return registration
-
-
-def _moved_on(registration: Registration) -> str | None:
-    """Why a waitlist action no longer applies, or None while the registration still waits.
-
-    lifecycle.decide would also decline a confirmed registration; a button on the waitlist must
-    never do that, e.g. when automatic promotion seated the child since the page was loaded.
-    (A promotion between this check and decide's lock remains possible; see the report.)
-    """
-    if registration.status == RegistrationStatus.WAITLISTED:
-        return None
-    return _(
-        "%(child)s is no longer on the waitlist (now: %(status)s). Nothing was changed.",
-        child=registration.child.full_name,
-        status=status_label(registration.status),
-    )
+    event = event_by_slug(slug, include_unpublished=True)
+    return _render(event, page=request.args.get("page", 1, type=int))
 
 
 def _back(event):
@@ -119,6 +95,27 @@ def _back(event):
 
 def _expired(event):
     flash(_("Your form expired. Please submit it again."), "error")
+    return _back(event)
+
+
+def _not_applicable(event, registration: Registration, form):
+    """Back to the waitlist with the reason when the form expired or the registration no longer
+    waits; None while the action applies.
+
+    lifecycle.decide would also decline a confirmed registration; a button on the waitlist must
+    never do that, e.g. when automatic promotion seated the child since the page was loaded.
+    A promotion between this check and decide's lock is refused there (expected_status).
+    """
+    if not form.validate_on_submit():
+        return _expired(event)
+    if registration.status == RegistrationStatus.WAITLISTED:
+        return None
+    message = _(
+        "%(child)s is no longer on the waitlist (now: %(status)s). Nothing was changed.",
+        child=registration.child.full_name,
+        status=status_label(registration.status),
+    )
+    flash(message, "error")
     return _back(event)
 
 
@@ -141,14 +138,11 @@ def _messages(error: ServiceError) -> str:
 @bp.post("/manage/events/<slug>/waitlist/<int:registration_id>/promote")
 @roles_required(*MANAGERS)
 def waitlist_promote(slug: str, registration_id: int):
-    event = event_or_404(slug)
-    registration = _registration_or_404(event, registration_id)
+    event = event_by_slug(slug, include_unpublished=True)
+    registration = registration_of_event(event, registration_id)
     form = PromoteForm()
-    if not form.validate_on_submit():
-        return _expired(event)
-    if moved := _moved_on(registration):
-        flash(moved, "error")
-        return _back(event)
+    if refused := _not_applicable(event, registration, form):
+        return refused
     child_name = registration.child.full_name
     # The reason counts only from the form that asked for it, never from a plain click.
     reason = form.override_reason.data if form.confirm_override.data else None
@@ -186,14 +180,11 @@ def _full_or_moved(error: Conflict) -> str:
 @bp.post("/manage/events/<slug>/waitlist/<int:registration_id>/remove")
 @roles_required(*MANAGERS)
 def waitlist_remove(slug: str, registration_id: int):
-    event = event_or_404(slug)
-    registration = _registration_or_404(event, registration_id)
+    event = event_by_slug(slug, include_unpublished=True)
+    registration = registration_of_event(event, registration_id)
     form = RemoveForm()
-    if not form.validate_on_submit():
-        return _expired(event)
-    if moved := _moved_on(registration):
-        flash(moved, "error")
-        return _back(event)
+    if refused := _not_applicable(event, registration, form):
+        return refused
     child_name = registration.child.full_name
     try:
         lifecycle.decide(
@@ -214,8 +205,8 @@ def waitlist_remove(slug: str, registration_id: int):
 @bp.post("/manage/events/<slug>/waitlist/fill")
 @roles_required(*MANAGERS)
 def waitlist_fill(slug: str):
-    event = event_or_404(slug)
-    if not FillForm().validate_on_submit():
+    event = event_by_slug(slug, include_unpublished=True)
+    if not ButtonForm().validate_on_submit():
         return _expired(event)
     promoted = lifecycle.fill_seats(event, current_user)
     if promoted:

@@ -17,10 +17,10 @@ from flask_babel import ngettext
 from sqlalchemy import select, update
 
 from camp_app.accounts.models import User
-from camp_app.database import utcnow
 from camp_app.events.models import Event
 from camp_app.extensions import db
 from camp_app.families.models import Child
+from camp_app.ids import possible_id
 from camp_app.registrations.labels import status_label
 from camp_app.registrations.models import ACTIVE, Registration
 from camp_app.roster.cabins import (
@@ -33,7 +33,7 @@ from camp_app.roster.cabins import (
 )
 from camp_app.roster.models import CampGroup
 from camp_app.service_errors import InvalidInput, NotFound, Problem
-from camp_app.timeutil import age_on
+from camp_app.timeutil import age_on, utcnow
 
 MAX_AT_ONCE = 2000  # a whole camp and then some; stops a form from sending a million ids
 
@@ -100,7 +100,7 @@ def clean_ids(values: Iterable) -> list[int]:
     for value in values or ():
         if isinstance(value, str):
             value = whole_number(value)
-        if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2**31:
+        if not possible_id(value):
             raise InvalidInput(Problem("invalid_id", _("Please choose children from the list.")))
         ids.append(value)
     ids = list(dict.fromkeys(ids))

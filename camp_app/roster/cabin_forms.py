@@ -66,10 +66,6 @@ class AssignForm(FlaskForm):
         return self.confirm.data == "1"
 
 
-class ButtonForm(FlaskForm):
-    """A POST button: only its CSRF token."""
-
-
 def show_problems(form: FlaskForm, error: ServiceError) -> None:
     """Each problem next to its field; the rest above the form."""
     form.form_errors = list(form.form_errors)

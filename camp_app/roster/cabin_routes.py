@@ -9,25 +9,23 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from camp_app.accounts.access import roles_required
-from camp_app.accounts.models import Role
+from camp_app.accounts.roles import MANAGERS
 from camp_app.events.models import Event
 from camp_app.events.services import event_by_slug
 from camp_app.extensions import db
+from camp_app.forms import ButtonForm
 from camp_app.roster import assignments, cabins
 from camp_app.roster.cabin_board import cabin_board
 from camp_app.roster.cabin_forms import (
     UNASSIGN,
     AssignForm,
-    ButtonForm,
     GroupForm,
     group_form_for,
     show_problems,
 )
-from camp_app.service_errors import InvalidInput, NotFound
+from camp_app.service_errors import InvalidInput
 
 bp = Blueprint("cabins", __name__)
-
-MANAGERS = (Role.COORDINATOR, Role.ADMIN)
 
 
 @bp.context_processor
@@ -39,20 +37,6 @@ def cabin_helpers() -> dict:
         "uses_cabins": cabins.uses_cabins,
         "UNASSIGN": UNASSIGN,
     }
-
-
-def _event(slug: str) -> Event:
-    try:
-        return event_by_slug(slug, include_unpublished=True)  # coordinators plan ahead
-    except NotFound:
-        abort(404)
-
-
-def _group(event: Event, group_id: int):
-    try:
-        return cabins.group_of(event, group_id)
-    except NotFound:
-        abort(404)
 
 
 def _back(event: Event, anchor: str | None = None):
@@ -73,13 +57,13 @@ def _render_index(event: Event, form: GroupForm | None = None, status: int = 200
 @bp.get("/manage/events/<slug>/cabins")
 @roles_required(*MANAGERS)
 def index(slug: str):
-    return _render_index(_event(slug))
+    return _render_index(event_by_slug(slug, include_unpublished=True))
 
 
 @bp.post("/manage/events/<slug>/cabins/groups")
 @roles_required(*MANAGERS)
 def create(slug: str):
-    event = _event(slug)
+    event = event_by_slug(slug, include_unpublished=True)
     form = GroupForm(cabins=cabins.uses_cabins(event))
     if form.validate_on_submit():
         try:
@@ -95,8 +79,8 @@ def create(slug: str):
 @bp.route("/manage/events/<slug>/cabins/groups/<int:group_id>/edit", methods=["GET", "POST"])
 @roles_required(*MANAGERS)
 def edit(slug: str, group_id: int):
-    event = _event(slug)
-    group = _group(event, group_id)
+    event = event_by_slug(slug, include_unpublished=True)
+    group = cabins.group_of(event, group_id)
     in_cabins = cabins.uses_cabins(event)
     form = (
         GroupForm(cabins=in_cabins)
@@ -122,8 +106,8 @@ def edit(slug: str, group_id: int):
 @bp.route("/manage/events/<slug>/cabins/groups/<int:group_id>/delete", methods=["GET", "POST"])
 @roles_required(*MANAGERS)
 def delete(slug: str, group_id: int):
-    event = _event(slug)
-    group = _group(event, group_id)
+    event = event_by_slug(slug, include_unpublished=True)
+    group = cabins.group_of(event, group_id)
     form = ButtonForm()
     if form.validate_on_submit():
         name = group.name
@@ -157,7 +141,7 @@ def _target(value: str | None) -> int | None:
 @bp.post("/manage/events/<slug>/cabins/assign")
 @roles_required(*MANAGERS)
 def assign(slug: str):
-    event = _event(slug)
+    event = event_by_slug(slug, include_unpublished=True)
     form = AssignForm()
     if not form.validate_on_submit():
         flash(_("Your form expired. Please submit it again."), "error")
@@ -177,8 +161,6 @@ def assign(slug: str):
             _target(form.group_id.data),
             confirm=form.confirmed,
         )
-    except NotFound:
-        abort(404)
     except InvalidInput as error:
         errors = [problem.message for problem in error.problems]
         return _render_index(event, None, 422, assign_errors=errors, **kept)

@@ -9,16 +9,18 @@ from flask_babel import gettext as _
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from camp_app.accounts.models import Role, User
+from camp_app.accounts.models import User
+from camp_app.accounts.roles import MANAGERS
 from camp_app.audit.models import AuditEntry
 from camp_app.audit.services import record
-from camp_app.database import utcnow
 from camp_app.events.models import Event, EventKind
 from camp_app.extensions import db
 from camp_app.families.models import Gender
+from camp_app.ids import possible_id
 from camp_app.registrations.models import ACTIVE, Registration
 from camp_app.roster.models import CampGroup
 from camp_app.service_errors import InvalidInput, NotAllowed, NotFound, Problem
+from camp_app.timeutil import utcnow
 
 NAME_LIMIT = 80
 MAX_CAPACITY = 500
@@ -32,7 +34,7 @@ def uses_cabins(event: Event) -> bool:
 
 
 def require_manager(actor: User) -> None:
-    if actor is None or not actor.has_role(Role.COORDINATOR, Role.ADMIN):
+    if actor is None or not actor.has_role(*MANAGERS):
         message = _("Only coordinators and admins may manage cabins and groups.")
         raise NotAllowed(Problem("not_allowed", message))
 
@@ -51,7 +53,7 @@ def groups_of(event: Event) -> list[CampGroup]:
 def group_of(event: Event, group_id) -> CampGroup:
     """The event's group with this id; another event's, or none: NotFound."""
     group = None
-    if isinstance(group_id, int) and not isinstance(group_id, bool) and 0 < group_id < 2**31:
+    if possible_id(group_id):
         group = db.session.scalar(
             select(CampGroup).where(CampGroup.id == group_id, CampGroup.event_id == event.id)
         )

@@ -5,45 +5,30 @@ sends the file: the CSV streams row by row, the XLSX and the PDF are built and t
 A bad filter answers 400 with the message, on a page, before anything is recorded.
 """
 
-from flask import Blueprint, Response, abort, render_template, request, stream_with_context
+from flask import Blueprint, render_template, request, stream_with_context
 from flask_login import current_user
 
 from camp_app.accounts.access import roles_required
-from camp_app.accounts.models import Role
+from camp_app.accounts.roles import MANAGERS
+from camp_app.downloads import XLSX_MIMETYPE, download
 from camp_app.events.services import event_by_slug
+from camp_app.families.verification import state_label
 from camp_app.registrations.labels import status_label
 from camp_app.registrations.models import RegistrationStatus
 from camp_app.roster import exports, medical_summary
-from camp_app.roster.routes import verification_label  # the roster's words for the states
-from camp_app.service_errors import InvalidInput, NotFound
+from camp_app.service_errors import InvalidInput
 
 bp = Blueprint("roster_exports", __name__)
-coordinators = roles_required(Role.COORDINATOR, Role.ADMIN)
+coordinators = roles_required(*MANAGERS)
 
 
 @bp.context_processor
 def _labels() -> dict:
     return {
         "status_label": status_label,
-        "verification_label": verification_label,
+        "verification_label": state_label,
         "statuses": [(s.value, status_label(s)) for s in RegistrationStatus],
     }
-
-
-def _event(slug: str):
-    try:
-        return event_by_slug(slug, include_unpublished=True)
-    except NotFound:
-        abort(404)
-
-
-def _download(body, mimetype: str, filename: str, length: int | None = None) -> Response:
-    response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "no-store"
-    if length is not None:
-        response.content_length = length
-    return response
 
 
 def _bad_filter(event, error: InvalidInput):
@@ -58,7 +43,7 @@ def _include_pending() -> bool:
 @bp.get("/manage/events/<slug>/exports")
 @coordinators
 def index(slug: str):
-    event = _event(slug)
+    event = event_by_slug(slug, include_unpublished=True)
     try:
         overview = exports.export_overview(event, request.args)
     except InvalidInput as error:
@@ -75,7 +60,7 @@ def index(slug: str):
 @bp.get("/manage/events/<slug>/roster.csv")
 @coordinators
 def roster_csv(slug: str):
-    event = _event(slug)
+    event = event_by_slug(slug, include_unpublished=True)
     try:
         f = exports.start_roster_export(
             current_user, event, request.args, "event.export_roster_csv"
@@ -83,13 +68,13 @@ def roster_csv(slug: str):
     except InvalidInput as error:
         return _bad_filter(event, error)
     lines = stream_with_context(exports.roster_csv_lines(event, f))
-    return _download(lines, "text/csv", exports.export_filename(event, "csv"))
+    return download(lines, "text/csv", exports.export_filename(event, "csv"))
 
 
 @bp.get("/manage/events/<slug>/roster.xlsx")
 @coordinators
 def roster_xlsx(slug: str):
-    event = _event(slug)
+    event = event_by_slug(slug, include_unpublished=True)
     try:
         f = exports.start_roster_export(
             current_user, event, request.args, "event.export_roster_xlsx"
@@ -98,15 +83,15 @@ def roster_xlsx(slug: str):
         return _bad_filter(event, error)
     spool, size = exports.roster_xlsx(event, f)
     filename = exports.export_filename(event, "xlsx")
-    return _download(exports.file_chunks(spool), exports.XLSX_MIMETYPE, filename, size)
+    return download(exports.file_chunks(spool), XLSX_MIMETYPE, filename, size)
 
 
 @bp.get("/manage/events/<slug>/medical-summary.pdf")
 @coordinators
 def medical_pdf(slug: str):
-    event = _event(slug)
+    event = event_by_slug(slug, include_unpublished=True)
     try:
         body = medical_summary.medical_summary_pdf(current_user, event, request.args)
     except InvalidInput as error:
         return _bad_filter(event, error)
-    return _download(body, "application/pdf", medical_summary.medical_filename(event))
+    return download(body, "application/pdf", medical_summary.medical_filename(event))

@@ -10,8 +10,6 @@ Rows are read a batch at a time (yield_per) with everything a row needs loaded p
 event in memory.
 """
 
-import csv
-import io
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -33,7 +31,7 @@ from camp_app.events.models import Event
 from camp_app.extensions import db
 from camp_app.families.models import Household
 from camp_app.registrations.models import Registration, RegistrationStatus
-from camp_app.registrations.queries import ROSTER_BATCH, ROSTER_COLUMNS, roster_row, safe_cell
+from camp_app.registrations.queries import ROSTER_BATCH, ROSTER_COLUMNS, roster_row
 from camp_app.roster.filters import (
     ACTIVE_STATUSES,
     RosterFilter,
@@ -42,6 +40,7 @@ from camp_app.roster.filters import (
     parse_filter,
 )
 from camp_app.roster.models import CampGroup
+from camp_app.spreadsheets import csv_lines, safe_cell
 from camp_app.timeutil import camp_today
 
 EXPORT_COLUMNS = (*ROSTER_COLUMNS, "group", "patient_verification")
@@ -67,7 +66,6 @@ XLSX_TITLES = {
     "patient_verification": lazy_gettext("Patient verification"),
 }
 XLSX_WIDTHS = {"allergies": 30, "dietary_needs": 30, "parent_email": 30, "group": 18}
-XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SPOOL_IN_MEMORY = 8 * 1024 * 1024  # larger workbooks go to a temporary file
 
 
@@ -135,17 +133,10 @@ def export_filename(event: Event, extension: str) -> str:
 # --- CSV --------------------------------------------------------------------------------------
 
 
-def csv_line(values) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerow([safe_cell(v) for v in values])
-    return buffer.getvalue()
-
-
 def roster_csv_lines(event: Event, f: RosterFilter) -> Iterator[str]:
     """CSV lines, header first; a generator for a streamed response."""
-    yield csv_line(EXPORT_COLUMNS)
-    for row in export_rows(event, f):
-        yield csv_line(row[name] for name in EXPORT_COLUMNS)
+    rows = export_rows(event, f)
+    return csv_lines(EXPORT_COLUMNS, ([row[name] for name in EXPORT_COLUMNS] for row in rows))
 
 
 # --- XLSX -------------------------------------------------------------------------------------

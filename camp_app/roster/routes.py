@@ -4,15 +4,15 @@ Thin: the numbers come from roster.dashboard and roster.listing, which rows from
 roster.filters. Unpublished events are visible here; an unknown slug is 404.
 """
 
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 
 from camp_app.accounts.access import roles_required
-from camp_app.accounts.models import Role
+from camp_app.accounts.roles import MANAGERS
 from camp_app.events import services as event_services
 from camp_app.events.descriptions import camp_moment, camp_zone_name, event_dates
-from camp_app.events.models import Event
 from camp_app.families.models import PatientVerification
+from camp_app.families.verification import state_label
 from camp_app.registrations import waitlist_routes
 from camp_app.registrations.labels import status_label
 from camp_app.registrations.models import RegistrationStatus
@@ -20,18 +20,8 @@ from camp_app.registrations.review import QUEUE_PER_PAGE
 from camp_app.roster import charts, listing
 from camp_app.roster.dashboard import event_dashboard
 from camp_app.roster.filters import ACTIVE_STATUSES, NO_GROUP, SORTS
-from camp_app.service_errors import NotFound
 
 bp = Blueprint("roster", __name__)
-
-MANAGERS = (Role.COORDINATOR, Role.ADMIN)
-
-
-def _event_or_404(slug: str) -> Event:
-    try:
-        return event_services.event_by_slug(slug, include_unpublished=True)
-    except NotFound:
-        abort(404)
 
 
 def line_link(slug: str, row: listing.RosterRow) -> str | None:
@@ -45,20 +35,9 @@ def line_link(slug: str, row: listing.RosterRow) -> str | None:
     if status not in lines or position is None:
         return None
     endpoint, per_page = lines[status]
-    if endpoint not in current_app.view_functions:
-        return None
     page = (position - 1) // per_page + 1
     anchor = f"registration-{row.registration.id}"
     return url_for(endpoint, slug=slug, page=page, _anchor=anchor)
-
-
-def verification_label(state: str) -> str:
-    labels = {
-        PatientVerification.UNVERIFIED: _("Not verified"),
-        PatientVerification.VERIFIED: _("Verified"),
-        PatientVerification.REJECTED: _("Could not be verified"),
-    }
-    return labels.get(state, state)
 
 
 @bp.context_processor
@@ -66,7 +45,7 @@ def roster_helpers() -> dict:
     return {
         "status_label": status_label,
         "line_link": line_link,
-        "verification_label": verification_label,
+        "verification_label": state_label,
         "event_dates": event_dates,
         "camp_moment": camp_moment,
         "camp_zone_name": camp_zone_name,
@@ -81,7 +60,7 @@ def roster_helpers() -> dict:
 @bp.get("/manage/events/<slug>/dashboard")
 @roles_required(*MANAGERS)
 def dashboard(slug: str):
-    event = _event_or_404(slug)
+    event = event_services.event_by_slug(slug, include_unpublished=True)
     numbers = event_dashboard(event)
     return render_template(
         "roster/dashboard.html",
@@ -106,7 +85,7 @@ def _sort_labels() -> dict[str, str]:
 @bp.get("/manage/events/<slug>/roster")
 @roles_required(*MANAGERS)
 def roster(slug: str):
-    event = _event_or_404(slug)
+    event = event_services.event_by_slug(slug, include_unpublished=True)
     view = listing.roster_view(event, request.args)
     return render_template(
         "roster/roster.html",

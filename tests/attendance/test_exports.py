@@ -13,6 +13,7 @@ from camp_app.attendance import exports, services, span
 from camp_app.service_errors import InvalidInput
 from camp_app.timeutil import camp_today, to_camp
 from tests.attendance.helpers import confirmed_child, running_camp, staff_member
+from tests.support.spreadsheet_cells import FORMULA_CELLS
 
 HEADER = (
     "date,registration_id,child_first_name,child_last_name,status,check_in_at,check_out_at,"
@@ -68,11 +69,18 @@ def test_csv_defaults_to_the_whole_event(camp_days):
     assert len(rows) == 1 + 2 * 3
 
 
-def test_csv_neutralises_spreadsheet_formulas(app_ctx):
+def test_csv_and_xlsx_write_names_by_the_one_formula_rule(app_ctx):
     event = running_camp()
-    confirmed_child(event, first_name="=HYPERLINK(1)")
-    rows = list(csv.reader(exports.attendance_csv(event, camp_today(), camp_today())))
-    assert rows[1][2] == "'=HYPERLINK(1)"
+    ids = {
+        confirmed_child(event, last_name=typed)[0].id: written for typed, written in FORMULA_CELLS
+    }
+    text = "".join(exports.attendance_csv(event, camp_today(), camp_today()))
+    rows = list(csv.reader(io.StringIO(text, newline="")))[1:]
+    assert {int(row[1]): row[3] for row in rows} == ids
+    data = exports.attendance_xlsx(event, camp_today(), camp_today())
+    sheet_rows = list(load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True))[1:]
+    xml_read = {id_: written.replace("\r", "\n") for id_, written in ids.items()}  # CR reads as LF
+    assert {row[1]: row[3] for row in sheet_rows} == xml_read
 
 
 def test_dates_are_checked_before_anything_streams(camp_days):

@@ -6,6 +6,7 @@ import io
 from sqlalchemy import select
 
 from camp_app.audit.models import AuditEntry
+from tests.support.spreadsheet_cells import TRIMMED_FORMULA_CELLS
 
 from .helpers import add_entry, data, person, signed_in_admin, utc
 
@@ -61,9 +62,12 @@ def test_a_long_log_streams_in_batches_without_loss(app, client, monkeypatch):
     assert [int(r["id"]) for r in rows] == list(reversed(ids))
 
 
-def test_a_name_that_looks_like_a_formula_stays_text(app, client):
+def test_names_are_written_by_the_one_formula_rule(app, client):
     signed_in_admin(app, client)
-    sly = person(app, name='=HYPERLINK("http://evil.example")')
-    add_entry(app, actor_id=sly.id, action="child.create")
-    [row] = [r for r in _rows(client.get("/admin/audit.csv?action=child.create"))]
-    assert row["actor_name"].startswith("'=")
+    expected = {}
+    for typed, written in TRIMMED_FORMULA_CELLS:
+        actor = person(app, name=typed)
+        add_entry(app, actor_id=actor.id, action="child.create")
+        expected[actor.email] = written
+    rows = _rows(client.get("/admin/audit.csv?action=child.create"))
+    assert {row["actor_email"]: row["actor_name"] for row in rows} == expected

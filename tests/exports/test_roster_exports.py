@@ -13,6 +13,7 @@ from camp_app.roster.exports import EXPORT_COLUMNS
 from camp_app.timeutil import camp_today
 from tests.exports.helpers import many_children, registered_child
 from tests.support.queries import counted_statements
+from tests.support.spreadsheet_cells import FORMULA_CELLS
 
 
 def _csv(response) -> list[dict]:
@@ -75,13 +76,15 @@ def test_a_bad_filter_is_a_400_page_with_the_message_and_nothing_recorded(as_coo
     assert _audit("event.export_roster_csv") == []
 
 
-def test_cells_that_look_like_formulas_are_defused(as_coordinator, camp):
-    registered_child(camp.event, first_name='=HYPERLINK("x")', allergies="+cmd|' /C calc'!A0")
-    response = as_coordinator.get(f"/manage/events/{camp.event.slug}/roster.csv?q=hyperlink")
-    [row] = _csv(response)
-    assert row["child_first_name"] == '\'=HYPERLINK("x")'
-    assert row["allergies"].startswith("'+cmd")
-    assert row["emergency_contact_phone"] == "+13055550100"  # a phone number stays a number
+def test_cells_are_written_by_the_one_formula_rule(as_coordinator, camp):
+    expected = {}
+    for number, (typed, written) in enumerate(FORMULA_CELLS):
+        registered_child(camp.event, first_name=f"Case{number}", allergies=typed)
+        expected[f"Case{number}"] = written
+    response = as_coordinator.get(f"/manage/events/{camp.event.slug}/roster.csv?q=case")
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True), newline="")))
+    assert {row["child_first_name"]: row["allergies"] for row in rows} == expected
+    assert {row["emergency_contact_phone"] for row in rows} == {"+13055550100"}
 
 
 def test_the_xlsx_opens_and_holds_the_rows(as_coordinator, camp):

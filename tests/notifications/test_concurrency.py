@@ -6,11 +6,11 @@ from collections import Counter
 
 from sqlalchemy import select, text
 
-from camp_app.database import utcnow
 from camp_app.extensions import db
 from camp_app.notifications import claims
 from camp_app.notifications.delivery import DeliveryReport, deliver_due
 from camp_app.notifications.models import MailStatus, OutboxMail
+from camp_app.timeutil import utcnow
 from tests.notifications.helpers import queue_test_mail
 
 

@@ -7,12 +7,12 @@ import pytest
 from sqlalchemy import delete, func, select
 
 from camp_app.accounts import account_mails
-from camp_app.database import utcnow
 from camp_app.extensions import db
 from camp_app.notifications import claims
 from camp_app.notifications.delivery import INTERRUPTED_TOO_OFTEN, DeliveryReport, deliver_due
 from camp_app.notifications.models import MailStatus, OutboxMail
 from camp_app.notifications.services import queue_mail
+from camp_app.timeutil import utcnow
 from tests.factories import make_user
 from tests.notifications.helpers import CALENDAR, TEST_TEMPLATE, VERIFY_PATH, queue_test_mail
 

@@ -1,0 +1,30 @@
+"""The role sets (accounts/roles.py) are what the pages declare: every page of the event
+workspace and the outbox is for coordinators and admins, every attendance page also for staff."""
+
+from camp_app.accounts.roles import CAMP_STAFF, MANAGERS
+
+
+def _declared(app, prefix: str) -> dict[str, set]:
+    return {
+        rule.rule: set(app.view_functions[rule.endpoint].access)
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith(prefix)
+    }
+
+
+def test_the_sets_name_the_roles():
+    assert set(MANAGERS) == {"coordinator", "admin"}
+    assert set(CAMP_STAFF) == {"staff", "coordinator", "admin"}
+
+
+def test_every_workspace_page_is_for_managers(app):
+    declared = _declared(app, "/manage/")
+    assert len(declared) >= 25
+    assert {rule for rule, roles in declared.items() if roles != {"coordinator", "admin"}} == set()
+
+
+def test_every_attendance_page_is_for_camp_staff(app):
+    declared = _declared(app, "/attendance")
+    assert len(declared) >= 10
+    wrong = {rule for rule, roles in declared.items() if roles != {"staff", "coordinator", "admin"}}
+    assert wrong == set()
