@@ -9,11 +9,13 @@ STAMP := $(VENV)/.installed
 
 CATALOGS := $(wildcard camp_app/translations/*/LC_MESSAGES/messages.po)
 
-$(STAMP): requirements.lock pyproject.toml $(CATALOGS)
+# Development installs both locks (requirements-dev.lock starts with -r requirements.lock);
+# a server installs requirements.lock alone (docs/deployment.md).
+$(STAMP): requirements.lock requirements-dev.lock pyproject.toml $(CATALOGS)
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found); try: make PYTHON=python3"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet -r requirements-dev.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@# Compiled catalogs (.mo) are built here, not committed.
 	if [ -d camp_app/translations ]; then $(BIN)/pybabel -q compile -d camp_app/translations; fi

@@ -92,6 +92,8 @@ def _register_features(app: Flask) -> None:
     from camp_app.messages import routes as messages_routes
     from camp_app.notifications import cli as notifications_cli
     from camp_app.notifications import routes as notifications_routes
+    from camp_app.ops import metrics as ops_metrics
+    from camp_app.ops import routes as ops_routes
     from camp_app.registrations import (  # noqa: F401  (their routes join workspace.bp)
         review_routes,
         verification_routes,
@@ -103,7 +105,9 @@ def _register_features(app: Flask) -> None:
     from camp_app.roster import routes as roster_routes
 
     web.init_app(app)
+    ops_metrics.init_app(app)
     for blueprint in (
+        ops_routes.bp,
         events_routes.bp,
         accounts_routes.bp,
         families_routes.bp,

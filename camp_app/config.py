@@ -78,9 +78,20 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         # The development mailbox shows every mail, reset links included, to anyone: only where
         # DEV_MAILBOX=1 is set explicitly (`make run`), never because mail is not configured.
         DEV_MAILBOX=env_flag("DEV_MAILBOX"),
-        MAIL_MAX_ATTEMPTS=int(env.get("MAIL_MAX_ATTEMPTS", "8")),
+        # Transient failures are retried (backoff 1 min doubling to 1 h) for this long, then
+        # the mail is marked failed; a permanent refusal (5xx) fails it at once.
+        MAIL_RETRY_HOURS=float(env.get("MAIL_RETRY_HOURS", "24")),
+        # Per socket operation, and for one whole exchange (a mail, or connecting): the
+        # deadline also stops a server that drips bytes. Keep it well under the lease.
         MAIL_TIMEOUT_SECONDS=float(env.get("MAIL_TIMEOUT_SECONDS", "30")),
+        MAIL_SEND_DEADLINE_SECONDS=float(env.get("MAIL_SEND_DEADLINE_SECONDS", "60")),
         MAIL_LEASE_SECONDS=int(env.get("MAIL_LEASE_SECONDS", "300")),
+        # Workers that died while holding a mail before it is given up on.
+        MAIL_MAX_INTERRUPTIONS=int(env.get("MAIL_MAX_INTERRUPTIONS", "5")),
+        # How long the worker retries recording an outcome while the database is away.
+        MAIL_DB_RETRY_SECONDS=float(env.get("MAIL_DB_RETRY_SECONDS", "60")),
+        # /metrics answers only a request bearing this token (unset: /metrics is off).
+        METRICS_TOKEN=env.get("METRICS_TOKEN") or None,
         RATELIMIT_STORAGE_URI=env.get("REDIS_URL", "memory://"),
         RATELIMIT_HEADERS_ENABLED=True,
         RATELIMIT_STRATEGY="moving-window",
@@ -114,6 +125,10 @@ def load_config(app: Flask, test_config: dict | None) -> None:
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["CAMP_TIMEZONE"]
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = env.get("SECRET_KEY") or instance_secret_key(app.instance_path)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        # After a database restart, pooled connections are dead: test each before use, so a
+        # request gets a fresh one instead of an error.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"].setdefault("pool_pre_ping", True)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # Writers wait for each other instead of failing at once (see registrations/locking).
         options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]

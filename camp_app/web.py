@@ -62,11 +62,16 @@ def load_user(session_key: str):
     return resumed.user
 
 
+# Answered without the visitor's session: the API signs in by bearer token only, and /healthz
+# and /metrics must never set a cookie (resuming may rewrite an old session's cookie).
+SESSIONLESS_BLUEPRINTS = frozenset({"api", "ops"})
+
+
 def resume_session() -> None:
     """Resume the signed-in session before the view runs: resuming may write (noting
     activity, ending a timed-out session) and commit, which must never commit a view's
-    half-done work. The API signs in by bearer token only, never by cookie."""
-    if request.blueprint == "api":
+    half-done work."""
+    if request.blueprint in SESSIONLESS_BLUEPRINTS:
         g._login_user = login_manager.anonymous_user()
     elif request.endpoint != "static":
         current_user._get_current_object()

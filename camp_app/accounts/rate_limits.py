@@ -11,6 +11,7 @@ from flask import request
 from flask_limiter.util import get_remote_address
 
 from camp_app.extensions import limiter
+from camp_app.ops.metrics import note_failed_sign_in
 
 FAILED_LOGIN_LIMIT = "10 per 15 minutes"
 MAIL_REQUEST_LIMIT = "5 per 15 minutes"
@@ -44,6 +45,7 @@ FAILED_LOGIN_MARK = "camp_app.login_failed"  # kept in the WSGI environ: strictl
 
 def note_failed_login() -> None:
     request.environ[FAILED_LOGIN_MARK] = True
+    note_failed_sign_in()  # the camp_sign_in_failures metric
 
 
 def login_failed(_response) -> bool:

@@ -24,12 +24,6 @@ class SeatSummary:
     def full(self) -> bool:
         return self.left == 0
 
-    @property
-    def free_while_waiting(self) -> int:
-        """Seats free while children wait: only after a raised capacity, which (unlike a freed
-        seat) promotes nobody by itself, so that a seat can go out of turn."""
-        return self.left if self.waitlist_length else 0
-
 
 def _count_where(condition):
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)

@@ -3,7 +3,7 @@
 Thin: every rule is in events.services / events.validation.
 """
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -14,6 +14,7 @@ from camp_app.events import descriptions, services
 from camp_app.events.availability import seat_summaries, seat_summary
 from camp_app.events.forms import event_form, form_data, show_problems
 from camp_app.forms import ButtonForm
+from camp_app.registrations.models import RegistrationStatus
 from camp_app.service_errors import InvalidInput
 
 bp = Blueprint("events", __name__)
@@ -88,30 +89,41 @@ def edit(slug: str):
     form = event_form(event)
     if form.validate_on_submit():
         try:
-            services.update_event(current_user, event, form_data(form))
+            saved = services.save_event(current_user, event, form_data(form))
         except InvalidInput as error:
             show_problems(form, error)
         else:
             flash(_("Your changes to “%(name)s” were saved.", name=event.name), "success")
-            return redirect(_free_seats_page(event) or url_for("events.detail", slug=event.slug))
+            return redirect(_after_promotions(event, saved.promoted))
     return render_template("events/form.html", form=form, event=event)
 
 
-def _free_seats_page(event) -> str | None:
-    """Seats freed by a raised capacity are not given out by themselves (the coordinator may
-    want one for a child out of turn): while children wait, go on to the waitlist page."""
-    free = seat_summary(event).free_while_waiting
-    if not free:
-        return None
+def _after_promotions(event, promoted) -> str:
+    """Where to go after saving: the event, or, when new seats went to children on the
+    waitlist who now wait for review, the review queue."""
+    if not promoted:
+        return url_for("events.detail", slug=event.slug)
     flash(
         ngettext(
-            "%(num)d seat is free: give it to the next child in line, or to one out of turn.",
-            "%(num)d seats are free: give them to the children in line, or to one out of turn.",
-            free,
+            "%(num)d child from the waitlist got a new seat, in order; the family is emailed.",
+            "%(num)d children from the waitlist got the new seats, in order; "
+            "their families are emailed.",
+            len(promoted),
         ),
         "info",
     )
-    return url_for("review.waitlist", slug=event.slug)
+    to_review = sum(1 for r in promoted if r.status == RegistrationStatus.PENDING_REVIEW)
+    if to_review and "review.queue" in current_app.view_functions:
+        flash(
+            ngettext(
+                "%(num)d of them waits for your review.",
+                "%(num)d of them wait for your review.",
+                to_review,
+            ),
+            "info",
+        )
+        return url_for("review.queue", slug=event.slug)
+    return url_for("events.detail", slug=event.slug)
 
 
 def _set_published(slug: str, published: bool):

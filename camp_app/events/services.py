@@ -4,6 +4,7 @@ Each public function that changes data is one unit of work and commits. The HTML
 JSON API both call these.
 """
 
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 
@@ -17,7 +18,9 @@ from camp_app.events.descriptions import audience_description  # noqa: F401  (pa
 from camp_app.events.models import Event
 from camp_app.events.validation import ELIGIBILITY_FIELDS, clean_event_data, slug_taken_message
 from camp_app.extensions import db
+from camp_app.registrations import lifecycle
 from camp_app.registrations.locking import event_locked
+from camp_app.registrations.models import Registration
 from camp_app.service_errors import InvalidInput, NotFound, Problem
 from camp_app.timeutil import camp_today, utcnow
 
@@ -87,12 +90,27 @@ def _slug_raced() -> InvalidInput:
     return InvalidInput(Problem("slug_taken", slug_taken_message(), "slug"))
 
 
+@dataclass(frozen=True)
+class EventSaved:
+    event: Event
+    promoted: list[Registration] = field(default_factory=list)  # seated from the waitlist
+
+
 def update_event(actor, event: Event, data: dict) -> Event:
+    """save_event, for callers that only need the event (the API)."""
+    return save_event(actor, event, data).event
+
+
+def save_event(actor, event: Event, data: dict) -> EventSaved:
     """Change the fields given in `data` (a partial update). Commits; nothing changes on error.
 
     Runs under the event lock that registrations take, so no seat can be taken between the
-    check "capacity >= seats taken" and the commit.
+    check "capacity >= seats taken" and the commit. Seats that are free while children wait
+    (a raised capacity) go to the waitlist in order in the same transaction, as a cancelled
+    seat does: a newcomer registering a moment later finds them taken, never a seat out of
+    turn. The promoted families are mailed through the outbox.
     """
+    actor_id = _actor_id(actor)
     try:
         with event_locked(event.id):
             db.session.refresh(event)
@@ -101,10 +119,12 @@ def update_event(actor, event: Event, data: dict) -> Event:
             for key in changed:
                 setattr(event, key, values[key])
             if changed:
-                record(_actor_id(actor), "event.update", event, fields=changed)
+                record(actor_id, "event.update", event, fields=changed)
+                db.session.flush()  # the seat count below must see the new capacity
+            promoted = lifecycle.fill_free_seats(event, actor_id)
     except IntegrityError:
         raise _slug_raced() from None
-    return event
+    return EventSaved(event, promoted)
 
 
 def set_published(actor, event: Event, published: bool) -> Event:

@@ -18,7 +18,8 @@ from camp_app.accounts.retention import purge_old_sign_in_records
 from camp_app.extensions import db
 from camp_app.notifications.delivery import DeliveryReport, deliver_due
 from camp_app.notifications.services import count_waiting, dev_mailbox_enabled
-from camp_app.notifications.transport import mail_server_configured
+from camp_app.notifications.transport import mail_server_configured, send_deadline
+from camp_app.notifications.unrecorded import unrecorded
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +80,7 @@ def _run_once(batch_size: int) -> None:
 def _run_until_stopped(interval: float, batch_size: int) -> None:
     configured = mail_server_configured()
     click.echo(_("Mail worker started.") if configured else no_server_message())
+    _warn_about_settings()
     next_purge = time.monotonic()
     with stop_on_signals() as stop:
         while not stop.is_set():
@@ -88,7 +90,36 @@ def _run_until_stopped(interval: float, batch_size: int) -> None:
             if configured:
                 _poll(batch_size, stop)
             stop.wait(interval)
+    _write_down_before_exit()
     click.echo(_("Mail worker stopped."))
+
+
+def _warn_about_settings() -> None:
+    lease = current_app.config["MAIL_LEASE_SECONDS"]
+    if send_deadline() >= lease:
+        # A mail still being sent when its lease runs out may be sent by a second worker.
+        log.warning(
+            "MAIL_SEND_DEADLINE_SECONDS (%s) should be well under MAIL_LEASE_SECONDS (%s)",
+            send_deadline(),
+            lease,
+        )
+
+
+def _write_down_before_exit() -> None:
+    """Last chance to record what the database missed (see unrecorded.py)."""
+    memory = unrecorded()
+    if memory.empty:
+        return
+    try:
+        memory.write_down()
+    except SQLAlchemyError:
+        log.exception(
+            "mail worker: stopping with %s accepted mails not recorded as sent; they may be "
+            "sent again when their lease runs out",
+            len(memory.accepted),
+        )
+    finally:
+        db.session.remove()
 
 
 def _poll(batch_size: int, stop: threading.Event) -> None:

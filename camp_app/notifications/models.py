@@ -15,7 +15,7 @@ class MailStatus(StrEnum):
     PENDING = "pending"  # waiting for its next attempt
     SENDING = "sending"  # claimed by a worker until lease_expires_at
     SENT = "sent"
-    FAILED = "failed"  # gave up: permanent refusal or too many attempts
+    FAILED = "failed"  # gave up: a permanent refusal, or still refused after MAIL_RETRY_HOURS
 
 
 class OutboxMail(db.Model):
@@ -35,6 +35,12 @@ class OutboxMail(db.Model):
     attachments: Mapped[list[dict]] = mapped_column(JSON, default=list)
     status: Mapped[str] = mapped_column(String(20), default=MailStatus.PENDING)
     attempts: Mapped[int] = mapped_column(default=0)
+    # Claims that found the mail still "sending" after the lease of the worker before ran out
+    # (it died mid-send): a mail that kills its workers is given up after a few.
+    interruptions: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Start of the current series of attempts (none: created_at); "send again" restarts it.
+    # Transient failures are retried until MAIL_RETRY_HOURS after it.
+    retrying_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     claim_token: Mapped[str | None] = mapped_column(String(64))
@@ -43,7 +49,8 @@ class OutboxMail(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"), index=True)
-    registration_id: Mapped[int | None] = mapped_column(ForeignKey("registrations.id"))
+    # The registration this mail is about (its status mails): the roster flags a failed one.
+    registration_id: Mapped[int | None] = mapped_column(ForeignKey("registrations.id"), index=True)
     # The coordinator's message this mail is one copy of, if any.
     event_message_id: Mapped[int | None] = mapped_column(
         ForeignKey("event_messages.id"), index=True

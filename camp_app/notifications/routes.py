@@ -12,6 +12,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from camp_app.accounts.access import public, roles_required
@@ -81,6 +82,7 @@ def outbox():
         status = None
     return render_template(
         "notifications/outbox.html",
+        failed=services.count_failed(),
         mails=services.list_mails(_page(), status=status),
         status=status,
         statuses=list(MailStatus),
@@ -104,3 +106,22 @@ def retry_mail(mail_id: int):
         flash(_("Your form expired. Please try again."), "error")
     status = request.args.get("status")
     return redirect(url_for("notifications.outbox", status=status if status else None))
+
+
+@bp.post("/manage/outbox/send-failed-again")
+@roles_required(*MANAGERS)
+def retry_failed_mails():
+    if not RetryMailForm().validate_on_submit():
+        flash(_("Your form expired. Please try again."), "error")
+    else:
+        count = services.retry_failed(actor_id=current_user.id)
+        if count:
+            message = ngettext(
+                "%(num)d mail will be sent again at the next delivery run.",
+                "%(num)d mails will be sent again at the next delivery run.",
+                count,
+            )
+            flash(message, "success")
+        else:
+            flash(_("No mail is waiting to be sent again."), "info")
+    return redirect(url_for("notifications.outbox"))

@@ -109,6 +109,30 @@ def count_waiting() -> int:
     return db.session.scalar(query) or 0
 
 
+def count_failed(*, event_id: int | None = None) -> int:
+    """Mails given up on, of one event (by event_id) or of the whole app."""
+    query = (
+        select(func.count()).select_from(OutboxMail).where(OutboxMail.status == MailStatus.FAILED)
+    )
+    if event_id is not None:
+        query = query.where(OutboxMail.event_id == event_id)
+    return db.session.scalar(query) or 0
+
+
+def _send_again(mail: OutboxMail, now) -> None:
+    """Due at once, with a fresh window of MAIL_RETRY_HOURS and a fresh count."""
+    mail.status = MailStatus.PENDING
+    mail.attempts = 0
+    mail.interruptions = 0
+    mail.next_attempt_at = now
+    mail.retrying_since = now
+    mail.claim_token = None
+    mail.lease_expires_at = None
+
+
+RETRY_FIELDS = ("status", "attempts", "next_attempt_at", "retrying_since")
+
+
 def retry_mail(mail_id: int, *, actor_id: int | None) -> OutboxMail:
     """Send a failed (or waiting) mail at the next worker run, with a fresh set of attempts."""
     mail = get_mail(mail_id)
@@ -116,11 +140,22 @@ def retry_mail(mail_id: int, *, actor_id: int | None) -> OutboxMail:
         raise Conflict(
             Problem("mail_not_retryable", _("Only failed or waiting mails can be sent again."))
         )
-    mail.status = MailStatus.PENDING
-    mail.attempts = 0
-    mail.next_attempt_at = utcnow()
-    mail.claim_token = None
-    mail.lease_expires_at = None
-    record(actor_id, "outbox.retry", mail, fields=("status", "attempts", "next_attempt_at"))
+    _send_again(mail, utcnow())
+    record(actor_id, "outbox.retry", mail, fields=RETRY_FIELDS)
     db.session.commit()
     return mail
+
+
+def retry_failed(*, actor_id: int | None, event_id: int | None = None) -> int:
+    """Send every failed mail again (of one event, or all of them), each audited as a retry.
+    Returns how many. The rows are locked, so two people pressing at once audit each once."""
+    query = select(OutboxMail).where(OutboxMail.status == MailStatus.FAILED)
+    if event_id is not None:
+        query = query.where(OutboxMail.event_id == event_id)
+    mails = list(db.session.scalars(query.order_by(OutboxMail.id).with_for_update()))
+    now = utcnow()
+    for mail in mails:
+        _send_again(mail, now)
+        record(actor_id, "outbox.retry", mail, fields=RETRY_FIELDS)
+    db.session.commit()
+    return len(mails)

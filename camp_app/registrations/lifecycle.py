@@ -304,11 +304,20 @@ def _fill_free_seats(event: Event, actor_id: int | None, skip: Sequence[int] = (
 
 
 def fill_seats(event: Event, actor: User | None = None) -> list[Registration]:
-    """Promote from the waitlist while seats are free (e.g. after the capacity was raised)."""
+    """Promote from the waitlist while seats are free (a state left from before saving an
+    event filled them itself). Takes the event's lock and commits."""
     event_id, actor_id = event.id, actor.id if actor else None
     with event_locked(event_id):
         promoted = _fill_free_seats(db.session.get(Event, event_id), actor_id)
     return promoted
+
+
+def fill_free_seats(event: Event, actor_id: int | None) -> list[Registration]:
+    """Promote from the waitlist, in order, while seats are free; each family is mailed.
+
+    Internal: only call while holding the event's lock (inside event_locked); the caller's
+    transaction commits. events.services.save_event calls it after a capacity change."""
+    return _fill_free_seats(event, actor_id)
 
 
 # --- cancelling and deciding -----------------------------------------------------------------
@@ -458,4 +467,13 @@ def _approve(registration: Registration, event: Event, now, override_reason) -> 
     return ("override_reason", "overridden_codes")
 
 
-__all__ = ["DECISIONS", "TRANSITIONS", "cancel", "decide", "fill_seats", "promote_next", "register"]
+__all__ = [
+    "DECISIONS",
+    "TRANSITIONS",
+    "cancel",
+    "decide",
+    "fill_free_seats",
+    "fill_seats",
+    "promote_next",
+    "register",
+]

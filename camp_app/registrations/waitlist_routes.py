@@ -1,8 +1,10 @@
 """The waitlist of an event: its order, promotion and removal by hand.
 
-Automatic promotion stays on (lifecycle gives a freed seat to position 1 at once); these pages
-let a coordinator give a seat out of turn, fill seats freed by a larger capacity, or take a
-family off the list with a note. Every status change goes through lifecycle.
+Automatic promotion stays on (lifecycle gives a freed seat to position 1 at once, and saving
+an event gives a raised capacity's seats to the waitlist in order); these pages let a
+coordinator give a free seat out of turn, fill seats left free (a state from before saving
+filled them), or take a family off the list with a note. Every status change goes through
+lifecycle.
 """
 
 from flask import flash, redirect, render_template, request, url_for
@@ -171,8 +173,7 @@ def _full_or_moved(error: Conflict) -> str:
     message = _messages(error)
     if any(problem.code == "event_full" for problem in error.problems):
         message += " " + _(
-            "To give this child a seat anyway, raise the number of seats on the event's "
-            "edit page, then come back."
+            "A seat added on the event's edit page goes to the first child on the waitlist."
         )
     return message
 

@@ -2,7 +2,7 @@
 
 A fixed number of aggregate queries (GROUP BY) whatever the event's size: one for the counts
 by status, one for the registrations received per day, one for the age mix, one for the cabins
-and groups. Nothing here loads a registration row.
+and groups, one for the mails given up on. Nothing here loads a registration row.
 """
 
 from dataclasses import dataclass, field
@@ -13,6 +13,7 @@ from sqlalchemy import Date, case, cast, func, select
 from camp_app.events.models import Event
 from camp_app.extensions import db
 from camp_app.families.models import Child, ChildRelationship, PatientVerification
+from camp_app.notifications.services import count_failed
 from camp_app.registrations.models import (
     ACTIVE,
     SEAT_HOLDING,
@@ -42,6 +43,7 @@ class Dashboard:
     unverified: int  # patients with an active registration not verified by the medical team
     groups: int
     group_beds: int
+    failed_mails: int = 0  # mails about the event given up on (refused, or undelivered for a day)
     days: list[DayCount] = field(default_factory=list)
     ages: dict[int, int] = field(default_factory=dict)  # age on the first day -> seat holders
 
@@ -64,11 +66,6 @@ class Dashboard:
     @property
     def received(self) -> int:
         return sum(self.by_status.values())
-
-    @property
-    def free_while_waiting(self) -> int:
-        """As events.availability.SeatSummary.free_while_waiting."""
-        return self.left if self.waitlisted else 0
 
     @property
     def over_capacity(self) -> int:
@@ -182,7 +179,7 @@ def _groups(event: Event) -> tuple[int, int]:
 
 
 def event_dashboard(event: Event) -> Dashboard:
-    """Everything the dashboard shows, in four aggregate queries."""
+    """Everything the dashboard shows, in five aggregate queries."""
     by_status, unassigned, unverified = _status_counts(event)
     groups, beds = _groups(event)
     return Dashboard(
@@ -192,6 +189,7 @@ def event_dashboard(event: Event) -> Dashboard:
         unverified=unverified,
         groups=groups,
         group_beds=beds,
+        failed_mails=count_failed(event_id=event.id),
         days=received_per_day(event),
         ages=seat_holder_ages(event),
     )

@@ -16,6 +16,7 @@ from camp_app.accounts.models import User
 from camp_app.events.models import Event
 from camp_app.extensions import db
 from camp_app.families.models import Child, PatientVerification
+from camp_app.notifications.models import MailStatus, OutboxMail
 from camp_app.registrations.models import ACTIVE, Registration, RegistrationStatus
 from camp_app.roster.models import CampGroup
 from camp_app.service_errors import InvalidInput, Problem
@@ -30,6 +31,7 @@ SORTS = {
 }
 ACTIVE_STATUSES = "active"  # pseudo-status: pending review, confirmed or waitlisted
 NO_GROUP = "none"  # group filter: not assigned to any cabin or group
+MAIL_FAILED = "failed"  # mail filter: a mail about the registration could not be delivered
 MAX_AGE = 30
 MAX_QUERY = 100
 
@@ -42,6 +44,7 @@ class RosterFilter:
     max_age: int | None = None
     group: str = ""  # "" any, "none", or a CampGroup id as text
     verification: str = ""  # "" any, or a PatientVerification
+    mail: str = ""  # "" any, or MAIL_FAILED
     sort: str = "received"
     descending: bool = False
 
@@ -97,6 +100,8 @@ def parse_filter(args, group_ids=()) -> RosterFilter:
         args.get("verification"), set(PatientVerification), "invalid_verification",
         message, "verification", problems,
     )  # fmt: skip
+    message = _("Unknown mail state.")
+    mail = _choice(args.get("mail"), {MAIL_FAILED}, "invalid_mail", message, "mail", problems)
     sort = _choice(args.get("sort"), SORTS, "invalid_sort", _("Unknown sort."), "sort", problems)
     min_age = _age(args.get("min_age"), "min_age", problems)
     max_age = _age(args.get("max_age"), "max_age", problems)
@@ -112,6 +117,7 @@ def parse_filter(args, group_ids=()) -> RosterFilter:
         max_age=max_age,
         group=group,
         verification=verification,
+        mail=mail,
         sort=sort or "received",
         descending=(args.get("dir") or "") == "desc",
     )
@@ -142,6 +148,14 @@ def _name_matches(q: str):
     return or_(child_name.like(pattern, escape="\\"), guardian)
 
 
+def mail_failed():
+    """A mail about the registration (its confirmation, a change of status) was given up on:
+    a correlated EXISTS, served by the index on outbox_mails.registration_id."""
+    return exists().where(
+        OutboxMail.registration_id == Registration.id, OutboxMail.status == MailStatus.FAILED
+    )
+
+
 def _conditions(event: Event, f: RosterFilter) -> list:
     conditions = [Registration.event_id == event.id]
     if f.status == ACTIVE_STATUSES:
@@ -161,6 +175,8 @@ def _conditions(event: Event, f: RosterFilter) -> list:
         conditions.append(Registration.group_id == int(f.group))
     if f.verification:
         conditions.append(Child.patient_verification == f.verification)
+    if f.mail == MAIL_FAILED:
+        conditions.append(mail_failed())
     return conditions
 
 

@@ -2,9 +2,10 @@
 row shows, in a fixed number of queries whatever the event's size.
 
 Queries: the count (filters.count_matching), the page (child and group from the filter's own
-joins, only the columns shown), the guardians of the page's households (plain columns, so no
-User and none of its eager role rows are loaded), and the waitlist positions of the page's
-pending and waitlisted rows in their lines (one window query).
+joins, only the columns shown, and whether a mail about the registration failed, as a
+correlated EXISTS in the same statement), the guardians of the page's households (plain
+columns, so no User and none of its eager role rows are loaded), and the waitlist positions of
+the page's pending and waitlisted rows in their lines (one window query).
 """
 
 import math
@@ -18,7 +19,13 @@ from camp_app.events.models import Event
 from camp_app.extensions import db
 from camp_app.families.models import Child
 from camp_app.registrations.models import Registration, RegistrationStatus
-from camp_app.roster.filters import RosterFilter, count_matching, filtered_query, parse_filter
+from camp_app.roster.filters import (
+    RosterFilter,
+    count_matching,
+    filtered_query,
+    mail_failed,
+    parse_filter,
+)
 from camp_app.roster.models import CampGroup
 from camp_app.service_errors import InvalidInput
 from camp_app.timeutil import age_on
@@ -38,6 +45,7 @@ class RosterRow:
     age: int  # on the event's first day
     line_position: int | None  # in the review queue (pending) or on the waitlist
     guardians: list[Guardian]
+    mail_failed: bool = False  # a mail about it (confirmation, status) could not be delivered
 
     @property
     def child(self) -> Child:
@@ -91,6 +99,7 @@ def _page_query(event: Event, f: RosterFilter, page: int):
             # loaded objects and would break a later lazy load in the same session (the review
             # queue, after this page, in one test session). tests/roster counts statements.
         )
+        .add_columns(mail_failed().label("mail_failed"))
         .limit(PER_PAGE)
         .offset((page - 1) * PER_PAGE)
     )
@@ -138,7 +147,9 @@ def roster_page(event: Event, f: RosterFilter, page: int = 1) -> RosterPage:
     total = count_matching(event, f)
     pages = max(math.ceil(total / PER_PAGE), 1)
     shown_page = min(max(page, 1), pages)
-    registrations = list(db.session.scalars(_page_query(event, f, shown_page)).unique())
+    found = db.session.execute(_page_query(event, f, shown_page)).all()
+    registrations = [registration for registration, _failed in found]
+    failed = {registration.id for registration, flag in found if flag}
     guardians = _guardians({r.household_id for r in registrations})
     in_line = [r.id for r in registrations if r.status in IN_LINE]
     positions = _positions_in_line(event, in_line)
@@ -148,6 +159,7 @@ def roster_page(event: Event, f: RosterFilter, page: int = 1) -> RosterPage:
             age=age_on(r.child.date_of_birth, event.starts_on),
             line_position=positions.get(r.id),
             guardians=guardians.get(r.household_id, []),
+            mail_failed=r.id in failed,
         )
         for r in registrations
     ]

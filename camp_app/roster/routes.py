@@ -4,8 +4,10 @@ Thin: the numbers come from roster.dashboard and roster.listing, which rows from
 roster.filters. Unpublished events are visible here; an unknown slug is 404.
 """
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
 
 from camp_app.accounts.access import roles_required
 from camp_app.accounts.roles import MANAGERS
@@ -13,13 +15,15 @@ from camp_app.events import services as event_services
 from camp_app.events.descriptions import camp_moment, camp_zone_name, event_dates
 from camp_app.families.models import PatientVerification
 from camp_app.families.verification import state_label
+from camp_app.forms import ButtonForm
+from camp_app.notifications import services as outbox
 from camp_app.registrations import waitlist_routes
 from camp_app.registrations.labels import status_label
 from camp_app.registrations.models import RegistrationStatus
 from camp_app.registrations.review import QUEUE_PER_PAGE
 from camp_app.roster import charts, listing
 from camp_app.roster.dashboard import event_dashboard
-from camp_app.roster.filters import ACTIVE_STATUSES, NO_GROUP, SORTS
+from camp_app.roster.filters import ACTIVE_STATUSES, MAIL_FAILED, NO_GROUP, SORTS
 
 bp = Blueprint("roster", __name__)
 
@@ -54,6 +58,7 @@ def roster_helpers() -> dict:
         "verification_states": list(PatientVerification),
         "ACTIVE_STATUSES": ACTIVE_STATUSES,
         "NO_GROUP": NO_GROUP,
+        "MAIL_FAILED": MAIL_FAILED,
     }
 
 
@@ -68,6 +73,28 @@ def dashboard(slug: str):
         numbers=numbers,
         received_chart=charts.received_chart(numbers.days),
         age_chart=charts.age_chart(numbers.ages, _("other")),
+    )
+
+
+@bp.post("/manage/events/<slug>/mails/send-again")
+@roles_required(*MANAGERS)
+def send_failed_mails_again(slug: str):
+    event = event_services.event_by_slug(slug, include_unpublished=True)
+    if not ButtonForm().validate_on_submit():
+        flash(_("Your form expired. Please try again."), "error")
+    else:
+        count = outbox.retry_failed(actor_id=current_user.id, event_id=event.id)
+        flash(sent_again_message(count), "success" if count else "info")
+    return redirect(url_for("roster.dashboard", slug=event.slug))
+
+
+def sent_again_message(count: int) -> str:
+    if not count:
+        return _("No mail is waiting to be sent again.")
+    return ngettext(
+        "%(num)d mail will be sent again at the next delivery run.",
+        "%(num)d mails will be sent again at the next delivery run.",
+        count,
     )
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from camp_app.accounts.models import Role, User
 from camp_app.audit.models import AuditEntry
 from camp_app.events.models import Event
-from camp_app.events.services import update_event
+from camp_app.events.services import save_event
 from camp_app.extensions import db
 from camp_app.families.models import Child
 from camp_app.registrations import lifecycle
@@ -68,16 +68,18 @@ def _registrations_and_decisions(app, parent, child_id):
         rosa = db.session.get(User, parent.id)
         [first] = lifecycle.register(rosa, event, [child_id], CONSENTS, "Rosa Lopez")
         waiting = []
-        for diagnosis in ("AML", "Hemophilia A"):
+        for diagnosis in ("AML", "Hemophilia A", "AML"):
             other, child = _other_family(diagnosis)
             waiting += lifecycle.register(other, event, [child], CONSENTS, "Parent")
         coordinator = make_user((Role.COORDINATOR,))
         lifecycle.decide(coordinator, first, "approve", note="See you at camp")
         lifecycle.cancel(rosa, db.session.get(Registration, first.id))  # the next gets the seat
-        update_event(coordinator, db.session.get(Event, event.id), {"capacity": 2})
+        saved = save_event(coordinator, db.session.get(Event, event.id), {"capacity": 2})
+        assert [r.id for r in saved.promoted] == [waiting[1].id]  # the new seat, in order
+        db.session.get(Event, event.id).capacity = 3  # a seat left free, written directly
         db.session.commit()
         promoted = lifecycle.fill_seats(db.session.get(Event, event.id))  # by nobody: the system
-        assert [r.id for r in promoted] == [waiting[1].id]
+        assert [r.id for r in promoted] == [waiting[2].id]
 
 
 def test_a_realistic_day_leaves_a_complete_trail_without_medical_values(app, client):

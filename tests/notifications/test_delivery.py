@@ -11,7 +11,7 @@ from camp_app.extensions import db
 from camp_app.notifications import claims
 from camp_app.notifications.delivery import INTERRUPTED_TOO_OFTEN, DeliveryReport, deliver_due
 from camp_app.notifications.models import MailStatus, OutboxMail
-from camp_app.notifications.services import queue_mail
+from camp_app.notifications.services import queue_mail, retry_mail
 from camp_app.timeutil import utcnow
 from tests.factories import make_user
 from tests.notifications.helpers import CALENDAR, TEST_TEMPLATE, VERIFY_PATH, queue_test_mail
@@ -123,10 +123,10 @@ def test_server_down_keeps_mail_pending_then_delivers_it_once_when_back(app_ctx,
     assert waiting.attempts == 1
     assert waiting.last_error == "ConnectionRefusedError: Connection refused"
     first_delay = waiting.next_attempt_at - start
-    assert timedelta(seconds=30) <= first_delay <= timedelta(seconds=33)
+    assert timedelta(seconds=60) <= first_delay <= timedelta(seconds=66)
 
     # Not due yet: nothing is attempted.
-    assert deliver_due(now=start + timedelta(seconds=20)) == DeliveryReport()
+    assert deliver_due(now=start + timedelta(seconds=50)) == DeliveryReport()
     assert reload(mail).attempts == 1
 
     # Still down at the next attempt: the wait doubles.
@@ -134,7 +134,7 @@ def test_server_down_keeps_mail_pending_then_delivers_it_once_when_back(app_ctx,
     assert deliver_due(now=second_try) == DeliveryReport(retried=1)
     waiting = reload(mail)
     assert waiting.attempts == 2
-    assert timedelta(seconds=60) <= waiting.next_attempt_at - second_try <= timedelta(seconds=66)
+    assert timedelta(seconds=120) <= waiting.next_attempt_at - second_try <= timedelta(seconds=132)
 
     smtp_server.start()
     assert deliver_due(now=waiting.next_attempt_at) == DeliveryReport(sent=1)
@@ -184,22 +184,60 @@ def test_temporary_refusal_is_retried_later(app_ctx, smtp_server):
     assert message["Reply-To"] == "camps@hospital.example"  # kept for the retry
 
 
-def test_mail_fails_after_the_maximum_number_of_attempts(app_ctx, smtp_server):
-    app_ctx.config["MAIL_MAX_ATTEMPTS"] = 2
+def test_a_server_down_for_a_day_is_retried_for_the_whole_window_then_the_mail_fails(
+    app_ctx, smtp_server
+):
+    """The issue's long lunch, stretched to a day: the relay refuses every connection. The mail
+    is tried with growing pauses (never more than an hour) until MAIL_RETRY_HOURS after it
+    was written, the last try falls on the end of the window, and only then is it failed."""
     mail = queue_test_mail()
+    written = reload(mail).created_at
     smtp_server.stop()
+    moment, pauses = written, []
+    while (report := deliver_due(now=moment)) == DeliveryReport(retried=1):
+        following = reload(mail).next_attempt_at
+        pauses.append(following - moment)
+        moment = following
 
-    assert deliver_due() == DeliveryReport(retried=1)
-    later = reload(mail).next_attempt_at
-    assert deliver_due(now=later) == DeliveryReport(failed=1)
-
+    assert report == DeliveryReport(failed=1)
     failed = reload(mail)
     assert failed.status == MailStatus.FAILED
-    assert failed.attempts == 2
     assert "Connection refused" in failed.last_error
-    smtp_server.start()
-    assert deliver_due(now=later + timedelta(days=1)) == DeliveryReport()
+    assert moment == written + timedelta(hours=24)  # the last try, at the end of the window
+    assert timedelta(seconds=60) <= pauses[0] <= timedelta(seconds=66)
+    assert max(pauses) <= timedelta(hours=1, minutes=6)  # capped (with its jitter)
+    assert len(pauses) == failed.attempts - 1
+    assert 25 <= failed.attempts <= 40  # about 6 doubling pauses, then hourly
+
+    smtp_server.start()  # nothing more is tried once failed
+    assert deliver_due(now=moment + timedelta(days=1)) == DeliveryReport()
     assert smtp_server.envelopes == []
+
+
+def test_a_relay_back_after_a_long_lunch_gets_the_mail_queued_at_its_start(app_ctx, smtp_server):
+    mail = queue_test_mail()
+    moment = reload(mail).created_at
+    smtp_server.stop()
+    while moment < reload(mail).created_at + timedelta(hours=2):  # two hours away
+        assert deliver_due(now=moment) == DeliveryReport(retried=1)
+        moment = reload(mail).next_attempt_at
+
+    smtp_server.start()
+    assert deliver_due(now=moment) == DeliveryReport(sent=1)
+    assert smtp_server.message_ids() == [mail.message_id]
+
+
+def test_send_again_restarts_the_window(app_ctx, smtp_server):
+    mail = queue_test_mail()
+    smtp_server.stop()
+    day_later = reload(mail).created_at + timedelta(hours=25)
+    assert deliver_due(now=day_later) == DeliveryReport(failed=1)  # past its window already
+
+    retry_mail(mail.id, actor_id=None)
+    again = reload(mail)
+    assert again.retrying_since is not None
+    assert deliver_due(now=again.retrying_since) == DeliveryReport(retried=1)
+    assert reload(mail).status == MailStatus.PENDING
 
 
 def test_expired_lease_of_a_crashed_worker_is_claimed_again(app_ctx, smtp_server):
@@ -225,7 +263,7 @@ def test_expired_lease_of_a_crashed_worker_is_claimed_again(app_ctx, smtp_server
 
 
 def test_mail_whose_workers_keep_dying_is_given_up(app_ctx, smtp_server):
-    app_ctx.config["MAIL_MAX_ATTEMPTS"] = 2
+    app_ctx.config["MAIL_MAX_INTERRUPTIONS"] = 2
     mail = queue_test_mail()
     moment = utcnow()
     for _ in range(2):  # two workers claim it and die
@@ -233,7 +271,9 @@ def test_mail_whose_workers_keep_dying_is_given_up(app_ctx, smtp_server):
         moment += claims.lease_length() + timedelta(seconds=1)
 
     assert deliver_due(now=moment) == DeliveryReport(failed=1)
-    assert reload(mail).last_error == INTERRUPTED_TOO_OFTEN
+    given_up = reload(mail)
+    assert given_up.last_error == INTERRUPTED_TOO_OFTEN
+    assert given_up.interruptions == 2
     assert smtp_server.envelopes == []
 
 
@@ -259,7 +299,7 @@ def test_nothing_is_sent_without_a_mail_server(app_ctx, smtp_server):
 
 
 @pytest.mark.parametrize(
-    ("attempts", "low", "high"), [(1, 30, 33), (2, 60, 66), (4, 240, 264), (12, 3600, 3960)]
+    ("attempts", "low", "high"), [(1, 60, 66), (2, 120, 132), (4, 480, 528), (12, 3600, 3960)]
 )
 def test_backoff_doubles_and_is_capped_at_an_hour(attempts, low, high):
     delays = {claims.backoff_delay(attempts).total_seconds() for _ in range(20)}
@@ -267,23 +307,20 @@ def test_backoff_doubles_and_is_capped_at_an_hour(attempts, low, high):
     assert len(delays) > 1  # jitter spreads retries
 
 
-def test_connection_dropped_mid_batch_hands_back_the_untried_mails(app_ctx, smtp_server):
+def test_connection_dropped_mid_batch_goes_on_over_a_fresh_one(app_ctx, smtp_server):
     smtp_server.refuse_data("second@example.org", 421)  # "closing": the client hangs up
     first = queue_test_mail("first@example.org")
     second = queue_test_mail("second@example.org")
     third = queue_test_mail("third@example.org")
 
-    assert deliver_due() == DeliveryReport(sent=1, retried=1)
+    assert deliver_due() == DeliveryReport(sent=2, retried=1)
 
     assert reload(first).status == MailStatus.SENT
     dropped = reload(second)
     assert (dropped.status, dropped.attempts) == (MailStatus.PENDING, 1)
     assert dropped.last_error.startswith("SMTPDataError: 421")
-    untried = reload(third)
-    assert (untried.status, untried.attempts, untried.last_error) == (MailStatus.PENDING, 0, None)
-
-    # The untried mail is due at once, with a fresh connection.
-    assert deliver_due() == DeliveryReport(sent=1)
+    after = reload(third)
+    assert (after.status, after.attempts, after.last_error) == (MailStatus.SENT, 1, None)
     assert smtp_server.message_ids() == [first.message_id, third.message_id]
     assert smtp_server.handler.greetings == 2
 

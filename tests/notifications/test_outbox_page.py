@@ -106,3 +106,51 @@ def test_retrying_an_unknown_mail_is_not_found(client, app_ctx):
     signed_in_client(client, Role.ADMIN)
 
     assert client.post("/manage/outbox/999/retry").status_code == 404
+
+
+def fail(mail: OutboxMail) -> OutboxMail:
+    mail.status = MailStatus.FAILED
+    db.session.commit()
+    return mail
+
+
+def test_the_page_counts_every_failed_mail_and_sends_them_all_again(
+    client, failed_mail, smtp_server
+):
+    other = fail(queue_test_mail("moved@example.org"))
+    waiting = queue_test_mail("waiting@example.org")
+    admin = signed_in_client(client, Role.ADMIN)
+
+    page = client.get("/manage/outbox?status=sent").get_data(as_text=True)
+    assert "2 mails could not be delivered" in page
+    assert 'action="/manage/outbox/send-failed-again"' in page
+
+    response = client.post("/manage/outbox/send-failed-again", follow_redirects=True)
+
+    text = response.get_data(as_text=True)
+    assert "2 mails will be sent again at the next delivery run." in text
+    assert "could not be delivered" not in text
+    entries = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "outbox.retry"))
+    assert sorted((e.entity_id, e.actor_id) for e in entries) == [
+        (failed_mail.id, admin.id),
+        (other.id, admin.id),
+    ]
+    assert deliver_due() == DeliveryReport(sent=3)
+    assert sorted(smtp_server.message_ids()) == sorted(
+        m.message_id for m in (failed_mail, other, waiting)
+    )
+
+
+def test_sending_failed_mails_again_when_there_are_none_changes_nothing(client, app_ctx):
+    signed_in_client(client, Role.COORDINATOR)
+    response = client.post("/manage/outbox/send-failed-again", follow_redirects=True)
+    assert "No mail is waiting to be sent again." in response.get_data(as_text=True)
+    assert db.session.scalars(select(AuditEntry)).all() == []
+
+
+@pytest.mark.parametrize("role", [Role.PARENT, Role.STAFF])
+def test_other_roles_cannot_send_every_failed_mail_again(client, failed_mail, role):
+    signed_in_client(client, role)
+    assert client.post("/manage/outbox/send-failed-again").status_code == 403
+    db.session.expire_all()
+    assert db.session.get(OutboxMail, failed_mail.id).status == MailStatus.FAILED

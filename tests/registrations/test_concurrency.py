@@ -9,6 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from camp_app.accounts.models import User
+from camp_app.events import services as event_services
+from camp_app.events.availability import seat_summary
 from camp_app.events.models import Event
 from camp_app.extensions import db
 from camp_app.notifications.models import OutboxMail
@@ -223,6 +225,55 @@ def test_cancelling_one_registration_from_many_threads_frees_one_seat_on_postgre
             (4, "waitlisted"),
             (5, "waitlisted"),
         ]
+
+
+def raising_capacity(actor_id: int, event_id: int, capacity: int):
+    def job():
+        actor, event = db.session.get(User, actor_id), db.session.get(Event, event_id)
+
+        def go():
+            saved = event_services.save_event(actor, event, {"capacity": capacity})
+            # Committed with the raise: no seat is left free for whoever comes next.
+            seats = seat_summary(db.session.get(Event, event_id))
+            return ("raised", len(saved.promoted), seats.left, seats.waitlist_length)
+
+        return go
+
+    return job
+
+
+@pytest.mark.parametrize("newcomers", [4, 12])
+def test_a_capacity_raise_racing_newcomers_seats_the_waitlist_in_order_on_postgresql(
+    pg_app, newcomers
+):
+    with pg_app.app_context():
+        event = factories.make_event(capacity=2)
+        event_id = event.id
+        fill(event, 7)  # 2 seats, 5 waiting (sequences 3 to 7)
+        coordinator = make_coordinator()
+        people = families(newcomers)
+        jobs = [raising_capacity(coordinator.id, event_id, 5)]
+        jobs += [registering(p, event_id, c) for p, c in people]
+        stop, seen = threading.Event(), []
+        watcher = watching_seats(pg_app, event_id, stop, seen)
+        outcome = run_together(pg_app, jobs)
+        stop.set()
+        watcher.join()
+
+        assert outcome.errors == []
+        [raised] = [r for r in outcome.results if isinstance(r, tuple)]
+        assert raised[1] == 3  # the three new seats went to the first three in line...
+        assert raised[2] == 0  # ...and none stayed free behind it
+        assert max(seen) <= 5  # never oversold
+        by_status: dict[str, list[int]] = {}
+        for row in rows_of(event_id):
+            by_status.setdefault(row.status, []).append(row.sequence)
+        # Whoever went through the lock first, the new seats went to 3, 4, 5: never to a
+        # newcomer (sequence 8 and after) while someone registered earlier still waits.
+        assert by_status["confirmed"] == [1, 2, 3, 4, 5]
+        assert by_status["waitlisted"] == [6, 7, *range(8, 8 + newcomers)]
+        mails = Counter(db.session.scalars(select(OutboxMail.category)))
+        assert mails["registration_promoted"] == 3
 
 
 def test_concurrent_declines_and_approvals_never_overbook_on_postgresql(pg_app):

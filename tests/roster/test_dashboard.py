@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 import pytest
 
 from camp_app.accounts.models import Role
-from camp_app.extensions import db
 from camp_app.roster import charts
 from camp_app.roster.dashboard import OTHER_AGE, event_dashboard
 from tests.factories import make_event
@@ -128,17 +127,6 @@ def test_the_page_shows_the_numbers_and_links_the_statuses_to_the_roster(coordin
     assert "4 children not yet verified by the medical team" in text
     assert "4 children with a seat have no cabin or group yet" in text
     assert f"/manage/events/{event.slug}/roster?status=waitlisted" in text
-
-
-def test_free_seats_while_children_wait_point_to_the_waitlist(coordinator, client):
-    event = make_event(capacity=7)
-    seeded(event)  # 5 seats taken, 2 waiting: 2 seats are free
-    text = page_text(client.get(url(event)))
-    assert "2 seats are free while children wait" in text
-    assert f'href="/manage/events/{event.slug}/waitlist"' in text
-    event.capacity = 5
-    db.session.commit()
-    assert "free while children wait" not in page_text(client.get(url(event)))
 
 
 def test_verification_is_only_mentioned_when_the_event_requires_it(coordinator, client):

@@ -14,13 +14,18 @@ Use it from any test module:
         [message] = smtp_server.messages  # email.message.EmailMessage
 
 The server can be stopped and started again on the same port (a server that is down and comes
-back), refuse chosen recipients with a 4xx or 5xx answer, and slow down each DATA.
+back), refuse chosen recipients with a 4xx or 5xx answer, and slow down each DATA. It can also
+misbehave as real servers do: be slow for one recipient, hang, drip its answer a byte at a
+time, drop the connection in the middle of a mail, and run a hook just after it has accepted a
+mail (to break the database at the worst moment).
 """
 
 import asyncio
 import email
 import socket
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.policy import default as default_policy
@@ -50,6 +55,10 @@ class RecordingHandler:
         self.refusals: dict[str, int] = {}  # lower-cased address -> SMTP code at RCPT
         self.data_refusals: dict[str, int] = {}  # lower-cased address -> SMTP code at DATA
         self.data_delay = 0.0
+        self.rcpt_delays: dict[str, float] = {}  # lower-cased address ("*": all) -> seconds
+        self.drips: dict[str, float] = {}  # lower-cased address ("*": all) -> seconds a byte
+        self.drops: set[str] = set()  # lower-cased addresses whose DATA ends the connection
+        self.after_accept: Callable[[Envelope], None] | None = None
         self.greetings = 0  # EHLO/HELO seen: one per SMTP connection a client uses
         self._lock = threading.Lock()
 
@@ -64,6 +73,12 @@ class RecordingHandler:
         return f"250 {server.hostname}"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        delay = _for(self.rcpt_delays, address)
+        if delay:
+            await _linger(server, delay)  # a slow recipient check, or a server that hangs
+        drip = _for(self.drips, address)
+        if drip:
+            await _drip(server, drip)
         code = self.refusals.get(address.lower())
         if code:
             # Worded like real servers, which repeat the address in their answer.
@@ -79,10 +94,43 @@ class RecordingHandler:
             code = self.data_refusals.get(address.lower())
             if code:
                 return f"{code} {'Closing connection' if code == 421 else 'Refused'}"
+            if address.lower() in self.drops:
+                server.transport.abort()  # gone before answering: the mail is not accepted
+                return "451 never seen by the client"
         received = Envelope(envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.content))
         with self._lock:
             self.envelopes.append(received)
+        if self.after_accept is not None:
+            # Runs in the server's thread before the client hears "250": the mail is accepted.
+            self.after_accept(received)
         return "250 Message accepted for delivery"
+
+
+def _for(settings: dict, address: str):
+    return settings.get(address.lower(), settings.get("*"))
+
+
+def _gone(server) -> bool:
+    return server.transport is None or server.transport.is_closing()
+
+
+async def _linger(server, seconds: float) -> None:
+    """Wait `seconds`, or until the client hangs up (so that a stopped test leaves no task)."""
+    until = time.monotonic() + seconds
+    while time.monotonic() < until and not _gone(server):
+        await asyncio.sleep(0.02)
+
+
+DRIP_LIMIT_SECONDS = 20  # a test that fails must still end
+
+
+async def _drip(server, seconds_per_byte: float) -> None:
+    """Send a never-ending reply line a byte at a time: every socket read gets its byte in
+    time, so only a deadline for the whole answer stops the client waiting."""
+    until = time.monotonic() + DRIP_LIMIT_SECONDS
+    while time.monotonic() < until and not _gone(server):
+        server._writer.write(b"2")
+        await asyncio.sleep(seconds_per_byte)
 
 
 class SmtpServer:
@@ -122,12 +170,36 @@ class SmtpServer:
         self.handler.data_refusals[address.lower()] = code
 
     def accept(self, address: str) -> None:
-        self.handler.refusals.pop(address.lower(), None)
-        self.handler.data_refusals.pop(address.lower(), None)
+        """Behave well for `address` again (for "*", the settings made for everyone)."""
+        for settings in (
+            self.handler.refusals,
+            self.handler.data_refusals,
+            self.handler.rcpt_delays,
+            self.handler.drips,
+        ):
+            settings.pop(address.lower(), None)
+        self.handler.drops.discard(address.lower())
 
     def slow_down(self, seconds: float) -> None:
         """Wait this long before answering each DATA (to make concurrent workers overlap)."""
         self.handler.data_delay = seconds
+
+    def slow_recipient(self, address: str, seconds: float) -> None:
+        """Wait this long before answering RCPT TO for `address` ("*": every recipient, a
+        server that hangs after greeting)."""
+        self.handler.rcpt_delays[address.lower()] = seconds
+
+    def drip(self, address: str, seconds_per_byte: float) -> None:
+        """Answer RCPT TO for `address` ("*": everyone) a byte at a time, never finishing."""
+        self.handler.drips[address.lower()] = seconds_per_byte
+
+    def drop_at_data(self, address: str) -> None:
+        """Take the message's DATA for `address`, then cut the connection without answering."""
+        self.handler.drops.add(address.lower())
+
+    def after_accepting(self, hook: Callable[[Envelope], None] | None) -> None:
+        """Call `hook` in the server's thread after a mail is accepted, before the "250"."""
+        self.handler.after_accept = hook
 
     # --- what arrived ----------------------------------------------------------------------
     @property

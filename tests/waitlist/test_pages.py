@@ -97,7 +97,7 @@ def test_the_waitlist_shows_its_order_with_positions_and_details(coordinator, cl
     assert "Seats left 0 of 1" in page and "Waiting 3" in page
     assert "Automatic promotion is on." in page
     assert "goes to position 1 at once" in page
-    assert "No seat is free. To give a seat out of turn, first raise the number of seats" in page
+    assert "No seat is free. Seats added by raising the capacity go to the waitlist" in page
     html = client.get(page_url(event)).get_data(as_text=True)
     assert f'href="/manage/events/{event.slug}/edit"' in html
 
@@ -125,12 +125,12 @@ def test_giving_a_seat_when_full_says_so_and_changes_nothing(coordinator, client
     assert response.status_code == 302 and response.location.endswith(page_url(event))
     message = flashes(client.get(response.location))
     assert "[error]" in message and "is full: no seat is free" in message
-    assert "raise the number of seats on the event's edit page" in message
+    assert "A seat added on the event's edit page goes to the first child on the" in message
     assert status_of(first) == "waitlisted"
 
 
-def test_raising_the_capacity_frees_a_seat_that_can_be_given_out_of_turn(coordinator, client):
-    event, _seated, [(_p1, first), (parent2, second)] = full_camp(waiting=2)
+def test_raising_the_capacity_gives_the_new_seat_to_the_first_in_line(coordinator, client):
+    event, _seated, [(parent1, first), (_p2, second)] = full_camp(waiting=2)
     fields = form_fields(
         slug=event.slug,
         name=event.name,
@@ -146,29 +146,25 @@ def test_raising_the_capacity_frees_a_seat_that_can_be_given_out_of_turn(coordin
         diagnosis_categories=["cancer", "blood_disorder"],
         treated_at_hospital_required="y",
     )
+    mails_before = len(mails_to(parent1.email))
     saved = client.post(f"/manage/events/{event.slug}/edit", data=fields)
-    # Children wait and a seat is free: the coordinator goes on to the waitlist page.
-    assert saved.status_code == 302 and saved.location.endswith(page_url(event))
+    # Saved, and in the same transaction the new seat went to position 1: not to whoever
+    # registers next, and not left for someone to press a button.
+    assert saved.status_code == 302 and saved.location.endswith(f"/events/{event.slug}")
     db.session.expire_all()
     assert db.session.get(Event, event.id).capacity == 2
-    # Saving the event does not promote by itself (the seat may go out of turn); the seat waits.
-    assert (status_of(first), status_of(second)) == ("waitlisted", "waitlisted")
+    assert (status_of(first), status_of(second)) == ("confirmed", "waitlisted")
+    assert len(mails_to(parent1.email)) == mails_before + 1
     page = text_of(client.get(saved.location))
-    assert "1 seat is free: give it to the next child in line, or to one out of turn." in page
-    assert "1 seat is free" in page and "Seats left 1 of 2" in page
-    mails_before = len(mails_to(parent2.email))
-    response = client.post(action_url(event, second, "promote"), follow_redirects=True)
-    assert "Kid2 Lopez has a seat now" in flashes(response)
-    assert (status_of(first), status_of(second)) == ("waitlisted", "confirmed")
-    assert len(mails_to(parent2.email)) == mails_before + 1
+    assert "1 child from the waitlist got a new seat, in order; the family is emailed." in page
     page = text_of(client.get(page_url(event)))
-    assert "Position 1 Kid1" in page and "Kid2" not in page
+    assert "Position 1 Kid2" in page and "Seats left 0 of 2" in page
 
 
 def test_filling_freed_seats_promotes_from_the_top_in_order(coordinator, client):
     event, _seated, waiting = full_camp(waiting=3)
     event = db.session.get(Event, event.id)
-    event.capacity = 3
+    event.capacity = 3  # written directly: seats left free, as before saving filled them
     db.session.commit()
     response = client.post(f"/manage/events/{event.slug}/waitlist/fill", follow_redirects=True)
     assert "2 registrations from the top of the waitlist got a seat" in flashes(response)

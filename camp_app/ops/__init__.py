@@ -1,0 +1,1 @@
+"""Operations: the health check for the load balancer and the Prometheus metrics."""
