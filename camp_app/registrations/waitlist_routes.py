@@ -5,11 +5,10 @@ let a coordinator give a seat out of turn, fill seats freed by a larger capacity
 family off the list with a note. Every status change goes through lifecycle.
 """
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from wtforms import HiddenField, TextAreaField
@@ -18,11 +17,13 @@ from camp_app.accounts.access import roles_required
 from camp_app.accounts.models import Role
 from camp_app.events.availability import seat_summary
 from camp_app.extensions import db
+from camp_app.forms import CampForm, refusal_messages
 from camp_app.registrations import lifecycle
 from camp_app.registrations.labels import status_label
 from camp_app.registrations.models import Registration, RegistrationStatus
 from camp_app.registrations.verification_routes import STATE_LABELS, event_or_404
 from camp_app.registrations.workspace import bp
+from camp_app.request_checks import page_arg
 from camp_app.service_errors import Conflict, NotAllowed, ServiceError
 from camp_app.timeutil import age_on
 
@@ -33,16 +34,16 @@ OVERRIDE_FIELD = "override_reason"
 PER_PAGE = 100
 
 
-class PromoteForm(FlaskForm):
+class PromoteForm(CampForm):
     override_reason = TextAreaField()
     confirm_override = HiddenField()
 
 
-class RemoveForm(FlaskForm):
+class RemoveForm(CampForm):
     note = TextAreaField()
 
 
-class FillForm(FlaskForm):
+class FillForm(CampForm):
     """Only the CSRF token."""
 
 
@@ -87,7 +88,7 @@ def _render(event, status: int = 200, override=None, page: int = 1):
 @bp.get("/manage/events/<slug>/waitlist")
 @roles_required(*MANAGERS)
 def waitlist(slug: str):
-    return _render(event_or_404(slug), page=request.args.get("page", 1, type=int))
+    return _render(event_or_404(slug), page=page_arg())
 
 
 def _registration_or_404(event, registration_id: int) -> Registration:
@@ -117,8 +118,9 @@ def _back(event):
     return redirect(url_for("review.waitlist", slug=event.slug))
 
 
-def _expired(event):
-    flash(_("Your form expired. Please submit it again."), "error")
+def _refused(event, form):
+    """An expired token, or text the rule refuses (the forms have no place for an error)."""
+    flash(" ".join(refusal_messages(form)), "error")
     return _back(event)
 
 
@@ -145,7 +147,7 @@ def waitlist_promote(slug: str, registration_id: int):
     registration = _registration_or_404(event, registration_id)
     form = PromoteForm()
     if not form.validate_on_submit():
-        return _expired(event)
+        return _refused(event, form)
     if moved := _moved_on(registration):
         flash(moved, "error")
         return _back(event)
@@ -190,7 +192,7 @@ def waitlist_remove(slug: str, registration_id: int):
     registration = _registration_or_404(event, registration_id)
     form = RemoveForm()
     if not form.validate_on_submit():
-        return _expired(event)
+        return _refused(event, form)
     if moved := _moved_on(registration):
         flash(moved, "error")
         return _back(event)
@@ -215,8 +217,9 @@ def waitlist_remove(slug: str, registration_id: int):
 @roles_required(*MANAGERS)
 def waitlist_fill(slug: str):
     event = event_or_404(slug)
-    if not FillForm().validate_on_submit():
-        return _expired(event)
+    form = FillForm()
+    if not form.validate_on_submit():
+        return _refused(event, form)
     promoted = lifecycle.fill_seats(event, current_user)
     if promoted:
         message = ngettext(
