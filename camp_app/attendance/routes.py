@@ -32,7 +32,7 @@ from camp_app.attendance.forms import (
 )
 from camp_app.events.models import EventKind
 from camp_app.service_errors import NotFound, ServiceError
-from camp_app.timeutil import camp_local_to_utc, camp_today, to_camp, utcnow
+from camp_app.timeutil import camp_local_to_utc, camp_today, is_sane_day, to_camp, utcnow
 
 bp = Blueprint("attendance", __name__, url_prefix="/attendance")
 ID = "int(min=1, max=2147483647)"  # larger ids cannot exist: a plain 404 from routing
@@ -54,9 +54,12 @@ def _event(slug: str):
 
 def _day(value: str) -> date:
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         abort(404)
+    if not is_sane_day(day):  # no camp is that far away; a day after it must still be a date
+        abort(404)
+    return day
 
 
 def _registration(event, registration_id: int):
