@@ -31,10 +31,11 @@ GENERIC = [
 ]
 DATES = [("9999-12-31", ["9999-12-31"]), ("0000-00-00", ["0000-00-00"]), ("0001", ["0001-01-01"])]
 MOMENTS = [("9999-12-31T23:59", ["9999-12-31T23%3A59"]), ("0001T00:00", ["0001-01-01T00%3A00"])]
-NUMBERS = [("-1", ["-1"]), ("2**63", [str(2**63)]), ("20 digits", ["9" * 20])]
+# 2**31 fits SQLite but not PostgreSQL's integer columns: the database scan below catches it.
+NUMBERS = [("-1", ["-1"]), ("2**31", [str(2**31)]), ("2**63", [str(2**63)]), ("20", ["9" * 20])]
 CHOICES = [("unknown-choice", _text(MARK + "-unknown"))]
 # What must never appear in the log (the markers above, and the bare dates and numbers).
-LOG_NEEDLES = (MARK, "9999-12-31", "0000-00-00", "0001-01-01", str(2**63), "9" * 20)
+LOG_NEEDLES = (MARK, "9999-12-31", "0000-00-00", "0001-01-01", str(2**31), str(2**63), "9" * 20)
 
 DATE_NAMES = {"date_of_birth", "starts_on", "ends_on", "date_from", "date_to", "from", "to"}
 NUMBER_NAMES = {"page", "capacity", "min_age", "max_age", "group", "children", "child_ids"}
@@ -86,7 +87,7 @@ class Tally:
     def summary(self) -> str:
         return (
             f"{self.forms} forms, {self.fields} fields, {self.requests} requests, "
-            f"{len(self.errors)} answers >= 500, {len(self.stored)} with hostile text stored; "
+            f"{len(self.errors)} answers >= 500, {len(self.stored)} with hostile values stored; "
             f"statuses {dict(sorted(self.statuses.items()))}"
         )
 
@@ -124,15 +125,20 @@ def form_key(form: Form) -> tuple:
     return form.method, pattern_of(path), tuple(names)
 
 
+def _unstorable(value) -> bool:
+    """Text PostgreSQL refuses or we never store, or a number beyond its integer columns."""
+    if isinstance(value, str):
+        return has_forbidden_characters(value)
+    return isinstance(value, int) and not -(2**31) <= value < 2**31
+
+
 def stored_hostile_text(app) -> list[str]:
-    """Table.column of every stored value that breaks the text rule."""
+    """Table.column of every stored value that PostgreSQL would have refused with an error."""
     found = []
     with app.app_context():
         for table in db.metadata.sorted_tables:
             for row in db.session.execute(table.select()).mappings():
-                for column, value in row.items():
-                    if isinstance(value, str) and has_forbidden_characters(value):
-                        found.append(f"{table.name}.{column}")
+                found += [f"{table.name}.{c}" for c, value in row.items() if _unstorable(value)]
         db.session.remove()
     return found
 
@@ -244,6 +250,7 @@ JSON_VALUES = [
     ("year 9999 moment", "9999-12-31T23:59:59+14:00"),
     ("year 1 moment", "0001-01-01T00:00:00-12:00"),
     ("-1", -1),
+    ("2**31", 2**31),
     ("2**63", 2**63),
     ("1e308", 1e308),
     ("fraction", -0.5),
