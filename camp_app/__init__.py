@@ -79,7 +79,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_features(app: Flask) -> None:
-    from camp_app import web
+    from camp_app import request_checks, web
     from camp_app.accounts import cli as accounts_cli
     from camp_app.accounts import routes as accounts_routes
     from camp_app.api import routes as api_routes
@@ -104,6 +104,7 @@ def _register_features(app: Flask) -> None:
     from camp_app.roster import cabin_routes, export_routes
     from camp_app.roster import routes as roster_routes
 
+    request_checks.init_app(app)  # first: its <int:...> converter is for every route
     web.init_app(app)
     ops_metrics.init_app(app)
     for blueprint in (

@@ -125,11 +125,14 @@ def load_config(app: Flask, test_config: dict | None) -> None:
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["CAMP_TIMEZONE"]
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = env.get("SECRET_KEY") or instance_secret_key(app.instance_path)
+    options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+    # A database error's text (and SQL logging, if ever turned on) leaves out the values bound
+    # to a statement: they are what people typed, diagnoses and allergies among them.
+    options["hide_parameters"] = True
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         # After a database restart, pooled connections are dead: test each before use, so a
         # request gets a fresh one instead of an error.
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"].setdefault("pool_pre_ping", True)
+        options.setdefault("pool_pre_ping", True)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # Writers wait for each other instead of failing at once (see registrations/locking).
-        options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
         options.setdefault("connect_args", {}).setdefault("timeout", 30)

@@ -1,6 +1,8 @@
 """Error pages for people and JSON errors for the API: never a traceback."""
 
 import contextlib
+import traceback
+from os import sep
 
 from flask import current_app, g, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
@@ -10,6 +12,7 @@ from werkzeug.exceptions import Forbidden, HTTPException, InternalServerError
 from werkzeug.exceptions import NotFound as PageNotFound
 
 from camp_app import service_errors
+from camp_app.request_checks import request_id
 
 API_PREFIX = "/api/"
 
@@ -53,7 +56,10 @@ def handle_http_error(error: HTTPException):
     status = error.code or 500
     if request.path.startswith(API_PREFIX):
         return api_error(status, HTTP_CODES.get(status, "error"), _message(status))
-    return render_template("errors.html", status=status, message=_message(status)), status
+    page = render_template(
+        "errors.html", status=status, message=_message(status), request_id=request_id()
+    )
+    return page, status
 
 
 def handle_csrf_error(error: CSRFError):
@@ -61,13 +67,48 @@ def handle_csrf_error(error: CSRFError):
     return render_template("errors.html", status=400, message=message), 400
 
 
+def _where(error: BaseException) -> str:
+    """The innermost line of our own code the error passed through: code, never data."""
+    frames = [
+        f for f in traceback.extract_tb(error.__traceback__) if f"{sep}camp_app{sep}" in f.filename
+    ]
+    if not frames:
+        return "outside camp_app"
+    frame = frames[-1]
+    return f"{frame.filename.rpartition(f'{sep}camp_app{sep}')[2]}:{frame.lineno} in {frame.name}"
+
+
+def _causes(error: BaseException) -> str:
+    """The exception's type and the types it arose from, e.g. IntegrityError < UniqueViolation."""
+    names, seen = [], set()
+    while error is not None and id(error) not in seen and len(names) < 5:
+        seen.add(id(error))
+        names.append(type(error).__name__)
+        error = error.__cause__ or error.__context__
+    return " < ".join(names)
+
+
 def handle_unexpected(error: Exception):
+    """Log that it happened and where, never what was sent: an exception's message and its
+    traceback text can carry every submitted value (a database error quotes the whole row),
+    so only the request id, the method, the endpoint and the exception's type are written."""
     from camp_app.extensions import db
-    from camp_app.logging_setup import redact
 
     db.session.rollback()
-    current_app.logger.exception("Unhandled error on %s %s", request.method, redact(request.path))
-    return handle_http_error(InternalServerError())
+    current_app.logger.error(
+        "Unexpected error, request %s: %s %s raised %s at %s",
+        request_id(),
+        request.method,
+        request.endpoint or "(no route)",
+        _causes(error),
+        _where(error),
+    )
+    try:
+        return handle_http_error(InternalServerError())
+    except Exception:  # the error page itself failed (the database is gone, say)
+        db.session.rollback()
+        body = f"Something went wrong on our side. Reference: {request_id()}"
+        return body, 500, {"Content-Type": "text/plain; charset=utf-8"}
 
 
 # --- the database is down: 503 with Retry-After, not 500 ----------------------------------

@@ -5,6 +5,11 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 
+# The days any date typed or sent may fall on. Far enough apart for every birth date and camp,
+# close enough that a day added or a time zone applied never leaves Python's years 1-9999.
+EARLIEST_DAY = date(1900, 1, 1)
+LATEST_DAY = date(2199, 12, 31)
+
 
 def camp_zone() -> ZoneInfo:
     return ZoneInfo(current_app.config["CAMP_TIMEZONE"])
@@ -30,3 +35,10 @@ def to_camp(moment: datetime) -> datetime:
 def age_on(born: date, day: date) -> int:
     before_birthday = (day.month, day.day) < (born.month, born.day)
     return day.year - born.year - (1 if before_birthday else 0)
+
+
+def is_sane_day(day: date) -> bool:
+    """Whether `day` (or a datetime's day) lies between EARLIEST_DAY and LATEST_DAY."""
+    if isinstance(day, datetime):
+        day = day.date()
+    return EARLIEST_DAY <= day <= LATEST_DAY

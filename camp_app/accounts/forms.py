@@ -7,13 +7,14 @@ from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, InputRequired
 
+from camp_app.forms import CampForm
 from camp_app.service_errors import ServiceError
 
 # Each language named in itself, so that a reader of either finds theirs.
 LOCALE_CHOICES = [SelectChoice("en", "English"), SelectChoice("es", "Español")]
 
 
-class LoginForm(FlaskForm):
+class LoginForm(CampForm):
     email = EmailField(
         _l("Email address"), validators=[InputRequired(_l("Enter your email address."))]
     )
@@ -21,7 +22,7 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
-class SignupForm(FlaskForm):
+class SignupForm(CampForm):
     name = StringField(_l("Your name"), validators=[DataRequired(_l("Enter your name."))])
     email = EmailField(
         _l("Email address"), validators=[InputRequired(_l("Enter your email address."))]
@@ -38,7 +39,7 @@ class SignupForm(FlaskForm):
     locale = SelectField(_l("Language for emails"), choices=LOCALE_CHOICES, default="en")
 
 
-class EmailOnlyForm(FlaskForm):
+class EmailOnlyForm(CampForm):
     """Resend the verification mail, or ask for a password reset link."""
 
     email = EmailField(
@@ -46,7 +47,7 @@ class EmailOnlyForm(FlaskForm):
     )
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(CampForm):
     password = PasswordField(
         _l("New password"), validators=[InputRequired(_l("Choose a password."))]
     )
@@ -59,7 +60,7 @@ class ResetPasswordForm(FlaskForm):
     )
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(CampForm):
     current_password = PasswordField(
         _l("Current password"), validators=[InputRequired(_l("Enter your current password."))]
     )

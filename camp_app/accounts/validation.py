@@ -9,13 +9,22 @@ from flask_babel import gettext as _
 from camp_app.accounts.passwords import password_problem
 from camp_app.accounts.users import normalize_email
 from camp_app.service_errors import Problem
+from camp_app.text_rules import text_problem
 
 LOCALES = ("en", "es")
 PHONE_REGION = "US"  # numbers typed without a country code are read as US numbers
 NAME_MAX_LENGTH = 120
 
 
+def _forbidden(text: str | None, field: str) -> Problem | None:
+    """The one rule for text (NUL, control characters), checked before anything else."""
+    problem = text_problem(text) if isinstance(text, str) else None
+    return Problem("invalid_text", problem, field) if problem else None
+
+
 def email_problem(email: str | None, field: str = "email") -> Problem | None:
+    if forbidden := _forbidden(email, field):
+        return forbidden
     if not email or not email.strip():
         return Problem("email_required", _("Enter your email address."), field)
     try:
@@ -37,6 +46,8 @@ def new_password_problem(
 
 
 def name_problem(name: str | None, field: str = "name") -> Problem | None:
+    if forbidden := _forbidden(name, field):
+        return forbidden
     if not name or not name.strip():
         return Problem("name_required", _("Enter your name."), field)
     if len(name.strip()) > NAME_MAX_LENGTH:
@@ -57,6 +68,8 @@ def normalized_phone(phone: str) -> str | None:
 
 
 def phone_problem(phone: str | None, field: str = "phone") -> Problem | None:
+    if forbidden := _forbidden(phone, field):
+        return forbidden
     if phone and phone.strip() and normalized_phone(phone) is None:
         message = _("Enter a phone number like (305) 555-0100, or leave it empty.")
         return Problem("invalid_phone", message, field)

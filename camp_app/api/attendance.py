@@ -18,6 +18,7 @@ from camp_app.api.core import Fields, api_roles, current_api_user, json_body
 from camp_app.attendance import exports, services
 from camp_app.events.services import event_by_slug
 from camp_app.service_errors import InvalidInput, Problem
+from camp_app.timeutil import is_sane_day
 
 GATE_ROLES = (Role.STAFF, Role.COORDINATOR)
 ACTIONS = ["check_in", "check_out", "absent"]
@@ -28,10 +29,11 @@ def _date(value: str | None, field: str, *, required: bool = False) -> date | No
     if (value is None or value == "") and not required:
         return None
     try:
-        if value and ISO_DATE.fullmatch(value):
-            return date.fromisoformat(value)
+        day = date.fromisoformat(value) if value and ISO_DATE.fullmatch(value) else None
     except ValueError:
-        pass
+        day = None
+    if day is not None and is_sane_day(day):
+        return day
     raise InvalidInput(Problem("invalid_date", _("Please send a date as YYYY-MM-DD."), field))
 
 

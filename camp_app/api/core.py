@@ -19,6 +19,7 @@ from camp_app.accounts.models import User
 from camp_app.errors import handle_http_error
 from camp_app.extensions import db
 from camp_app.service_errors import InvalidInput, Problem, ServiceError
+from camp_app.text_rules import text_problem
 
 JSON_TYPES = ("application/json",)
 MAX_DB_INT = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
@@ -151,33 +152,25 @@ def json_body() -> dict:
     return body
 
 
-def _storable(text: str) -> bool:
-    """PostgreSQL text cannot hold NUL, and lone surrogates (which JSON escapes allow) are not
-    UTF-8: either would fail deep in the database with a 500."""
-    if "\x00" in text:
-        return False
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 def _refuse_unstorable_text(body: dict) -> None:
-    """Find unstorable strings anywhere in the body, keys included; a loop, not recursion,
-    since the body may be deeply nested."""
+    """The text rule (camp_app.text_rules) for every string in the body, keys included: NUL,
+    which PostgreSQL cannot store, lone surrogates (which JSON escapes allow but UTF-8 cannot
+    encode) and other control characters. A loop, not recursion: the body may be deeply nested.
+    The problem names where the text is, as the services name fields: medications[0].name."""
     pending: list[tuple[str, object]] = [(key, key) for key in body]
     pending += [(key, value) for key, value in body.items()]
     while pending:
         field, value = pending.pop()
-        if isinstance(value, str) and not _storable(value):
-            message = _("This text contains characters that cannot be stored.")
-            named = field if _storable(field) else None
-            raise InvalidInput(Problem("invalid_text", message, named))
+        problem = text_problem(value) if isinstance(value, str) else None
+        if problem:
+            named = field if text_problem(field) is None else None
+            raise InvalidInput(Problem("invalid_text", problem, named))
         if isinstance(value, dict):
-            pending += [(field, item) for pair in value.items() for item in pair]
+            for key, item in value.items():
+                inner = f"{field}.{key}" if isinstance(key, str) else field
+                pending += [(field, key), (inner, item)]
         elif isinstance(value, list):
-            pending += [(field, item) for item in value]
+            pending += [(f"{field}[{index}]", item) for index, item in enumerate(value)]
 
 
 class Fields:

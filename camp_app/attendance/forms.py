@@ -1,7 +1,6 @@
 """Forms of the attendance pages. Only shape checks here; the rules are in services.py."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     DateTimeLocalField,
@@ -12,18 +11,20 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from camp_app.forms import CampForm
+
 UNLISTED = "other"  # the pickup choice for a person who is not on the list
 NOBODY = "none"  # overnight departures need not name anyone
 
 
-class SearchForm(FlaskForm):
+class SearchForm(CampForm):
     class Meta:
         csrf = False  # a GET search changes nothing
 
     q = SearchField(_l("Search by name"), validators=[Optional(), Length(max=80)])
 
 
-class RangeForm(FlaskForm):
+class RangeForm(CampForm):
     class Meta:
         csrf = False
 
@@ -31,7 +32,7 @@ class RangeForm(FlaskForm):
     date_to = DateField(_l("Until"), validators=[Optional()])
 
 
-class AbsentForm(FlaskForm):
+class AbsentForm(CampForm):
     reason = StringField(
         _l("Reason"),
         validators=[Optional(), Length(max=200)],
@@ -39,7 +40,7 @@ class AbsentForm(FlaskForm):
     )
 
 
-class CheckOutForm(FlaskForm):
+class CheckOutForm(CampForm):
     pickup = RadioField(
         _l("Who is picking up?"),
         validators=[InputRequired(message=_l("Choose the person who is picking up."))],
@@ -58,7 +59,7 @@ class CheckOutForm(FlaskForm):
         self.pickup.choices = choices
 
 
-class DoseForm(FlaskForm):
+class DoseForm(CampForm):
     medication_id = RadioField(
         _l("Medication"),
         validators=[InputRequired(message=_l("Choose the medication."))],

@@ -34,7 +34,7 @@ from camp_app.events.services import event_by_slug
 from camp_app.forms import ButtonForm
 from camp_app.ids import MAX_ID
 from camp_app.service_errors import Conflict, InvalidInput, NotAllowed, ServiceError
-from camp_app.timeutil import camp_local_to_utc, camp_today, to_camp, utcnow
+from camp_app.timeutil import camp_local_to_utc, camp_today, is_sane_day, to_camp, utcnow
 
 bp = Blueprint("attendance", __name__, url_prefix="/attendance")
 ID = f"int(min=1, max={MAX_ID})"  # larger ids cannot exist: a plain 404 from routing
@@ -49,9 +49,12 @@ def _template_helpers():
 
 def _day(value: str) -> date:
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         abort(404)
+    if not is_sane_day(day):  # no camp is that far away; a day after it must still be a date
+        abort(404)
+    return day
 
 
 class _NotAtCamp(Exception):

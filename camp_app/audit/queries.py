@@ -20,7 +20,7 @@ from camp_app.audit.models import AuditEntry
 from camp_app.extensions import db
 from camp_app.ids import MAX_ID
 from camp_app.service_errors import Problem
-from camp_app.timeutil import camp_local_to_utc
+from camp_app.timeutil import camp_local_to_utc, is_sane_day
 
 PAGE_SIZE = 50
 MAX_ACTOR = 254
@@ -63,11 +63,14 @@ def _day(args, name: str, problems: list) -> date | None:
     if not value:
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
+        day = None
+    if day is None or not is_sane_day(day):  # the day after it must still be a date
         message = _("Enter the date as year-month-day, for example 2027-03-01.")
         problems.append(Problem("invalid_date", message, name))
         return None
+    return day
 
 
 def _entity_id(args, problems: list) -> int | None:

@@ -15,6 +15,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from camp_app.events.descriptions import AUDIENCE_LABELS, CATEGORY_LABELS, KIND_LABELS
 from camp_app.events.models import Event
+from camp_app.forms import CampForm
 from camp_app.service_errors import ServiceError
 from camp_app.timeutil import camp_zone
 
@@ -36,7 +37,7 @@ def _typed(input_type: str, **attributes) -> dict:
     return {"type": input_type, **attributes}
 
 
-class EventForm(FlaskForm):
+class EventForm(CampForm):
     name = StringField(_l("Name"), [MarkRequired()])
     slug = StringField(
         _l("Web address name"),

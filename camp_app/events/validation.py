@@ -19,7 +19,8 @@ from camp_app.events.models import Audience, Event, EventKind
 from camp_app.extensions import db
 from camp_app.families.models import DiagnosisCategory
 from camp_app.service_errors import InvalidInput, Problem
-from camp_app.timeutil import camp_local_to_utc
+from camp_app.text_rules import text_problem
+from camp_app.timeutil import EARLIEST_DAY, LATEST_DAY, camp_local_to_utc, is_sane_day
 
 ELIGIBILITY_FIELDS = (
     "min_age",
@@ -93,8 +94,9 @@ def _text(max_length: int, required: bool = False) -> Callable[[Any], str]:
             return ""
         if not isinstance(value, str):
             raise _Bad("invalid_text", _("Enter text."))
-        if "\x00" in value:  # PostgreSQL cannot store it; no person types it
-            raise _Bad("invalid_text", _("Enter text."))
+        problem = text_problem(value)  # the one rule for text (NUL, control characters)
+        if problem:
+            raise _Bad("invalid_text", problem)
         value = value.replace("\r\n", "\n").strip()  # browsers send textarea lines as CRLF
         if len(value) > max_length:
             raise _Bad("too_long", _("Use at most %(n)d characters.", n=max_length))
@@ -127,14 +129,32 @@ def _choice(enum_type, message) -> Callable[[Any], str]:
 def _date(value) -> date:
     if _missing(value):
         raise _required()
+    day = _day_of(value)
+    if day is None:
+        raise _Bad("invalid_date", _("Enter a real date as YYYY-MM-DD."))
+    if not is_sane_day(day):  # a day after it or the camp's zone must still be a date
+        raise _out_of_years()
+    return day
+
+
+def _day_of(value) -> date | None:
     if isinstance(value, date) and not isinstance(value, datetime):
         return value
     if isinstance(value, str) and DATE_PATTERN.match(value.strip()):
         try:
             return date.fromisoformat(value.strip())
         except ValueError:
-            pass
-    raise _Bad("invalid_date", _("Enter a real date as YYYY-MM-DD."))
+            return None
+    return None
+
+
+def _out_of_years() -> _Bad:
+    message = _(
+        "Enter a date between %(first)s and %(last)s.",
+        first=EARLIEST_DAY.year,
+        last=LATEST_DAY.year,
+    )
+    return _Bad("date_out_of_range", message)
 
 
 def _datetime(value) -> datetime:
@@ -143,11 +163,13 @@ def _datetime(value) -> datetime:
         raise _required()
     try:
         moment = value if isinstance(value, datetime) else datetime.fromisoformat(value.strip())
-        if moment.tzinfo is None:
-            return camp_local_to_utc(moment)
-        return moment.astimezone(UTC)
-    except (AttributeError, TypeError, ValueError, OverflowError):
+    except (AttributeError, TypeError, ValueError):
         raise _Bad("invalid_datetime", _("Enter a date and time, e.g. 2027-03-01T09:00.")) from None
+    if not is_sane_day(moment):
+        raise _out_of_years()
+    if moment.tzinfo is None:
+        return camp_local_to_utc(moment)
+    return moment.astimezone(UTC)
 
 
 def _integer(value, *, low: int, high: int) -> int:

@@ -4,12 +4,10 @@ field names (services validate) and put the services' problems next to their fie
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
     FieldList,
-    Form,
     FormField,
     RadioField,
     SelectField,
@@ -22,6 +20,7 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 
+from camp_app.forms import CampForm, CampSubform
 from camp_app.service_errors import ServiceError
 
 BLANK_MEDICATION_ROWS = 3
@@ -60,7 +59,7 @@ def contact_kind_choices() -> list[SelectChoice]:
     ]
 
 
-class MedicationRow(Form):
+class MedicationRow(CampSubform):
     """One medication; a row left blank is ignored."""
 
     name = StringField(_l("Medication"))
@@ -81,7 +80,7 @@ def mark_required(form, names) -> None:
         form[name].flags.required = True
 
 
-class ChildForm(FlaskForm):
+class ChildForm(CampForm):
     first_name = StringField(_l("First name"))
     last_name = StringField(_l("Last name"))
     date_of_birth = StringField(_l("Date of birth"))
@@ -154,7 +153,7 @@ class ChildForm(FlaskForm):
         ]
 
 
-class ContactForm(FlaskForm):
+class ContactForm(CampForm):
     kind = RadioField(_l("Kind of contact"), choices=contact_kind_choices(), validate_choice=False)
     name = StringField(_l("Full name"))
     relationship = StringField(_l("Relationship to the children"))
@@ -185,7 +184,7 @@ class ContactForm(FlaskForm):
         return _field_named(self, name)
 
 
-class InviteForm(FlaskForm):
+class InviteForm(CampForm):
     email = EmailField(_l("Email address of the other guardian"))
     send = SubmitField(_l("Send invitation"))
 

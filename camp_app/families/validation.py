@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 
 from camp_app.families.models import ChildRelationship, ContactKind, DiagnosisCategory, Gender
 from camp_app.service_errors import InvalidInput, Problem
+from camp_app.text_rules import text_problem
 from camp_app.timeutil import age_on, camp_today
 
 MAX_CHILD_AGE = 25
@@ -77,7 +78,10 @@ def clean_text(value, field: str, limit: int, problems: Problems, *, required=Fa
         problems.add("invalid_type", _("Please enter text."), field)
         return ""
     value = value.strip()
-    if required and not value:
+    forbidden = text_problem(value)  # the one rule for text (NUL, control characters)
+    if forbidden:
+        problems.add("invalid_text", forbidden, field)
+    elif required and not value:
         problems.add("required", _("This field is required."), field)
     elif len(value) > limit:
         problems.add("too_long", _("Please use at most %(limit)d characters.", limit=limit), field)

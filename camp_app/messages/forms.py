@@ -10,6 +10,7 @@ from wtforms import HiddenField, SelectField, StringField, TextAreaField
 
 from camp_app.events.forms import MarkRequired
 from camp_app.families.verification import STATE_LABELS
+from camp_app.forms import CampForm
 from camp_app.messages.services import BODY_MAX, SUBJECT_MAX
 from camp_app.registrations.labels import status_label
 from camp_app.registrations.models import RegistrationStatus
@@ -56,7 +57,7 @@ class AudienceFields:
         ]
 
 
-class ComposeForm(FlaskForm, AudienceFields):
+class ComposeForm(CampForm, AudienceFields):
     subject = StringField(
         _l("Subject"), [MarkRequired()], render_kw={"maxlength": SUBJECT_MAX, "autocomplete": "off"}
     )
@@ -68,7 +69,7 @@ class ComposeForm(FlaskForm, AudienceFields):
     )
 
 
-class SendForm(FlaskForm):
+class SendForm(CampForm):
     """Everything the preview showed, so that the send writes exactly that."""
 
     status = HiddenField()

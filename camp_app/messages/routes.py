@@ -10,9 +10,11 @@ from camp_app.accounts.access import roles_required
 from camp_app.accounts.roles import MANAGERS
 from camp_app.events.models import Event
 from camp_app.events.services import event_by_slug
+from camp_app.forms import form_problems, refusal_messages
 from camp_app.messages import audience as audiences
 from camp_app.messages import history, services
 from camp_app.messages.forms import FILTER_FIELDS, ComposeForm, SendForm, show_problems
+from camp_app.request_checks import page_arg
 from camp_app.service_errors import Conflict, InvalidInput
 
 bp = Blueprint("messages", __name__)
@@ -24,7 +26,7 @@ TEST_PREFIX = "test"  # the "send me a test copy" form: the same hidden values
 
 
 def _page() -> int:
-    return request.args.get("page", 1, type=int) or 1
+    return page_arg()
 
 
 def _compose_page(event: Event, form: ComposeForm, *, general=(), selection=None, status=200):
@@ -106,7 +108,9 @@ def preview(slug: str):
     event = event_by_slug(slug, include_unpublished=True)
     form = _compose_form(event, request.form)
     if not form.validate_on_submit():
-        return _compose_page(event, form, general=[_("Your form expired. Please try again.")])
+        # The fields show their own errors; an expired token has no field.
+        general = [p.message for p in form_problems(form) if p.code == "csrf"]
+        return _compose_page(event, form, general=general, status=422)
     try:
         f = audiences.parse_audience(event, form.data)
         result = services.preview(event, f, form.subject.data, form.body.data)
@@ -123,7 +127,7 @@ def send(slug: str):
     values = sent_form.message_values()
     compose = _compose_form(event, MultiDict(values))  # for a page shown again
     if not sent_form.validate_on_submit():
-        return _compose_page(event, compose, general=[_("Your form expired. Please try again.")])
+        return _compose_page(event, compose, general=refusal_messages(sent_form), status=422)
     try:
         f = audiences.parse_audience(event, values)
         result = services.send(
@@ -163,7 +167,7 @@ def test_copy(slug: str):
     values = test_form.message_values()
     compose = _compose_form(event, MultiDict(values))
     if not test_form.validate_on_submit():
-        return _compose_page(event, compose, general=[_("Your form expired. Please try again.")])
+        return _compose_page(event, compose, general=refusal_messages(test_form), status=422)
     try:
         f = audiences.parse_audience(event, values)
         services.send_test_copy(current_user, event, values["subject"], values["body"])

@@ -1,9 +1,10 @@
 """The outbox page's only form: a CSRF-protected button."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SubmitField
 
+from camp_app.forms import CampForm
 
-class RetryMailForm(FlaskForm):
+
+class RetryMailForm(CampForm):
     submit = SubmitField(_l("Send again now"))

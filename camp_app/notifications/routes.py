@@ -21,6 +21,7 @@ from camp_app.notifications import services
 from camp_app.notifications.forms import RetryMailForm
 from camp_app.notifications.models import MailStatus
 from camp_app.notifications.presentation import html_preview_document, text_as_html
+from camp_app.request_checks import page_arg
 from camp_app.service_errors import Conflict
 
 bp = Blueprint("notifications", __name__)
@@ -32,7 +33,7 @@ def _require_dev_mailbox() -> None:
 
 
 def _page() -> int:
-    return request.args.get("page", 1, type=int) or 1
+    return page_arg()
 
 
 @bp.get("/dev/mailbox")

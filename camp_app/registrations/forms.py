@@ -2,17 +2,17 @@
 its problems are put next to the fields here."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from camp_app.forms import CampForm
 from camp_app.service_errors import ServiceError
 
 CONSENT_FIELDS = ("medical_treatment", "liability_waiver", "photo_release")
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(CampForm):
     children = SelectMultipleField(
         _l("Children to register"),
         coerce=int,

@@ -1,11 +1,12 @@
 """The decision form of a review card. It only carries what was pressed and typed; the
 lifecycle validates the action, the note and the override reason."""
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, TextAreaField
 
+from camp_app.forms import CampForm
 
-class DecisionForm(FlaskForm):
+
+class DecisionForm(CampForm):
     action = HiddenField()  # approve, decline or waitlist: each card action is its own form
     note = TextAreaField()  # for the family, in the decline mail
     override_reason = TextAreaField()  # required to approve despite failing rules

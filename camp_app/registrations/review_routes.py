@@ -6,7 +6,7 @@ A refused decision re-renders the queue with the messages next to that card; not
 
 from dataclasses import dataclass, field
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -17,12 +17,14 @@ from camp_app.events.descriptions import CATEGORY_LABELS
 from camp_app.events.models import Event
 from camp_app.events.services import event_by_slug
 from camp_app.families.verification import STATE_LABELS
+from camp_app.forms import form_problems
 from camp_app.registrations import lifecycle, queries, review
 from camp_app.registrations.labels import status_label
 from camp_app.registrations.models import Registration
 from camp_app.registrations.models import RegistrationStatus as S
 from camp_app.registrations.review_forms import DecisionForm
 from camp_app.registrations.workspace import bp
+from camp_app.request_checks import page_arg
 from camp_app.service_errors import Problem, ServiceError
 
 
@@ -63,7 +65,7 @@ def _queue_page(event: Event, page: int, refusal: Refusal | None = None, status:
 @roles_required(*MANAGERS)
 def queue(slug: str):
     event = event_by_slug(slug, include_unpublished=True)
-    return _queue_page(event, request.args.get("page", 1, type=int))
+    return _queue_page(event, page_arg())
 
 
 def _done_message(registration: Registration, child_name: str, overridden: bool) -> str:
@@ -101,8 +103,7 @@ def decide(slug: str, registration_id: int):
         form.override_reason.data or "",
     )
     if not form.validate_on_submit():
-        message = _("Your form expired. Please submit it again.")
-        refusal.problems = [Problem("csrf", message)]
+        refusal.problems = form_problems(form)  # an expired token, or text the rule refuses
         return _queue_page(event, page, refusal, 400)
     child_name = registration.child.full_name
     try:

@@ -9,7 +9,6 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
 from camp_app.accounts.access import roles_required
@@ -18,7 +17,9 @@ from camp_app.events.descriptions import CATEGORY_LABELS
 from camp_app.events.services import event_by_slug
 from camp_app.families import verification as service
 from camp_app.families.models import PatientVerification
+from camp_app.forms import CampForm, refusal_messages
 from camp_app.registrations.workspace import bp
+from camp_app.request_checks import page_arg
 from camp_app.service_errors import ServiceError
 from camp_app.web import safe_next
 
@@ -33,7 +34,7 @@ ACTION_LABELS = {
 }
 
 
-class VerificationForm(FlaskForm):
+class VerificationForm(CampForm):
     """The CSRF token, the new state (from the pressed button) and where to go back to."""
 
     state = HiddenField()
@@ -50,7 +51,7 @@ def _chosen_filter() -> str:
 def verification(slug: str):
     event = event_by_slug(slug, include_unpublished=True)
     state = _chosen_filter()
-    page = request.args.get("page", 1, type=int)
+    page = page_arg()
     q = request.args.get("q", "")[:MAX_SEARCH]
     listing = service.verification_list(event, None if state == ALL else state, page, q)
     return render_template(
@@ -82,7 +83,7 @@ def set_verification(slug: str, child_id: int):
     form = VerificationForm()
     back = safe_next(form.next.data) or url_for("review.verification", slug=event.slug)
     if not form.validate_on_submit():
-        flash(_("Your form expired. Please submit it again."), "error")
+        flash(" ".join(refusal_messages(form)), "error")
         return redirect(back)
     try:
         service.set_verification(current_user, child, form.state.data)

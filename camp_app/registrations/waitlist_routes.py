@@ -7,11 +7,10 @@ filled them), or take a family off the list with a note. Every status change goe
 lifecycle.
 """
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from wtforms import HiddenField, TextAreaField
@@ -22,12 +21,13 @@ from camp_app.events.availability import seat_summary
 from camp_app.events.services import event_by_slug
 from camp_app.extensions import db
 from camp_app.families.verification import STATE_LABELS
-from camp_app.forms import ButtonForm
+from camp_app.forms import ButtonForm, CampForm, refusal_messages
 from camp_app.registrations import lifecycle
 from camp_app.registrations.labels import status_label
 from camp_app.registrations.models import Registration, RegistrationStatus
 from camp_app.registrations.queries import registration_of_event
 from camp_app.registrations.workspace import bp
+from camp_app.request_checks import page_arg
 from camp_app.service_errors import Conflict, NotAllowed, ServiceError
 from camp_app.timeutil import age_on
 
@@ -37,12 +37,12 @@ OVERRIDE_FIELD = "override_reason"
 PER_PAGE = 100
 
 
-class PromoteForm(FlaskForm):
+class PromoteForm(CampForm):
     override_reason = TextAreaField()
     confirm_override = HiddenField()
 
 
-class RemoveForm(FlaskForm):
+class RemoveForm(CampForm):
     note = TextAreaField()
 
 
@@ -88,28 +88,29 @@ def _render(event, status: int = 200, override=None, page: int = 1):
 @roles_required(*MANAGERS)
 def waitlist(slug: str):
     event = event_by_slug(slug, include_unpublished=True)
-    return _render(event, page=request.args.get("page", 1, type=int))
+    return _render(event, page=page_arg())
 
 
 def _back(event):
     return redirect(url_for("review.waitlist", slug=event.slug))
 
 
-def _expired(event):
-    flash(_("Your form expired. Please submit it again."), "error")
+def _refused(event, form):
+    """An expired token, or text the rule refuses (the forms have no place for an error)."""
+    flash(" ".join(refusal_messages(form)), "error")
     return _back(event)
 
 
 def _not_applicable(event, registration: Registration, form):
-    """Back to the waitlist with the reason when the form expired or the registration no longer
-    waits; None while the action applies.
+    """Back to the waitlist with the reason when the form was refused (expired, or text the rule
+    refuses) or the registration no longer waits; None while the action applies.
 
     lifecycle.decide would also decline a confirmed registration; a button on the waitlist must
     never do that, e.g. when automatic promotion seated the child since the page was loaded.
     A promotion between this check and decide's lock is refused there (expected_status).
     """
     if not form.validate_on_submit():
-        return _expired(event)
+        return _refused(event, form)
     if registration.status == RegistrationStatus.WAITLISTED:
         return None
     message = _(
@@ -207,8 +208,9 @@ def waitlist_remove(slug: str, registration_id: int):
 @roles_required(*MANAGERS)
 def waitlist_fill(slug: str):
     event = event_by_slug(slug, include_unpublished=True)
-    if not ButtonForm().validate_on_submit():
-        return _expired(event)
+    form = ButtonForm()
+    if not form.validate_on_submit():
+        return _refused(event, form)
     promoted = lifecycle.fill_seats(event, current_user)
     if promoted:
         message = ngettext(

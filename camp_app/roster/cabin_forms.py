@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 
+from camp_app.forms import CampForm
 from camp_app.service_errors import ServiceError
 
 UNASSIGN = "none"  # the target "no cabin or group" in the assign forms
@@ -20,7 +21,7 @@ def group_gender_choices() -> list[SelectChoice]:
     ]
 
 
-class GroupForm(FlaskForm):
+class GroupForm(CampForm):
     name = StringField(_l("Name"))
     capacity = StringField(_l("Places"))  # "Beds" for cabins, see __init__
     min_age = StringField(_l("Youngest age"))
@@ -54,7 +55,7 @@ def group_form_for(group, cabins: bool) -> GroupForm:
     )
 
 
-class AssignForm(FlaskForm):
+class AssignForm(CampForm):
     """One or many children (ticked boxes or one hidden id) and where they go."""
 
     registration_ids = SelectMultipleField(coerce=str, validate_choice=False)

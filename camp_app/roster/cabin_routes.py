@@ -13,7 +13,7 @@ from camp_app.accounts.roles import MANAGERS
 from camp_app.events.models import Event
 from camp_app.events.services import event_by_slug
 from camp_app.extensions import db
-from camp_app.forms import ButtonForm
+from camp_app.forms import ButtonForm, refusal_messages
 from camp_app.roster import assignments, cabins
 from camp_app.roster.cabin_board import cabin_board
 from camp_app.roster.cabin_forms import (
@@ -144,7 +144,7 @@ def assign(slug: str):
     event = event_by_slug(slug, include_unpublished=True)
     form = AssignForm()
     if not form.validate_on_submit():
-        flash(_("Your form expired. Please submit it again."), "error")
+        flash(" ".join(refusal_messages(form)), "error")
         return _back(event)
     kept = {
         "ticked": [n for n in map(cabins.whole_number, form.registration_ids.data or []) if n],
