@@ -13,17 +13,11 @@ from camp_app.accounts.models import Role, User
 from camp_app.accounts.passwords import hash_password, verify_password
 from camp_app.accounts.tokens import revoke_all as revoke_all_tokens
 from camp_app.accounts.users import create_user, find_user_by_email
-from camp_app.accounts.validation import (
-    email_problem,
-    locale_problem,
-    name_problem,
-    new_password_problem,
-    normalized_phone,
-    phone_problem,
-)
 from camp_app.audit.services import record
 from camp_app.extensions import db
 from camp_app.families.models import Household
+from camp_app.schemas.accounts import SignUp
+from camp_app.schemas.validation import validate
 from camp_app.service_errors import Conflict, InvalidInput, NotAllowed, Problem
 from camp_app.timeutil import utcnow
 
@@ -34,6 +28,29 @@ def _raise_if_any(*problems: Problem | None) -> None:
     found = [p for p in problems if p is not None]
     if found:
         raise InvalidInput(found)
+
+
+def _problems(model, data: dict, *, partial: bool = False) -> list[Problem]:
+    """What the declared schema (camp_app/schemas/accounts.py) says is wrong with `data`."""
+    try:
+        validate(model, data, partial=partial)
+    except InvalidInput as error:
+        return error.problems
+    return []
+
+
+def _account_problems(*, email, password, name, phone, locale) -> list[Problem]:
+    data = {"email": email, "password": password, "name": name, "phone": phone, "locale": locale}
+    return _problems(SignUp, data)
+
+
+def _email_problems(email) -> list[Problem]:
+    return _problems(SignUp, {"email": email}, partial=True)
+
+
+def _password_problems(password, field: str) -> list[Problem]:
+    found = _problems(SignUp, {"password": password}, partial=True)
+    return [Problem(p.code, p.message, field) for p in found]
 
 
 def _invalid_token() -> InvalidInput:
@@ -52,7 +69,7 @@ def _new_account(*, email, password, name, roles, verified, phone, locale, actor
         name=name,
         roles=roles,
         verified=verified,
-        phone=normalized_phone(phone) if phone and phone.strip() else None,
+        phone=validate(SignUp, {"phone": phone}, partial=True)["phone"] or None,
         locale=locale,
     )
     if Role.PARENT in roles:
@@ -69,11 +86,9 @@ def check_sign_up(
     """Raise InvalidInput with every problem of these sign-up values; changes nothing.
     (Never says whether the address is taken.)"""
     _raise_if_any(
-        name_problem(name),
-        email_problem(email),
-        phone_problem(phone),
-        new_password_problem(password),
-        locale_problem(locale or "en"),
+        *_account_problems(
+            email=email, password=password, name=name, phone=phone, locale=locale or "en"
+        )
     )
 
 
@@ -133,11 +148,7 @@ def create_account(
     elif any(r not in known for r in roles):
         role_problem = Problem("invalid_role", _("That role does not exist."), "roles")
     _raise_if_any(
-        name_problem(name),
-        email_problem(email),
-        phone_problem(phone),
-        new_password_problem(password),
-        locale_problem(locale),
+        *_account_problems(email=email, password=password, name=name, phone=phone, locale=locale),
         role_problem,
     )
     taken = Conflict(
@@ -186,7 +197,7 @@ def verify_email(token: str) -> User:
 def resend_verification(email: str) -> None:
     """Send a new verification link if `email` has an unconfirmed account; otherwise do
     nothing, and say nothing about it."""
-    _raise_if_any(email_problem(email))
+    _raise_if_any(*_email_problems(email))
     user = find_user_by_email(email)
     if user is not None and user.active and not user.is_verified:
         account_mails.queue_verification(user)
@@ -224,7 +235,7 @@ def authenticate(email: str, password: str) -> User:
 
 def request_password_reset(email: str) -> None:
     """Mail a reset link if `email` has an account; otherwise do nothing, and say nothing."""
-    _raise_if_any(email_problem(email))
+    _raise_if_any(*_email_problems(email))
     user = find_user_by_email(email)
     if user is not None and user.active:
         account_mails.queue_password_reset(user)
@@ -233,7 +244,7 @@ def request_password_reset(email: str) -> None:
 
 def check_new_password(password: str, field: str = "password") -> None:
     """Raise InvalidInput if `password` may not be chosen (too short, too long)."""
-    _raise_if_any(new_password_problem(password, field))
+    _raise_if_any(*_password_problems(password, field))
 
 
 def password_reset_user(token: str) -> User:
@@ -274,7 +285,7 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
         wrong = Problem(
             "wrong_password", _("That is not your current password."), "current_password"
         )
-    _raise_if_any(wrong, new_password_problem(new_password, "new_password"))
+    _raise_if_any(wrong, *_password_problems(new_password, "new_password"))
     fields = _set_password(user, new_password)
     record(user.id, "change_password", user, fields)
     account_mails.queue_password_changed(user)
