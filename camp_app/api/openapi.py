@@ -113,7 +113,10 @@ def _schemas() -> dict:
                 drop=("id", "seats_taken", "seats_left", "waitlist_length"),
                 refs={"eligibility": _ref("EligibilityRules")},
                 add={
-                    "seats_taken": {"type": "integer", "description": "pending_review + confirmed."},
+                    "seats_taken": {
+                        "type": "integer",
+                        "description": "pending_review + confirmed.",
+                    },
                     "seats_left": {"type": "integer"},
                     "waitlist_length": {"type": "integer"},
                 },
@@ -170,7 +173,9 @@ def _responses(op: operations.Operation, access: tuple) -> dict:
                 "content": {JSON: {"schema": _ref("Error")}},
             }
         else:
-            responses[str(status)] = {"$ref": f"#/components/responses/{ERROR_RESPONSES[status][0]}"}
+            responses[str(status)] = {
+                "$ref": f"#/components/responses/{ERROR_RESPONSES[status][0]}"
+            }
     return responses
 
 

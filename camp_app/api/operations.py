@@ -235,17 +235,21 @@ CHILD_RULES = (
     ("impossible_age", "date_of_birth"),
     ("diagnosis_category_required", "diagnosis_category"),
 )
-ATTENDANCE_RULES = _each(
-    (
-        "pickup_not_authorized",
-        "pickup_required",
-        "not_checked_in",
-        "outside_event_dates",
-        "not_confirmed",
-        "day_in_future",
+ATTENDANCE_RULES = (
+    *_each(
+        (
+            "pickup_not_authorized",
+            "pickup_required",
+            "not_checked_in",
+            "outside_event_dates",
+            "not_confirmed",
+            "day_in_future",
+        ),
+        None,
     ),
-    None,
-) + (("outside_event_dates", "date"), ("day_in_future", "date"))
+    ("outside_event_dates", "date"),
+    ("day_in_future", "date"),
+)
 
 OPERATIONS = [
     Operation(
@@ -322,7 +326,9 @@ OPERATIONS = [
         request="ChildInput",
         rules=CHILD_RULES,
     ),
-    Operation("get", "/family/children/{child_id}", "One child of the household", "The child", "Child"),
+    Operation(
+        "get", "/family/children/{child_id}", "One child of the household", "The child", "Child"
+    ),
     Operation(
         "patch",
         "/family/children/{child_id}",

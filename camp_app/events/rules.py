@@ -12,8 +12,13 @@ from sqlalchemy import select
 
 from camp_app.events.models import Event
 from camp_app.extensions import db
-from camp_app.schemas.events import ELIGIBILITY_FIELDS, READ_ONLY_FIELDS, EligibilityRules, EventInput
-from camp_app.schemas.validation import validate
+from camp_app.schemas.events import (
+    ELIGIBILITY_FIELDS,
+    READ_ONLY_FIELDS,
+    EligibilityRules,
+    EventInput,
+)
+from camp_app.schemas.validation import check
 from camp_app.service_errors import InvalidInput, Problem
 from camp_app.timeutil import camp_local_to_utc
 
@@ -119,8 +124,12 @@ def clean_event_data(data: Any, *, event: Event | None = None, seats_taken: int 
     `event` is the event being changed (None: a new one); `seats_taken` its taken seats.
     Raises InvalidInput with every problem; changes nothing.
     """
-    cleaned = _flat(validate(EventInput, data, partial=event is not None), new=event is None)
+    values, found = check(EventInput, data, partial=event is not None)
+    cleaned = _flat(values, new=event is None)
     problems = _Problems()
+    for problem in found:
+        problems.items.append(problem)
+        problems.fields.add((problem.field or "").rsplit(".", 1)[-1])
     slug = cleaned.get("slug")
     if slug and (event is None or slug != event.slug) and _slug_taken(slug, event):
         problems.add("slug", "slug_taken", slug_taken_message())

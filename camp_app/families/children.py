@@ -28,7 +28,7 @@ from camp_app.families.models import (
 )
 from camp_app.families.verification import VOUCHED_FIELDS, reset_verification
 from camp_app.schemas.families import ChildInput
-from camp_app.schemas.validation import validate
+from camp_app.schemas.validation import check
 from camp_app.service_errors import InvalidInput, Problem
 from camp_app.timeutil import age_on, camp_today
 
@@ -57,15 +57,19 @@ def clean_child(data, current: dict | None = None) -> dict:
 
     Returns the clean values of the given fields (all fields for a full write).
     """
-    clean = validate(ChildInput, data, partial=current is not None)
-    problems: list[Problem] = []
+    clean, problems = check(ChildInput, data, partial=current is not None)
+    failed = {p.field for p in problems}
     if clean.get("date_of_birth") is not None:
         problems += _birth_date_problems(clean["date_of_birth"])
     merged = {**(current or {}), **clean}
     relationship, category = merged.get("relationship"), merged.get("diagnosis_category")
     if relationship == ChildRelationship.SIBLING and category is not None:
         clean["diagnosis_category"] = None  # a sibling has none: cleared, not an error
-    elif relationship == ChildRelationship.PATIENT and category is None:
+    elif (
+        relationship == ChildRelationship.PATIENT
+        and category is None
+        and "diagnosis_category" not in failed  # an invalid choice was named already
+    ):
         message = _("Please choose the diagnosis category for a patient.")
         problems.append(Problem("diagnosis_category_required", message, "diagnosis_category"))
     if problems:

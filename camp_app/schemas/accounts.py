@@ -1,9 +1,10 @@
 """Accounts: signing up, confirming the address, signing in."""
 
+from typing import Annotated, Any
+
 from flask import current_app
 from flask_babel import gettext as _
 from pydantic import PlainValidator, WithJsonSchema
-from typing import Annotated, Any
 
 from camp_app.accounts.passwords import password_problem
 from camp_app.schemas.fields import Choice, Email, Phone, Rule, Text, fail
@@ -55,18 +56,29 @@ AnyText = Annotated[Any, PlainValidator(_any_text), WithJsonSchema({"type": "str
 class SignUp(Schema):
     """A parent's new account."""
 
-    email: Email(required=True, required_message=lambda: _("Enter your email address."))
+    email: Email(
+        required=True,
+        required_message=lambda: _("Enter your email address."),
+        message=lambda: _("Enter an email address like name@example.com."),
+    )
     password: NewPassword
     name: Text(NAME_MAX_LENGTH, required=True, required_message=lambda: _("Enter your name."))
     phone: Phone() = ""
-    locale: Choice(LOCALES, lambda: _("Choose English or Spanish."), empty="en") = "en"
+    locale: Choice(
+        LOCALES, lambda: _("Choose English or Spanish."), empty="en", code="invalid_locale"
+    ) = "en"
 
 
 class Verification(Schema):
-    token: Annotated[AnyText, WithJsonSchema({
-        "type": "string",
-        "description": "The last part of the emailed /account/verify/<token> link.",
-    })]
+    token: Annotated[
+        AnyText,
+        WithJsonSchema(
+            {
+                "type": "string",
+                "description": "The last part of the emailed /account/verify/<token> link.",
+            }
+        ),
+    ]
 
 
 class Credentials(Schema):

@@ -72,9 +72,7 @@ class EventInput(Schema):
         "hyphens; unique (`slug_taken`)."
     )
     name: Text(160, required=True)
-    kind: Choice(
-        EventKind, lambda: _("Choose overnight camp, day camp or event."), required=True
-    )
+    kind: Choice(EventKind, lambda: _("Choose overnight camp, day camp or event."), required=True)
     summary: Text(500, multiline=True) = ""
     description: Text(20_000, multiline=True) = ""
     location: Text(200) = ""
@@ -99,7 +97,9 @@ class EventInput(Schema):
         "team has verified the child."
     ) = False
     published: Boolean() = False
-    eligibility: Nested(EligibilityRules, lambda: _("Send the eligibility rules as an object.")) = None
+    eligibility: Nested(EligibilityRules, lambda: _("Send the eligibility rules as an object.")) = (
+        None
+    )
     id: ReadOnly = None
     seats_taken: ReadOnly = None
     seats_left: ReadOnly = None

@@ -61,9 +61,7 @@ class ChildInput(Schema):
             Medication,
             max_items=MAX_MEDICATIONS,
             message=lambda: _("Please send a list of medications."),
-            too_many=lambda: _(
-                "Please list at most %(count)d medications.", count=MAX_MEDICATIONS
-            ),
+            too_many=lambda: _("Please list at most %(count)d medications.", count=MAX_MEDICATIONS),
         ),
         Field(description="When given, replaces the whole list.", max_length=MAX_MEDICATIONS),
     ] = []
@@ -75,8 +73,7 @@ class ChildInput(Schema):
             "Please choose female, male or nonbinary, or leave the gender empty (not given)."
         ),
         empty="",
-        description='Not in the contract: optional, used to plan cabins. `""` or null: not '
-        "given.",
+        description='Not in the contract: optional, used to plan cabins. `""` or null: not given.',
     ) = ""
 
 

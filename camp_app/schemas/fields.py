@@ -115,7 +115,7 @@ def clean_text(value, max_length: int, *, required: bool, rule: Rule, multiline=
     return value
 
 
-def Text(  # noqa: N802 (a type, used like one)
+def Text(
     max_length: int,
     *,
     required: bool = False,
@@ -131,7 +131,11 @@ def Text(  # noqa: N802 (a type, used like one)
 
     def check(value):
         text = clean_text(value, max_length, required=required, rule=rule, multiline=multiline)
-        if pattern and text and not re.fullmatch(pattern[0].removeprefix("^").removesuffix("$"), value):
+        if (
+            pattern
+            and text
+            and not re.fullmatch(pattern[0].removeprefix("^").removesuffix("$"), value)
+        ):
             raise fail(pattern[1], pattern[2]())
         return text
 
@@ -142,7 +146,7 @@ def Text(  # noqa: N802 (a type, used like one)
     return _field(check, schema, rule, nullable=not required, description=description)
 
 
-def Slug(description=None):  # noqa: N802
+def Slug(description=None):
     message = lambda: _(  # noqa: E731
         "Use only lowercase letters, digits and single hyphens, e.g. camp-uots."
     )
@@ -165,7 +169,7 @@ def normalized_phone(text: str) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def Phone(*, required: bool = False, description=None):  # noqa: N802
+def Phone(*, required: bool = False, description=None):
     """A phone number; stored in E.164 form."""
     rule = Rule()
 
@@ -191,26 +195,29 @@ def Phone(*, required: bool = False, description=None):  # noqa: N802
     return _field(check, schema, rule, nullable=False, description=_describe(description, note))
 
 
-def clean_email(value, *, required: bool, rule: Rule) -> str:
+def clean_email(value, *, required: bool, rule: Rule, message=None) -> str:
     text = clean_text(value, EMAIL_MAX_LENGTH, required=required, rule=rule)
     if not text:
         return ""
     try:
         checked = validate_email(text, check_deliverability=False)
     except EmailNotValidError:
-        raise fail("invalid_email", _("Please enter a valid email address.")) from None
+        refusal = message() if message else _("Please enter a valid email address.")
+        raise fail("invalid_email", refusal) from None
     return checked.normalized.lower()
 
 
-def Email(*, required: bool = False, required_message=None, description=None):  # noqa: N802
+def Email(*, required: bool = False, required_message=None, message=None, description=None):
     """An email address, stored normalized and lower-cased."""
     rule = Rule(required_message)
 
     def check(value):
-        return clean_email(value, required=required, rule=rule)
+        return clean_email(value, required=required, rule=rule, message=message)
 
     schema = {"type": "string", "format": "email", "maxLength": EMAIL_MAX_LENGTH}
-    return _field(check, _formatted(schema, required), rule, nullable=False, description=description)
+    return _field(
+        check, _formatted(schema, required), rule, nullable=False, description=description
+    )
 
 
 # --- dates and times -----------------------------------------------------------------------
@@ -236,7 +243,7 @@ def parse_day(value) -> date | None:
     return day if FIRST_YEAR <= day.year <= LAST_YEAR else None
 
 
-def Day(*, required: bool = True, required_message=None, description=None):  # noqa: N802
+def Day(*, required: bool = True, required_message=None, description=None):
     """A calendar date, YYYY-MM-DD, in the years 1900-2200."""
     rule = Rule(required_message)
 
@@ -254,11 +261,15 @@ def Day(*, required: bool = True, required_message=None, description=None):  # n
     schema = {"type": "string", "format": "date", "pattern": DATE_PATTERN}
     note = f"YYYY-MM-DD, years {FIRST_YEAR}-{LAST_YEAR}."
     return _field(
-        check, _formatted(schema, required), rule, nullable=False, description=_describe(description, note)
+        check,
+        _formatted(schema, required),
+        rule,
+        nullable=False,
+        description=_describe(description, note),
     )
 
 
-def Moment(*, description=None):  # noqa: N802
+def Moment(*, description=None):
     """A date and time, ISO 8601; without an offset it is camp time. Kept as aware UTC."""
     rule = Rule()
 
@@ -289,7 +300,7 @@ def Moment(*, description=None):  # noqa: N802
 # --- numbers, booleans, choices -----------------------------------------------------------
 
 
-def Integer(low: int, high: int, *, required: bool = True, description=None):  # noqa: N802
+def Integer(low: int, high: int, *, required: bool = True, description=None):
     """A whole number from `low` to `high`; optional ones take null or "" for none."""
     rule = Rule()
 
@@ -312,7 +323,7 @@ def Integer(low: int, high: int, *, required: bool = True, description=None):  #
     return _field(check, schema, rule, nullable=not required, description=description)
 
 
-def Identifier(*, required: bool = True, description=None):  # noqa: N802
+def Identifier(*, required: bool = True, description=None):
     """A record's id. An id outside 1..2**31-1 cannot exist: it comes back as 0, which the
     services answer like any unknown id (not found)."""
     rule = Rule()
@@ -330,25 +341,29 @@ def Identifier(*, required: bool = True, description=None):  # noqa: N802
     return _field(check, schema, rule, nullable=not required, description=description)
 
 
-def Boolean(*, description=None):  # noqa: N802
-    """true or false; null: false."""
+_REFUSE = object()
+
+
+def Boolean(*, null: Any = _REFUSE, description=None):
+    """true or false. null is refused, unless a `null` value is given for it."""
     rule = Rule()
 
     def check(value):
-        if value is None:
-            return False
+        if value is None and null is not _REFUSE:
+            return null
         if not isinstance(value, bool):
             raise fail("invalid_type", _("Please answer yes or no."))
         return value
 
-    return _field(check, {"type": "boolean"}, rule, nullable=True, description=description)
+    nullable = null is not _REFUSE
+    return _field(check, {"type": "boolean"}, rule, nullable=nullable, description=description)
 
 
 def _values(choices: Iterable) -> list[str]:
     return [str(getattr(c, "value", c)) for c in choices]
 
 
-def Choice(  # noqa: N802
+def Choice(
     choices: Iterable,
     message: Callable[[], str] | None = None,
     *,
@@ -381,7 +396,7 @@ def Choice(  # noqa: N802
     return _field(check, schema, rule, nullable=not required, description=description)
 
 
-def Choices(choices: Iterable, message: Callable[[], str], *, description=None):  # noqa: N802
+def Choices(choices: Iterable, message: Callable[[], str], *, description=None):
     """Any of `choices` as a list; kept in the declared order, without duplicates."""
     allowed = _values(choices)
     rule = Rule()
@@ -399,7 +414,7 @@ def Choices(choices: Iterable, message: Callable[[], str], *, description=None):
     return _field(check, schema, rule, nullable=True, description=description)
 
 
-def Identifiers(*, description=None):  # noqa: N802
+def Identifiers(*, description=None):
     """A list of record ids (their existence is the services' business)."""
     rule = Rule()
 
@@ -419,7 +434,7 @@ def Identifiers(*, description=None):  # noqa: N802
 # --- objects and lists of objects ---------------------------------------------------------
 
 
-def Nested(model, message: Callable[[], str]):  # noqa: N802
+def Nested(model, message: Callable[[], str]):
     """An object declared by `model`; null: not given."""
 
     def check(value):
@@ -430,7 +445,7 @@ def Nested(model, message: Callable[[], str]):  # noqa: N802
     return Annotated[model | None, BeforeValidator(check), Rule()]
 
 
-def Items(model, *, max_items: int, message: Callable[[], str], too_many: Callable[[], str]):  # noqa: N802
+def Items(model, *, max_items: int, message: Callable[[], str], too_many: Callable[[], str]):
     """A list of objects declared by `model`; null: an empty list."""
 
     def check(value):
@@ -443,4 +458,3 @@ def Items(model, *, max_items: int, message: Callable[[], str], too_many: Callab
         return value
 
     return Annotated[list[model], BeforeValidator(check), Rule()]
-

@@ -11,9 +11,11 @@ NOTE_MAX = 2000
 
 
 class Consents(Schema):
-    medical_treatment: Boolean(description="Must be true (`consent_missing`).") = False
-    liability_waiver: Boolean(description="Must be true (`consent_missing`).") = False
-    photo_release: Boolean(description="Yes or no.") = False
+    """Each consent answered; a missing one is `consent_missing`."""
+
+    medical_treatment: Boolean(null=None, description="Must be true.") = None
+    liability_waiver: Boolean(null=None, description="Must be true.") = None
+    photo_release: Boolean(null=None, description="Yes or no.") = None
 
 
 class RegistrationRequest(Schema):
@@ -28,7 +30,9 @@ class RegistrationRequest(Schema):
 
 class Decision(Schema):
     action: Choice(
-        DECISIONS, lambda: _("Choose approve, decline or waitlist."), required=True,
+        DECISIONS,
+        lambda: _("Choose approve, decline or waitlist."),
+        required=True,
         code="invalid_action",
     )
     note: Text(NOTE_MAX, multiline=True, description="For the family (in the decline mail).") = ""

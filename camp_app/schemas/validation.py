@@ -24,14 +24,44 @@ class Schema(BaseModel):
 def validate(model: type[Schema], data, *, partial: bool = False) -> dict:
     """Clean values of `data` by `model` (every field, defaults filled in; with `partial`,
     only the fields given), or InvalidInput with every problem."""
+    clean, problems = check(model, data, partial=partial)
+    if problems:
+        raise InvalidInput(problems)
+    return clean
+
+
+def check(model: type[Schema], data, *, partial: bool = False) -> tuple[dict, list[Problem]]:
+    """(clean values of the fields that passed, every problem): for services whose rules
+    between fields should be reported together with the fields' own problems."""
     if not isinstance(data, dict):
-        raise InvalidInput(Problem("invalid_type", _("Please send an object."), None))
+        return {}, [Problem("invalid_type", _("Please send an object."), None)]
     target = patch_model(model) if partial else model
     try:
-        instance = target.model_validate(data)
+        return target.model_validate(data).model_dump(exclude_unset=partial), []
     except ValidationError as error:
-        raise InvalidInput(problems_of(error, target)) from None
-    return instance.model_dump(exclude_unset=partial)
+        problems = problems_of(error, target)
+        rest = _without(data, [tuple(e["loc"]) for e in error.errors()])
+    try:
+        clean = patch_model(model).model_validate(rest).model_dump(exclude_unset=True)
+    except ValidationError:
+        clean = {}
+    return clean, problems
+
+
+def _without(data: dict, locations: list[tuple]) -> dict:
+    """`data` without the values at `locations` (a list counts as one value)."""
+    pruned = {**data}
+    for location in locations:
+        parent = pruned
+        for depth, part in enumerate(location):
+            if not isinstance(parent, dict) or part not in parent:
+                break
+            if depth == len(location) - 1 or not isinstance(parent[part], dict):
+                del parent[part]
+                break
+            parent[part] = {**parent[part]}
+            parent = parent[part]
+    return pruned
 
 
 @cache

@@ -67,7 +67,8 @@ def _run(base_url: str, token: str) -> Statistic:
             statistic.on_scenario_finished(event.recorder)
         elif isinstance(event, events.NonFatalError | events.FatalError):
             errors.append(event)
-            if os.environ.get('ST_DEBUG'): print(event.info.format() if hasattr(event,'info') else event)
+            if os.environ.get("ST_DEBUG"):
+                print(event.info.format() if hasattr(event, "info") else event)
     assert not errors, errors
     return statistic
 
