@@ -156,8 +156,7 @@ def _security(access: tuple) -> tuple[list, str]:
 
 def _responses(op: operations.Operation, access: tuple) -> dict:
     statuses = set(op.errors)
-    if access != PUBLIC:
-        statuses.add(401)
+    statuses.add(401)  # public too: a token, when sent, must be valid
     if access not in (PUBLIC, SIGNED_IN):
         statuses.add(403)
     if op.request:

@@ -410,7 +410,7 @@ OPERATIONS = [
         "the event needs a coordinator's review, or `waitlisted` when it is full. 422 lists "
         "every failing eligibility rule (codes as in GET /events/{slug}/eligibility, field "
         "`child_id`, `consents` or `signature`).",
-        errors=(409,),
+        errors=(404, 409),
         error_notes={409: "`already_registered`"},
         rules=REGISTRATION_RULES,
     ),

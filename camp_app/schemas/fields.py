@@ -42,9 +42,7 @@ TEXT_PATTERN = f"^[^{_FORBIDDEN_CLASS}]*$"
 FILLED_TEXT_PATTERN = rf"^[^{_FORBIDDEN_CLASS}]*[^\s{_FORBIDDEN_CLASS}][^{_FORBIDDEN_CLASS}]*$"
 _YEAR = r"(?:19\d\d|2[01]\d\d|2200)"
 DATE_PATTERN = rf"^{_YEAR}-\d\d-\d\d$"
-DATETIME_PATTERN = (
-    rf"^{_YEAR}-\d\d-\d\d[Tt ]\d\d:\d\d(?::\d\d(?:\.\d{{1,6}})?)?(?:[Zz]|[+-]\d\d:\d\d)?$"
-)
+DATETIME_PATTERN = rf"^{_YEAR}-"  # with format date-time: RFC 3339, years 1900-2200
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -280,7 +278,8 @@ def Moment(*, description=None):
         if not isinstance(value, str | datetime):
             raise fail("invalid_type", message)
         try:
-            moment = value if isinstance(value, datetime) else datetime.fromisoformat(value.strip())
+            text = value if isinstance(value, datetime) else value.strip().upper()  # t, z
+            moment = text if isinstance(text, datetime) else datetime.fromisoformat(text)
             if not FIRST_YEAR <= moment.year <= LAST_YEAR:
                 raise ValueError(moment.year)
             if moment.tzinfo is None:
@@ -289,10 +288,11 @@ def Moment(*, description=None):
         except (AttributeError, TypeError, ValueError, OverflowError):
             raise fail("invalid_datetime", message) from None
 
-    schema = {"type": "string", "pattern": DATETIME_PATTERN}
+    schema = {"type": "string", "format": "date-time", "pattern": DATETIME_PATTERN}
     note = (
-        "ISO 8601 date and time, e.g. 2027-03-01T09:00:00-05:00; without an offset it is read "
-        f"in the camp's time zone. Years {FIRST_YEAR}-{LAST_YEAR}. Answered in UTC."
+        "RFC 3339 date and time, e.g. 2027-03-01T09:00:00-05:00, years "
+        f"{FIRST_YEAR}-{LAST_YEAR}. Also accepted: without an offset (2027-03-01T09:00), read "
+        "in the camp's time zone, as the coordinator's form sends it. Answered in UTC."
     )
     return _field(check, schema, rule, nullable=False, description=_describe(description, note))
 
