@@ -55,7 +55,13 @@ def _message(status: int) -> str:
 def handle_http_error(error: HTTPException):
     status = error.code or 500
     if request.path.startswith(API_PREFIX):
-        return api_error(status, HTTP_CODES.get(status, "error"), _message(status))
+        body, status = api_error(status, HTTP_CODES.get(status, "error"), _message(status))
+        # Keep the exception's own headers (Allow on a 405, also when routing raised it
+        # before the API blueprint's handler could, e.g. for TRACE).
+        for name, value in error.get_headers():
+            if name.lower() not in ("content-type", "content-length"):
+                body.headers[name] = value
+        return body, status
     page = render_template(
         "errors.html", status=status, message=_message(status), request_id=request_id()
     )

@@ -14,14 +14,9 @@ from wtforms.validators import ValidationError
 
 from camp_app.service_errors import Problem
 from camp_app.text_rules import FORBIDDEN_MESSAGE, has_forbidden_characters
-from camp_app.timeutil import EARLIEST_DAY, LATEST_DAY, is_sane_day
+from camp_app.timeutil import DATE_RANGE_MESSAGE, is_sane_day
 
 EXPIRED_MESSAGE = _l("Your form expired. Please submit it again.")
-DATE_RANGE_MESSAGE = _l(
-    "Enter a date between %(first)s and %(last)s.",
-    first=EARLIEST_DAY.year,
-    last=LATEST_DAY.year,
-)
 
 
 def _forbidden(values) -> bool:

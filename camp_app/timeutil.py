@@ -4,11 +4,18 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
 # The days any date typed or sent may fall on. Far enough apart for every birth date and camp,
 # close enough that a day added or a time zone applied never leaves Python's years 1-9999.
 EARLIEST_DAY = date(1900, 1, 1)
 LATEST_DAY = date(2199, 12, 31)
+# The one refusal of a real date outside those years, for the forms and the schemas alike.
+DATE_RANGE_MESSAGE = _l(
+    "Enter a date between %(first)s and %(last)s.",
+    first=EARLIEST_DAY.year,
+    last=LATEST_DAY.year,
+)
 
 
 def camp_zone() -> ZoneInfo:

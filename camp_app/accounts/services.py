@@ -10,21 +10,15 @@ from sqlalchemy.exc import IntegrityError
 
 from camp_app.accounts import account_mails, email_tokens, sessions, sign_in_attempts
 from camp_app.accounts.models import Role, User
-from camp_app.accounts.passwords import hash_password, verify_password
+from camp_app.accounts.passwords import hash_password, password_problem, verify_password
 from camp_app.accounts.sign_in_attempts import Outcome
 from camp_app.accounts.tokens import revoke_all as revoke_all_tokens
 from camp_app.accounts.users import create_user, find_user_by_email
-from camp_app.accounts.validation import (
-    email_problem,
-    locale_problem,
-    name_problem,
-    new_password_problem,
-    normalized_phone,
-    phone_problem,
-)
 from camp_app.audit.services import record
 from camp_app.extensions import db
 from camp_app.families.models import Household
+from camp_app.schemas.accounts import SignUp
+from camp_app.schemas.validation import validate
 from camp_app.service_errors import Conflict, InvalidInput, NotAllowed, Problem
 from camp_app.timeutil import utcnow
 
@@ -35,6 +29,41 @@ def _raise_if_any(*problems: Problem | None) -> None:
     found = [p for p in problems if p is not None]
     if found:
         raise InvalidInput(found)
+
+
+def _problems(model, data: dict, *, partial: bool = False) -> list[Problem]:
+    """What the declared schema (camp_app/schemas/accounts.py) says is wrong with `data`."""
+    try:
+        validate(model, data, partial=partial)
+    except InvalidInput as error:
+        return error.problems
+    return []
+
+
+def _account_problems(*, email, password, name, phone, locale) -> list[Problem]:
+    data = {"email": email, "password": password, "name": name, "phone": phone, "locale": locale}
+    found = _problems(SignUp, data)
+    if not any(p.field == "password" for p in found):
+        found += _personal_password_problems(password, "password", (email, name))
+    return found
+
+
+def _email_problems(email) -> list[Problem]:
+    return _problems(SignUp, {"email": email}, partial=True)
+
+
+def _password_problems(password, field: str, personal=()) -> list[Problem]:
+    found = _problems(SignUp, {"password": password}, partial=True)
+    if found:
+        return [Problem(p.code, p.message, field) for p in found]
+    return _personal_password_problems(password, field, personal)
+
+
+def _personal_password_problems(password, field: str, personal) -> list[Problem]:
+    """The schema judges a password alone; only here are the person's name and email known,
+    which it must not contain."""
+    refusal = password_problem(password, personal) if isinstance(password, str) else None
+    return [] if refusal is None else [Problem(refusal.code, refusal.message, field)]
 
 
 def _invalid_token() -> InvalidInput:
@@ -53,7 +82,7 @@ def _new_account(*, email, password, name, roles, verified, phone, locale, actor
         name=name,
         roles=roles,
         verified=verified,
-        phone=normalized_phone(phone) if phone and phone.strip() else None,
+        phone=validate(SignUp, {"phone": phone}, partial=True)["phone"] or None,
         locale=locale,
     )
     if Role.PARENT in roles:
@@ -70,11 +99,9 @@ def check_sign_up(
     """Raise InvalidInput with every problem of these sign-up values; changes nothing.
     (Never says whether the address is taken.)"""
     _raise_if_any(
-        name_problem(name),
-        email_problem(email),
-        phone_problem(phone),
-        new_password_problem(password, personal=(email, name)),
-        locale_problem(locale or "en"),
+        *_account_problems(
+            email=email, password=password, name=name, phone=phone, locale=locale or "en"
+        )
     )
 
 
@@ -134,11 +161,7 @@ def create_account(
     elif any(r not in known for r in roles):
         role_problem = Problem("invalid_role", _("That role does not exist."), "roles")
     _raise_if_any(
-        name_problem(name),
-        email_problem(email),
-        phone_problem(phone),
-        new_password_problem(password, personal=(email, name)),
-        locale_problem(locale),
+        *_account_problems(email=email, password=password, name=name, phone=phone, locale=locale),
         role_problem,
     )
     taken = Conflict(
@@ -187,7 +210,7 @@ def verify_email(token: str) -> User:
 def resend_verification(email: str) -> None:
     """Send a new verification link if `email` has an unconfirmed account; otherwise do
     nothing, and say nothing about it."""
-    _raise_if_any(email_problem(email))
+    _raise_if_any(*_email_problems(email))
     user = find_user_by_email(email)
     if user is not None and user.active and not user.is_verified:
         account_mails.queue_verification(user)
@@ -234,7 +257,7 @@ def authenticate(email: str, password: str, *, address: str | None = None) -> Us
 
 def request_password_reset(email: str) -> None:
     """Mail a reset link if `email` has an account; otherwise do nothing, and say nothing."""
-    _raise_if_any(email_problem(email))
+    _raise_if_any(*_email_problems(email))
     user = find_user_by_email(email)
     if user is not None and user.active:
         account_mails.queue_password_reset(user)
@@ -244,7 +267,7 @@ def request_password_reset(email: str) -> None:
 def check_new_password(password: str, user: User, field: str = "password") -> None:
     """Raise InvalidInput if `user` may not choose `password` (too short, too long, easy to
     guess, or their name or email)."""
-    _raise_if_any(new_password_problem(password, field, personal=(user.email, user.name)))
+    _raise_if_any(*_password_problems(password, field, personal=(user.email, user.name)))
 
 
 def password_reset_user(token: str) -> User:
@@ -285,10 +308,8 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
         wrong = Problem(
             "wrong_password", _("That is not your current password."), "current_password"
         )
-    new_problem = new_password_problem(
-        new_password, "new_password", personal=(user.email, user.name)
-    )
-    _raise_if_any(wrong, new_problem)
+    new_problems = _password_problems(new_password, "new_password", (user.email, user.name))
+    _raise_if_any(wrong, *new_problems)
     fields = _set_password(user, new_password)
     record(user.id, "change_password", user, fields)
     account_mails.queue_password_changed(user)

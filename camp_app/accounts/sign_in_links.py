@@ -17,9 +17,10 @@ from camp_app import timeutil
 from camp_app.accounts import account_mails
 from camp_app.accounts.models import SignInLink, User
 from camp_app.accounts.users import find_user_by_email
-from camp_app.accounts.validation import email_problem
 from camp_app.audit.services import record
 from camp_app.extensions import db
+from camp_app.schemas.accounts import SignUp
+from camp_app.schemas.validation import validate
 from camp_app.service_errors import InvalidInput, Problem
 
 LINK_LIFETIME = timedelta(minutes=15)
@@ -39,9 +40,7 @@ def _invalid_link() -> InvalidInput:
 def request_link(email: str) -> None:
     """Mail a sign-in link if `email` has an active account; otherwise do nothing, and say
     nothing. Raises InvalidInput for a malformed address. Commits."""
-    problem = email_problem(email)
-    if problem is not None:
-        raise InvalidInput(problem)
+    validate(SignUp, {"email": email}, partial=True)  # InvalidInput for a malformed address
     user = find_user_by_email(email)
     if user is None or not user.active:
         return

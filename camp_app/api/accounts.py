@@ -15,13 +15,13 @@ from camp_app.accounts.sign_in_attempts import SignInsCapped
 from camp_app.api.blueprint import bp
 from camp_app.api.core import (
     ApiError,
-    Fields,
     api_public,
     api_signed_in,
     current_api_token,
     current_api_user,
-    json_body,
+    read_body,
 )
+from camp_app.schemas.accounts import Credentials, SignUp, Verification
 from camp_app.service_errors import NotAllowed
 
 # authenticate() refuses with NotAllowed; the contract gives these codes their own statuses.
@@ -36,16 +36,7 @@ def user_to_dict(user: User) -> dict:
 @api_public
 @limit_sign_ups
 def sign_up():
-    fields = Fields(json_body())
-    values = {
-        "email": fields.text("email"),
-        "password": fields.text("password"),
-        "name": fields.text("name"),
-        "phone": fields.text("phone", required=False),
-        "locale": fields.text("locale", required=False, default="en"),
-    }
-    fields.check()
-    services.sign_up(**values)
+    services.sign_up(**read_body(SignUp))
     message = _("Thank you. Please check your email to confirm your address.")
     return jsonify({"message": message}), 202
 
@@ -53,9 +44,7 @@ def sign_up():
 @bp.post("/accounts/verify")
 @api_public
 def verify_email():
-    fields = Fields(json_body())
-    token = fields.text("token")
-    fields.check()
+    token = read_body(Verification)["token"]
     return jsonify(user_to_dict(services.verify_email(token)))
 
 
@@ -63,9 +52,8 @@ def verify_email():
 @api_public
 @limit_failed_logins
 def create_token():
-    fields = Fields(json_body())
-    email, password = fields.text("email"), fields.text("password")
-    fields.check()
+    credentials = read_body(Credentials)
+    email, password = credentials["email"], credentials["password"]
     try:
         user = services.authenticate(email, password, address=client_address())
     except SignInsCapped as capped:

@@ -18,11 +18,11 @@ from camp_app.accounts.access import PUBLIC, SIGNED_IN
 from camp_app.accounts.models import User
 from camp_app.errors import handle_http_error
 from camp_app.extensions import db
+from camp_app.schemas.validation import validate
 from camp_app.service_errors import InvalidInput, Problem, ServiceError
 from camp_app.text_rules import text_problem
 
 JSON_TYPES = ("application/json",)
-MAX_DB_INT = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
 
 
 class ApiError(Exception):
@@ -173,62 +173,10 @@ def _refuse_unstorable_text(body: dict) -> None:
             pending += [(f"{field}[{index}]", item) for index, item in enumerate(value)]
 
 
-class Fields:
-    """Checks the JSON types of the fields a view reads itself, collecting every problem;
-    the services check the meaning of the values."""
-
-    def __init__(self, body: dict):
-        self.body = body
-        self.problems: list[Problem] = []
-
-    def _get(self, name: str, required: bool):
-        value = self.body.get(name)
-        if value is None and required:
-            self.problems.append(Problem("required", _("This field is required."), name))
-        return value
-
-    def _wrong(self, name: str, message: str) -> None:
-        self.problems.append(Problem("invalid_type", message, name))
-
-    def text(self, name: str, *, required: bool = True, default: str | None = None):
-        value = self._get(name, required)
-        if value is None:
-            return default
-        if not isinstance(value, str):
-            self._wrong(name, _("Please send text."))
-            return default
-        return value
-
-    def boolean(self, name: str, *, required: bool = True):
-        value = self._get(name, required)
-        if value is not None and not isinstance(value, bool):
-            self._wrong(name, _("Please send true or false."))
-            return None
-        return value
-
-    def identifier(self, name: str, *, required: bool = True) -> int | None:
-        value = self._get(name, required)
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int):
-            self._wrong(name, _("Please send a whole number."))
-            return None
-        if not 0 < value <= MAX_DB_INT:
-            # No such record can exist: answer as for any other unknown id.
-            return 0
-        return value
-
-    def mapping(self, name: str, *, required: bool = True) -> dict | None:
-        value = self._get(name, required)
-        if value is not None and not isinstance(value, dict):
-            self._wrong(name, _("Please send an object."))
-            return None
-        return value
-
-    def check(self) -> None:
-        """Raise InvalidInput (422) naming every problem found."""
-        if self.problems:
-            raise InvalidInput(self.problems)
+def read_body(model) -> dict:
+    """The JSON body checked against its declared schema (camp_app.schemas): clean values, or
+    400 for a malformed body and 422 naming every problem."""
+    return validate(model, json_body())
 
 
 # --- answers ---------------------------------------------------------------------------

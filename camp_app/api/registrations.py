@@ -9,15 +9,16 @@ from flask_babel import gettext as _
 
 from camp_app.accounts.models import Role, User
 from camp_app.api.blueprint import bp
-from camp_app.api.core import Fields, api_roles, current_api_user, json_body
+from camp_app.api.core import api_roles, current_api_user, read_body
 from camp_app.events.services import event_by_slug
 from camp_app.extensions import db
 from camp_app.families.services import household_of
 from camp_app.registrations import lifecycle, queries
 from camp_app.registrations.models import Registration
+from camp_app.schemas.registrations import Decision, RegistrationRequest
 from camp_app.service_errors import InvalidInput, NotFound, Problem, ServiceError
 
-ID = "int(min=1, max=2147483647)"  # larger ids cannot exist: a plain 404 from routing
+ID = "id"  # see blueprint.IdConverter: an id that cannot exist answers 404
 SEE_ANY = (Role.COORDINATOR, Role.STAFF)  # may read every family's registrations
 PAGE_NUMBER = re.compile(r"\d{1,6}")
 
@@ -56,12 +57,13 @@ def _contract_field(problem: Problem) -> Problem:
 @bp.post("/registrations")
 @api_roles(Role.PARENT)
 def register():
-    fields = Fields(json_body())
-    slug = fields.text("event")
-    child_id = fields.identifier("child_id")
-    consents = fields.mapping("consents", required=False)
-    signature = fields.text("signature", required=False, default="")
-    fields.check()
+    body = read_body(RegistrationRequest)
+    slug, child_id, consents, signature = (
+        body["event"],
+        body["child_id"],
+        body["consents"],
+        body["signature"],
+    )
     user = current_api_user()
     try:
         event = event_by_slug(slug)
@@ -107,11 +109,8 @@ def cancel(registration_id: int):
 @bp.post(f"/registrations/<{ID}:registration_id>/decision")
 @api_roles(Role.COORDINATOR)
 def decide(registration_id: int):
-    fields = Fields(json_body())
-    action = fields.text("action")
-    note = fields.text("note", required=False, default="")
-    override_reason = fields.text("override_reason", required=False, default="")
-    fields.check()
+    body = read_body(Decision)
+    action, note, override_reason = body["action"], body["note"], body["override_reason"]
     user = current_api_user()
     found = _registration_for(user, registration_id, any_family_roles=(Role.COORDINATOR,))
     decided = lifecycle.decide(user, found, action, note, override_reason=override_reason)

@@ -9,7 +9,7 @@ from camp_app.api import (  # noqa: F401
     attendance,
     events,
     family,
-    openapi,
+    openapi,  # the document of every route above
     registrations,
 )
 from camp_app.api.blueprint import bp

@@ -1,5 +1,8 @@
-"""The coordinator's event form. It only carries text and choices: every rule is checked by
-events.validation through the services, so the form and the API refuse the same things."""
+"""The coordinator's event form. It only carries text and choices and hands the services the
+API's JSON shape: every rule is checked there (schemas/events.py, events.rules), so the form
+and the API refuse the same things; the inputs' length limits come from the same declaration."""
+
+import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -16,6 +19,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from camp_app.events.descriptions import AUDIENCE_LABELS, CATEGORY_LABELS, KIND_LABELS
 from camp_app.events.models import Event
 from camp_app.forms import CampForm
+from camp_app.schemas.events import ELIGIBILITY_FIELDS, EventInput
+from camp_app.schemas.forms import limit_lengths
 from camp_app.service_errors import ServiceError
 from camp_app.timeutil import camp_zone
 
@@ -84,6 +89,8 @@ class EventForm(CampForm):
     treated_at_hospital_required = BooleanField(_l("Patients must be treated at this hospital"))
 
 
+limit_lengths(EventInput, EventForm)
+
 # The service's field names (the CSRF token is no event field).
 _FIELD_NAMES = {name for name, value in vars(EventForm).items() if hasattr(value, "field_class")}
 # Fields only the create page shows: publishing an existing event has its own buttons.
@@ -120,9 +127,20 @@ def camp_local_input(moment) -> str:
     return moment.astimezone(camp_zone()).strftime("%Y-%m-%dT%H:%M")
 
 
+WHOLE_NUMBER = re.compile(r"\s*-?\d{1,9}\s*")
+NUMBERS = ("capacity", "min_age", "max_age")
+
+
 def form_data(form: EventForm) -> dict:
-    """What the services take: the contract's fields, eligibility flat (the services accept it)."""
-    return {field.name: field.data for field in form if field.name in _FIELD_NAMES}
+    """What the services take: the contract's fields as JSON would carry them (whole numbers
+    as numbers, the eligibility rules as their own object)."""
+    data = {field.name: field.data for field in form if field.name in _FIELD_NAMES}
+    for name in NUMBERS:
+        value = data.get(name)
+        if isinstance(value, str) and WHOLE_NUMBER.fullmatch(value):
+            data[name] = int(value)
+    data["eligibility"] = {key: data.pop(key) for key in ELIGIBILITY_FIELDS if key in data}
+    return data
 
 
 def show_problems(form: FlaskForm, error: ServiceError) -> None:

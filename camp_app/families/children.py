@@ -2,6 +2,11 @@
 
 Each public function is one unit of work and commits at its end; bad input raises
 camp_app.service_errors (nothing changed). Only the child's own household may change it.
+Each field's rule is declared in camp_app/schemas/families.py; the rules here join fields or
+depend on today.
+
+Age rule (documented choice): a child may be at most 25 years old today (camp time zone).
+Camp programmes serve children and young adults; anything older is a typing mistake.
 """
 
 from flask_babel import gettext as _
@@ -14,10 +19,20 @@ from camp_app.audit.services import record
 from camp_app.extensions import db
 from camp_app.families import serializers
 from camp_app.families.household import ensure_same_household, household_of
-from camp_app.families.models import Child, Contact, Medication, contact_children
-from camp_app.families.validation import clean_child
+from camp_app.families.models import (
+    Child,
+    ChildRelationship,
+    Contact,
+    Medication,
+    contact_children,
+)
 from camp_app.families.verification import VOUCHED_FIELDS, reset_verification
+from camp_app.schemas.families import ChildInput
+from camp_app.schemas.validation import check
 from camp_app.service_errors import InvalidInput, Problem
+from camp_app.timeutil import age_on, camp_today
+
+MAX_CHILD_AGE = 25
 
 CHILD_SCALARS = (
     "first_name",
@@ -34,6 +49,46 @@ CHILD_SCALARS = (
     "physician_phone",
     "gender",
 )
+
+
+def clean_child(data, current: dict | None = None) -> dict:
+    """Clean child input. With `current` (a partial update), only given fields are checked,
+    but the rules that join fields (a patient needs a category) see the merged result.
+
+    Returns the clean values of the given fields (all fields for a full write).
+    """
+    clean, problems = check(ChildInput, data, partial=current is not None)
+    failed = {p.field for p in problems}
+    if clean.get("date_of_birth") is not None:
+        problems += _birth_date_problems(clean["date_of_birth"])
+    merged = {**(current or {}), **clean}
+    relationship, category = merged.get("relationship"), merged.get("diagnosis_category")
+    if relationship == ChildRelationship.SIBLING and category is not None:
+        clean["diagnosis_category"] = None  # a sibling has none: cleared, not an error
+    elif (
+        relationship == ChildRelationship.PATIENT
+        and category is None
+        and "diagnosis_category" not in failed  # an invalid choice was named already
+    ):
+        message = _("Please choose the diagnosis category for a patient.")
+        problems.append(Problem("diagnosis_category_required", message, "diagnosis_category"))
+    if problems:
+        raise InvalidInput(problems)
+    return clean
+
+
+def _birth_date_problems(born) -> list[Problem]:
+    today = camp_today()
+    if born > today:
+        message = _("The date of birth cannot be in the future.")
+        return [Problem("date_in_future", message, "date_of_birth")]
+    if age_on(born, today) > MAX_CHILD_AGE:
+        message = _(
+            "Please check the date of birth: a camper can be at most %(years)d years old.",
+            years=MAX_CHILD_AGE,
+        )
+        return [Problem("impossible_age", message, "date_of_birth")]
+    return []
 
 
 def add_child(actor: User, data: dict) -> Child:

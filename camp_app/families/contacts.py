@@ -12,11 +12,25 @@ from camp_app.accounts.models import User
 from camp_app.audit.services import record
 from camp_app.extensions import db
 from camp_app.families.household import ensure_same_household, household_of
-from camp_app.families.models import Child, Contact, Household
-from camp_app.families.validation import clean_contact
-from camp_app.service_errors import Conflict, Problem
+from camp_app.families.models import Child, Contact, ContactKind, Household
+from camp_app.schemas.families import ContactInput
+from camp_app.schemas.validation import validate
+from camp_app.service_errors import Conflict, InvalidInput, Problem
 
 CONTACT_SCALARS = ("kind", "name", "relationship", "phone")
+
+
+def clean_contact(data, household_child_ids: set[int], current: dict | None = None) -> dict:
+    """Clean contact input (see schemas/families.py); child_ids must be children of the same
+    household, and an emergency contact is for every child."""
+    clean = validate(ContactInput, data, partial=current is not None)
+    if any(child_id not in household_child_ids for child_id in clean.get("child_ids", [])):
+        # The same answer whether the child is another family's or does not exist.
+        message = _("Please choose children of your family.")
+        raise InvalidInput(Problem("invalid_choice", message, "child_ids"))
+    if {**(current or {}), **clean}.get("kind") == ContactKind.EMERGENCY:
+        clean["child_ids"] = []
+    return clean
 
 
 def add_contact(actor: User, data: dict) -> Contact:

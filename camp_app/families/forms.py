@@ -177,7 +177,8 @@ class ContactForm(CampForm):
             "name": self.name.data,
             "relationship": self.relationship.data,
             "phone": self.phone.data,
-            "child_ids": list(self.child_ids.data or []),
+            # Ids as the API sends them; anything else is left for the service to refuse.
+            "child_ids": [int(v) if v.isdigit() else v for v in self.child_ids.data or []],
         }
 
     def field_for(self, name: str | None):

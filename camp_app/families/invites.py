@@ -18,8 +18,9 @@ from camp_app.audit.services import record
 from camp_app.extensions import db
 from camp_app.families.household import as_id, household_of
 from camp_app.families.models import GuardianInvite, Household
-from camp_app.families.validation import Problems, clean_email
 from camp_app.notifications.services import queue_mail
+from camp_app.schemas.families import InvitationInput
+from camp_app.schemas.validation import validate
 from camp_app.service_errors import Conflict, InvalidInput, NotAllowed, NotFound, Problem
 from camp_app.timeutil import utcnow
 
@@ -45,9 +46,7 @@ def invite_guardian(actor: User, email: str) -> GuardianInvite:
     """Invite another guardian by email; the mail carries a one-time link valid 7 days.
     A newer invitation to the same address replaces an older pending one."""
     household = household_of(actor)
-    problems = Problems()
-    address = clean_email(email, problems)
-    problems.raise_if_any()
+    address = validate(InvitationInput, {"email": email})["email"]
     guardian_emails = set(
         db.session.scalars(select(User.email).where(User.household_id == household.id))
     )

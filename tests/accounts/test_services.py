@@ -30,7 +30,7 @@ def test_sign_up_reports_every_problem_with_its_field(app_ctx):
     assert _codes(caught.value) == {
         ("invalid_email", "email"),
         ("password_too_weak", "password"),
-        ("name_required", "name"),
+        ("required", "name"),
         ("invalid_phone", "phone"),
         ("invalid_locale", "locale"),
     }

@@ -41,7 +41,7 @@ def test_pickup_person_may_be_limited_to_some_children(ctx):
     maya = make_child(parent.household)
     leo = make_child(parent.household, first_name="Leo")
     contact = services.add_contact(
-        parent, contact_data(kind="pickup", name="Grandpa Joe", child_ids=[str(leo.id)])
+        parent, contact_data(kind="pickup", name="Grandpa Joe", child_ids=[leo.id])
     )
     assert [c.id for c in contact.children] == [leo.id]
     assert contact.covers(leo) and not contact.covers(maya)

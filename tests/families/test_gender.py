@@ -3,8 +3,8 @@
 import pytest
 
 from camp_app.audit.models import AuditEntry
+from camp_app.families.children import clean_child
 from camp_app.families.models import Child, Household
-from camp_app.families.validation import clean_child
 from camp_app.service_errors import InvalidInput
 from tests.api.conftest import token_for
 from tests.factories import make_child, make_user

@@ -100,7 +100,7 @@ def test_the_api_refuses_a_non_boolean(coordinator, client, value):
     response = api(client, "PATCH", "/events/camp-w", coordinator, {"requires_verification": value})
     assert response.status_code == 422
     (error,) = response.get_json()["errors"]
-    assert error["code"] == "invalid_boolean" and error["field"] == "requires_verification"
+    assert error["code"] == "invalid_type" and error["field"] == "requires_verification"
     assert stored("camp-w").requires_verification is False
 
 

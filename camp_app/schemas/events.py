@@ -1,0 +1,106 @@
+"""Events and camps, with their eligibility rules."""
+
+from typing import Annotated, Any
+
+from flask_babel import gettext as _
+from pydantic import PlainValidator, WithJsonSchema
+
+from camp_app.events.models import Audience, EventKind
+from camp_app.families.models import DiagnosisCategory
+from camp_app.schemas.fields import (
+    Boolean,
+    Choice,
+    Choices,
+    Day,
+    Email,
+    Integer,
+    Moment,
+    Nested,
+    Phone,
+    Rule,
+    Slug,
+    Text,
+)
+from camp_app.schemas.validation import Schema
+
+MIN_AGE, MAX_AGE = 0, 25
+MAX_CAPACITY = 100_000  # far above any camp; keeps the number inside an SQL integer
+
+# Answers of GET that a client may send back unchanged: accepted and ignored, never written.
+ReadOnly = Annotated[
+    Any,
+    PlainValidator(lambda value: value),
+    WithJsonSchema({"description": "Read-only: accepted and ignored.", "readOnly": True}),
+    Rule(),
+]
+READ_ONLY_FIELDS = ("id", "seats_taken", "seats_left", "waitlist_length")
+
+
+class EligibilityRules(Schema):
+    """Who may register. Age is the child's age on `starts_on`."""
+
+    min_age: Integer(MIN_AGE, MAX_AGE, required=False, description="No limit: null.") = None
+    max_age: Integer(
+        MIN_AGE,
+        MAX_AGE,
+        required=False,
+        description="No limit: null. Not below `min_age` (`ages_reversed`).",
+    ) = None
+    audience: Choice(
+        Audience,
+        lambda: _("Choose patients, siblings, patients and siblings, or anyone."),
+        required=True,
+    ) = Audience.ANYONE.value
+    diagnosis_categories: Choices(
+        DiagnosisCategory,
+        lambda: _(
+            "Choose from: %(choices)s.", choices=", ".join(c.value for c in DiagnosisCategory)
+        ),
+    ) = []
+    treated_at_hospital_required: Boolean() = False
+
+
+ELIGIBILITY_FIELDS = tuple(EligibilityRules.model_fields)
+
+
+class EventInput(Schema):
+    """An event or camp. Read-only fields sent back are ignored; unknown fields are refused
+    (422 `unknown_field`)."""
+
+    slug: Slug(
+        description="The event's web address name: lowercase letters, digits and single "
+        "hyphens; unique (`slug_taken`)."
+    )
+    name: Text(160, required=True)
+    kind: Choice(EventKind, lambda: _("Choose overnight camp, day camp or event."), required=True)
+    summary: Text(500, multiline=True) = ""
+    description: Text(20_000, multiline=True) = ""
+    location: Text(200) = ""
+    contact_email: Email(description="Not in the contract: how families reach the camp.") = ""
+    contact_phone: Phone(description="Not in the contract: how families reach the camp.") = ""
+    starts_on: Day()
+    ends_on: Day(description="Not before `starts_on` (`ends_before_start`).")
+    registration_opens_at: Moment()
+    registration_closes_at: Moment(
+        description="After `registration_opens_at` (`closes_before_opens`) and before the "
+        "event ends (`closes_after_event`)."
+    )
+    capacity: Integer(
+        0,
+        MAX_CAPACITY,
+        description="Seats; not below the seats already taken (`capacity_below_taken`).",
+    )
+    waitlist_enabled: Boolean() = True
+    requires_review: Boolean() = False
+    requires_verification: Boolean(
+        description="Not in the contract: a patient's seat is confirmed only once the medical "
+        "team has verified the child."
+    ) = False
+    published: Boolean() = False
+    eligibility: Nested(EligibilityRules, lambda: _("Send the eligibility rules as an object.")) = (
+        None
+    )
+    id: ReadOnly = None
+    seats_taken: ReadOnly = None
+    seats_left: ReadOnly = None
+    waitlist_length: ReadOnly = None
