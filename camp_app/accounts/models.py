@@ -15,7 +15,8 @@ from camp_app.timeutil import utcnow
 class Role(StrEnum):
     PARENT = "parent"
     COORDINATOR = "coordinator"
-    STAFF = "staff"
+    STAFF = "staff"  # counselors and check-in staff at camp
+    NURSE = "nurse"  # the camp's medical staff: the health center
     ADMIN = "admin"
 
 
