@@ -243,8 +243,13 @@ def run_drill(base: str, log_path: Path) -> bool:
             headers.get("Strict-Transport-Security", "absent"),
         )
     )
-    log = log_path.read_text()
-    access_lines = len(re.findall(r'"GET / HTTP/1\.[01]" 200', log))
+    deadline = time.monotonic() + 5  # gunicorn writes the line after the answer is sent
+    while True:
+        log = log_path.read_text()
+        access_lines = len(re.findall(r'"GET / HTTP/1\.[01]" 200', log))
+        if access_lines or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
     type_errors = log.count("TypeError")
     results.append(
         report(
