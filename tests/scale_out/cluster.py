@@ -182,7 +182,7 @@ class Visitor:
         )
 
     def copy(self, address: str) -> "Visitor":
-        """Another client, elsewhere, holding a copy of this one's cookies."""
+        """Another client, at `address`, holding a copy of this one's cookies."""
         other = Visitor(address)
         for cookie in self.jar:
             other.jar.set_cookie(cookie)
