@@ -154,10 +154,10 @@ def rush(cluster):
     """Every family registers at the same moment, family n on server n % 2, through the API.
     Returns [(family, server, answer)]."""
     a, b = cluster.servers
-    jobs = [(family, (a, b)[n % 2]) for n, family in enumerate(cluster.people.families)]
+    jobs = [(n, family, (a, b)[n % 2]) for n, family in enumerate(cluster.people.families)]
 
     def register(job):
-        family, server = job
+        n, family, server = job
         body = {
             "event": cluster.people.event_slug,
             "child_id": family.child_id,
@@ -168,8 +168,9 @@ def rush(cluster):
             },
             "signature": family.name,
         }
-        address = f"203.0.113.{cluster.people.families.index(family) + 1}"
-        answer = Visitor(address).api(server, "POST", "/registrations", family.token, body)
+        answer = Visitor(f"203.0.113.{n + 1}").api(
+            server, "POST", "/registrations", family.token, body
+        )
         return family, server, answer
 
     return in_threads(jobs, register)
@@ -257,9 +258,13 @@ def test_two_workers_send_every_registration_mail_exactly_once(cluster, rush):
     status_of = {family.email: answer.json()["status"] for family, _s, answer in rush}
     category_of = {to: category for _m, _s, to, category in rows}
     assert len(rows) == FAMILIES
+    position_of = {family.email: answer.json()["waitlist_position"] for family, _s, answer in rush}
     for family in cluster.people.families:
-        assert len(cluster.smtp.messages_to(family.email)) == 1
+        [mail] = cluster.smtp.messages_to(family.email)
         assert category_of[family.email] == f"registration_{status_of[family.email]}"
+        if position_of[family.email]:  # the mail names the place the family was given
+            text = mail.get_body(("plain",)).get_content()
+            assert f"Position on the waitlist: {position_of[family.email]}." in text
     # Both workers took part: the mails were shared, not sent by one while the other idled.
     sent_by = [mails_sent_by(worker) for worker in cluster.workers]
     assert sum(sent_by) == FAMILIES and min(sent_by) > 0, sent_by
