@@ -9,10 +9,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from camp_app.accounts.access import public
-from camp_app.accounts.models import Role
-from camp_app.accounts.roles import CAMP_STAFF, MANAGERS
+from camp_app.access import public
 from camp_app.extensions import login_manager
+from camp_app.roles import CAMP_STAFF, MANAGERS, Role
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",

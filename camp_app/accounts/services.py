@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from camp_app.accounts import account_mails, email_tokens, sessions, sign_in_attempts
-from camp_app.accounts.models import Role, User
+from camp_app.accounts.models import User
 from camp_app.accounts.passwords import hash_password, password_problem, verify_password
 from camp_app.accounts.sign_in_attempts import Outcome
 from camp_app.accounts.tokens import revoke_all as revoke_all_tokens
@@ -17,6 +17,7 @@ from camp_app.accounts.users import create_user, find_user_by_email
 from camp_app.audit.services import record
 from camp_app.extensions import db
 from camp_app.families.models import Household
+from camp_app.roles import Role
 from camp_app.schemas.accounts import SignUp
 from camp_app.schemas.validation import validate
 from camp_app.service_errors import Conflict, InvalidInput, NotAllowed, Problem

@@ -13,8 +13,8 @@ from flask import g, jsonify, make_response, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
+from camp_app.access import PUBLIC, SIGNED_IN
 from camp_app.accounts import tokens
-from camp_app.accounts.access import PUBLIC, SIGNED_IN
 from camp_app.accounts.models import User
 from camp_app.errors import handle_http_error
 from camp_app.extensions import db

@@ -2,14 +2,13 @@
 
 from flask import jsonify, url_for
 
-from camp_app.accounts.models import Role
-from camp_app.accounts.roles import MANAGERS
 from camp_app.api.blueprint import bp
 from camp_app.api.core import api_public, api_roles, current_api_user, json_body
 from camp_app.events import services
 from camp_app.events.availability import seat_summaries, seat_summary
 from camp_app.families.services import household_of, load_family
 from camp_app.registrations.eligibility import evaluate
+from camp_app.roles import MANAGERS, Role
 from camp_app.timeutil import utcnow
 
 

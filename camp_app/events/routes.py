@@ -8,13 +8,13 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from camp_app.accounts.access import public, roles_required
-from camp_app.accounts.roles import MANAGERS
+from camp_app.access import public, roles_required
 from camp_app.events import descriptions, services
 from camp_app.events.availability import seat_summaries, seat_summary
 from camp_app.events.forms import event_form, form_data, show_problems
 from camp_app.forms import ButtonForm
 from camp_app.registrations.models import RegistrationStatus
+from camp_app.roles import MANAGERS
 from camp_app.service_errors import InvalidInput
 
 bp = Blueprint("events", __name__)

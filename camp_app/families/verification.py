@@ -15,10 +15,10 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
 from camp_app.accounts.models import User
-from camp_app.accounts.roles import MANAGERS
 from camp_app.audit.services import record
 from camp_app.extensions import db
 from camp_app.families.models import Child, ChildRelationship, PatientVerification
+from camp_app.roles import MANAGERS
 from camp_app.service_errors import InvalidInput, NotAllowed, NotFound, Problem
 from camp_app.timeutil import utcnow
 

@@ -16,7 +16,6 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from camp_app.accounts.models import User
-from camp_app.accounts.roles import MANAGERS
 from camp_app.audit.services import record
 from camp_app.events.availability import seat_summaries, seat_summary
 from camp_app.events.models import Event
@@ -30,6 +29,7 @@ from camp_app.registrations.models import ACTIVE, Registration
 from camp_app.registrations.models import RegistrationStatus as S
 from camp_app.registrations.queries import waitlist_position
 from camp_app.registrations.review import override_problems, review_reasons, verification_reason
+from camp_app.roles import MANAGERS
 from camp_app.service_errors import Conflict, InvalidInput, NotAllowed, NotFound, Problem
 from camp_app.timeutil import utcnow
 

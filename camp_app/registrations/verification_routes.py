@@ -11,8 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import HiddenField
 
-from camp_app.accounts.access import roles_required
-from camp_app.accounts.roles import MANAGERS
+from camp_app.access import roles_required
 from camp_app.events.descriptions import CATEGORY_LABELS
 from camp_app.events.services import event_by_slug
 from camp_app.families import verification as service
@@ -20,6 +19,7 @@ from camp_app.families.models import PatientVerification
 from camp_app.forms import CampForm, refusal_messages
 from camp_app.registrations.workspace import bp
 from camp_app.request_checks import page_arg
+from camp_app.roles import MANAGERS
 from camp_app.service_errors import ServiceError
 from camp_app.web import safe_next
 

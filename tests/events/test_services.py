@@ -5,12 +5,12 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from camp_app.accounts.models import Role
 from camp_app.audit.models import AuditEntry
 from camp_app.events import services
 from camp_app.events.availability import seat_summary
 from camp_app.events.descriptions import age_range, audience_description, event_dates
 from camp_app.extensions import db
+from camp_app.roles import Role
 from camp_app.service_errors import NotFound
 from tests.events.helpers import add_registrations
 from tests.factories import make_event, make_user
