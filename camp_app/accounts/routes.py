@@ -31,9 +31,9 @@ from camp_app.accounts.rate_limits import (
 )
 from camp_app.accounts.sign_in_attempts import SignInsCapped
 from camp_app.forms import ButtonForm
+from camp_app.redirects import safe_next
 from camp_app.roles import MANAGERS, Role
 from camp_app.service_errors import InvalidInput, NotAllowed
-from camp_app.web import safe_next
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 

@@ -17,11 +17,11 @@ from camp_app.events.services import event_by_slug
 from camp_app.families import verification as service
 from camp_app.families.models import PatientVerification
 from camp_app.forms import CampForm, refusal_messages
+from camp_app.redirects import safe_next
 from camp_app.registrations.workspace import bp
 from camp_app.request_checks import page_arg
 from camp_app.roles import MANAGERS
 from camp_app.service_errors import ServiceError
-from camp_app.web import safe_next
 
 ALL = "all"
 DEFAULT_FILTER = PatientVerification.UNVERIFIED.value
