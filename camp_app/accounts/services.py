@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from camp_app.accounts import account_mails, email_tokens, sessions, sign_in_attempts
 from camp_app.accounts.models import User
 from camp_app.accounts.passwords import hash_password, password_problem, verify_password
+from camp_app.accounts.schema import SignUp
 from camp_app.accounts.sign_in_attempts import Outcome
 from camp_app.accounts.tokens import revoke_all as revoke_all_tokens
 from camp_app.accounts.users import create_user, find_user_by_email
@@ -18,7 +19,6 @@ from camp_app.audit.services import record
 from camp_app.extensions import db
 from camp_app.families.models import Household
 from camp_app.roles import Role
-from camp_app.schemas.accounts import SignUp
 from camp_app.schemas.validation import validate
 from camp_app.service_errors import Conflict, InvalidInput, NotAllowed, Problem
 from camp_app.timeutil import utcnow
@@ -33,7 +33,7 @@ def _raise_if_any(*problems: Problem | None) -> None:
 
 
 def _problems(model, data: dict, *, partial: bool = False) -> list[Problem]:
-    """What the declared schema (camp_app/schemas/accounts.py) says is wrong with `data`."""
+    """What the declared schema (camp_app/accounts/schema.py) says is wrong with `data`."""
     try:
         validate(model, data, partial=partial)
     except InvalidInput as error:

@@ -15,8 +15,8 @@ from camp_app.extensions import db
 from camp_app.families.services import household_of
 from camp_app.registrations import lifecycle, queries
 from camp_app.registrations.models import Registration
+from camp_app.registrations.schema import Decision, RegistrationRequest
 from camp_app.roles import Role
-from camp_app.schemas.registrations import Decision, RegistrationRequest
 from camp_app.service_errors import InvalidInput, NotFound, Problem, ServiceError
 
 ID = "id"  # see blueprint.IdConverter: an id that cannot exist answers 404

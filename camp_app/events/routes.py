@@ -1,6 +1,6 @@
 """Event pages: the public catalog and event page, and the coordinators' management pages.
 
-Thin: every rule is in events.services / events.rules and schemas/events.py.
+Thin: every rule is in events.services / events.rules and events/schema.py.
 """
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for

@@ -17,11 +17,11 @@ from camp_app.events.availability import SeatSummary, seat_summary
 from camp_app.events.descriptions import audience_description  # noqa: F401  (part of the API)
 from camp_app.events.models import Event
 from camp_app.events.rules import clean_event_data, slug_taken_message
+from camp_app.events.schema import ELIGIBILITY_FIELDS
 from camp_app.extensions import db
 from camp_app.registrations import lifecycle
 from camp_app.registrations.locking import event_locked
 from camp_app.registrations.models import Registration
-from camp_app.schemas.events import ELIGIBILITY_FIELDS
 from camp_app.service_errors import InvalidInput, NotFound, Problem
 from camp_app.timeutil import camp_today, utcnow
 

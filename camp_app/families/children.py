@@ -2,7 +2,7 @@
 
 Each public function is one unit of work and commits at its end; bad input raises
 camp_app.service_errors (nothing changed). Only the child's own household may change it.
-Each field's rule is declared in camp_app/schemas/families.py; the rules here join fields or
+Each field's rule is declared in camp_app/families/schema.py; the rules here join fields or
 depend on today.
 
 Age rule (documented choice): a child may be at most 25 years old today (camp time zone).
@@ -26,8 +26,8 @@ from camp_app.families.models import (
     Medication,
     contact_children,
 )
+from camp_app.families.schema import ChildInput
 from camp_app.families.verification import VOUCHED_FIELDS, reset_verification
-from camp_app.schemas.families import ChildInput
 from camp_app.schemas.validation import check
 from camp_app.service_errors import InvalidInput, Problem
 from camp_app.timeutil import age_on, camp_today

@@ -18,9 +18,9 @@ from camp_app.audit.services import record
 from camp_app.extensions import db
 from camp_app.families.household import as_id, household_of
 from camp_app.families.models import GuardianInvite, Household
+from camp_app.families.schema import InvitationInput
 from camp_app.notifications.services import queue_mail
 from camp_app.roles import Role
-from camp_app.schemas.families import InvitationInput
 from camp_app.schemas.validation import validate
 from camp_app.service_errors import Conflict, InvalidInput, NotAllowed, NotFound, Problem
 from camp_app.timeutil import utcnow

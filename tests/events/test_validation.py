@@ -8,9 +8,9 @@ from camp_app.audit.models import AuditEntry
 from camp_app.events import services
 from camp_app.events.models import Event
 from camp_app.events.rules import WRITABLE_FIELDS
+from camp_app.events.schema import ELIGIBILITY_FIELDS
 from camp_app.extensions import db
 from camp_app.roles import Role
-from camp_app.schemas.events import ELIGIBILITY_FIELDS
 from camp_app.service_errors import InvalidInput
 from tests.events.helpers import add_registrations, event_data
 from tests.factories import make_event, make_user
