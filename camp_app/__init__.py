@@ -88,7 +88,6 @@ def _register_features(app: Flask) -> None:
     from camp_app.demo import cli as demo_cli
     from camp_app.errors import register_error_handlers
     from camp_app.events import hooks as events_hooks
-    from camp_app.events import routes as events_routes
     from camp_app.families import routes as families_routes
     from camp_app.messages import hooks as messages_hooks
     from camp_app.messages import routes as messages_routes
@@ -96,6 +95,7 @@ def _register_features(app: Flask) -> None:
     from camp_app.notifications import routes as notifications_routes
     from camp_app.ops import metrics as ops_metrics
     from camp_app.ops import routes as ops_routes
+    from camp_app.registrations import event_routes as events_routes
     from camp_app.registrations import hooks as registrations_hooks
     from camp_app.registrations import (  # noqa: F401  (their routes join workspace.bp)
         review_routes,

@@ -55,7 +55,7 @@ def enforce_sqlite_foreign_keys(engine: Engine) -> None:
     SQLite checks foreign keys only on connections that ran `PRAGMA foreign_keys=ON`, and the
     pragma is a no-op inside a transaction: it is issued on each new DBAPI connection, before
     anything else. pysqlite's transaction handling is left as it is (it still BEGINs only at the
-    first DML statement, which registrations/locking relies on).
+    first DML statement, which events/locking relies on).
     """
     if engine.dialect.name != "sqlite":
         return

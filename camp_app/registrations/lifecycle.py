@@ -17,14 +17,14 @@ from sqlalchemy.exc import IntegrityError
 
 from camp_app.accounts.models import User
 from camp_app.audit.services import record
-from camp_app.events.availability import seat_summaries, seat_summary
+from camp_app.events.locking import event_locked
 from camp_app.events.models import Event
 from camp_app.extensions import db
 from camp_app.families.models import Child
 from camp_app.registrations import mails
+from camp_app.registrations.availability import seat_summaries, seat_summary
 from camp_app.registrations.eligibility import CONSENT_NAMES, evaluate
 from camp_app.registrations.labels import status_label
-from camp_app.registrations.locking import event_locked
 from camp_app.registrations.models import ACTIVE, Registration
 from camp_app.registrations.models import RegistrationStatus as S
 from camp_app.registrations.queries import waitlist_position
@@ -316,7 +316,7 @@ def fill_free_seats(event: Event, actor_id: int | None) -> list[Registration]:
     """Promote from the waitlist, in order, while seats are free; each family is mailed.
 
     Internal: only call while holding the event's lock (inside event_locked); the caller's
-    transaction commits. events.services.save_event calls it after a capacity change."""
+    transaction commits. registrations.event_seats.save_event calls it after a capacity change."""
     return _fill_free_seats(event, actor_id)
 
 

@@ -6,11 +6,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from camp_app.access import roles_required
-from camp_app.events.availability import seat_summary
 from camp_app.events.models import Event
 from camp_app.events.services import event_by_slug
 from camp_app.forms import ButtonForm
 from camp_app.registrations import lifecycle, overview, queries
+from camp_app.registrations.availability import seat_summary
 from camp_app.registrations.forms import RegisterForm
 from camp_app.registrations.labels import status_label
 from camp_app.registrations.mails import MY_REGISTRATIONS_PATH
