@@ -1,4 +1,4 @@
-"""Declarative base and column types shared by every feature's models."""
+"""Declarative base, column types and query helpers shared by every feature."""
 
 from datetime import UTC
 
@@ -70,3 +70,11 @@ def _foreign_keys_on(dbapi_connection, connection_record) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
     finally:
         cursor.close()
+
+
+def like_pattern(q: str) -> str:
+    """A LIKE pattern (use it with escape="\\") for "contains `q`", case aside, taken
+    literally: a typed % or _ is no wildcard. The roster, the API's registration search
+    and the gate's day sheet share it."""
+    literal = q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{literal}%"
