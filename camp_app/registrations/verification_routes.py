@@ -18,6 +18,7 @@ from camp_app.families import verification as service
 from camp_app.families.models import PatientVerification
 from camp_app.forms import CampForm, refusal_messages
 from camp_app.redirects import safe_next
+from camp_app.registrations import verification_list
 from camp_app.registrations.workspace import bp
 from camp_app.request_checks import page_arg
 from camp_app.roles import MANAGERS
@@ -53,7 +54,7 @@ def verification(slug: str):
     state = _chosen_filter()
     page = page_arg()
     q = request.args.get("q", "")[:MAX_SEARCH]
-    listing = service.verification_list(event, None if state == ALL else state, page, q)
+    listing = verification_list.verification_list(event, None if state == ALL else state, page, q)
     return render_template(
         "review/verification.html",
         event=event,
@@ -79,7 +80,7 @@ def _done_message(child, state: str) -> str:
 @roles_required(*MANAGERS)
 def set_verification(slug: str, child_id: int):
     event = event_by_slug(slug, include_unpublished=True)
-    child = service.child_for_event(event, child_id)
+    child = verification_list.child_for_event(event, child_id)
     form = VerificationForm()
     back = safe_next(form.next.data) or url_for("review.verification", slug=event.slug)
     if not form.validate_on_submit():

@@ -386,3 +386,5 @@ def test_a_registered_child_cannot_be_removed(ctx):
     assert "Maya" in caught.value.problems[0].message
     db.session.rollback()
     assert db.session.get(Child, child.id) is not None
+    # Refused by the registration's foreign key: the whole removal rolled back, audit included.
+    assert db.session.query(AuditEntry).filter_by(action="child.delete").count() == 0
