@@ -81,6 +81,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_features(app: Flask) -> None:
     from camp_app import request_checks, web
     from camp_app.accounts import cli as accounts_cli
+    from camp_app.accounts import hooks as accounts_hooks
     from camp_app.accounts import routes as accounts_routes
     from camp_app.api import routes as api_routes
     from camp_app.attendance import routes as attendance_routes
@@ -88,6 +89,7 @@ def _register_features(app: Flask) -> None:
     from camp_app.demo import cli as demo_cli
     from camp_app.errors import register_error_handlers
     from camp_app.events import hooks as events_hooks
+    from camp_app.families import hooks as families_hooks
     from camp_app.families import routes as families_routes
     from camp_app.messages import hooks as messages_hooks
     from camp_app.messages import routes as messages_routes
@@ -109,7 +111,14 @@ def _register_features(app: Flask) -> None:
     from camp_app.roster import routes as roster_routes
 
     # What each feature answers for the layers below it (camp_app/hooks.py).
-    for feature_hooks in (events_hooks, registrations_hooks, roster_hooks, messages_hooks):
+    for feature_hooks in (
+        accounts_hooks,
+        families_hooks,
+        events_hooks,
+        registrations_hooks,
+        roster_hooks,
+        messages_hooks,
+    ):
         feature_hooks.connect()
     request_checks.init_app(app)  # first: its <int:...> converter is for every route
     web.init_app(app)
