@@ -2,7 +2,7 @@
 body, and turning errors into the contract's {"errors": [{code, message, field?}]} bodies.
 
 Each view declares who may use it with exactly one of api_public / api_signed_in /
-api_roles(...). Like accounts.access, the decorators set `view.access`, which a test checks
+api_roles(...). Like camp_app.access, the decorators set `view.access`, which a test checks
 for every route.
 """
 

@@ -1,7 +1,7 @@
 """The only place a registration's status changes.
 
 Every change follows TRANSITIONS (anything else is a Conflict `invalid_transition`), happens
-under the event's lock (see locking.py), is audited, and queues its mails in the same
+under the event's lock (see events.locking), is audited, and queues its mails in the same
 transaction. Each public function is one unit of work and commits at its end.
 """
 

@@ -1,4 +1,4 @@
-"""The role sets (accounts/roles.py) are what the pages declare: every page of the event
+"""The role sets (camp_app/roles.py) are what the pages declare: every page of the event
 workspace and the outbox is for coordinators and admins, every attendance page also for staff."""
 
 from camp_app.roles import CAMP_STAFF, MANAGERS
