@@ -9,11 +9,11 @@ from sqlalchemy import insert, select, text, update
 
 from benchmarks import data
 from benchmarks.support import QueryCounter, bench_app, timed
-from camp_app.accounts.models import Role
 from camp_app.accounts.users import create_user
 from camp_app.events.models import Event
 from camp_app.extensions import db
 from camp_app.registrations.models import Registration, RegistrationStatus
+from camp_app.roles import Role
 from camp_app.roster.models import CampGroup
 
 SIZES = (5000, 10000)

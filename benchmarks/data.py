@@ -6,11 +6,12 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import insert, update
 
-from camp_app.accounts.models import Role, User, UserRole
+from camp_app.accounts.models import User, UserRole
 from camp_app.events.models import Event
 from camp_app.extensions import db
 from camp_app.families.models import Child, Contact, Household
 from camp_app.registrations.models import Registration, RegistrationStatus
+from camp_app.roles import Role
 
 # Never used to sign in: benchmarks call services and public pages directly.
 NO_PASSWORD = "bench-no-password"

@@ -81,19 +81,24 @@ def _init_extensions(app: Flask) -> None:
 def _register_features(app: Flask) -> None:
     from camp_app import request_checks, web
     from camp_app.accounts import cli as accounts_cli
+    from camp_app.accounts import hooks as accounts_hooks
     from camp_app.accounts import routes as accounts_routes
     from camp_app.api import routes as api_routes
     from camp_app.attendance import routes as attendance_routes
-    from camp_app.audit import routes as audit_routes
+    from camp_app.audit_log import routes as audit_routes
     from camp_app.demo import cli as demo_cli
     from camp_app.errors import register_error_handlers
-    from camp_app.events import routes as events_routes
+    from camp_app.events import hooks as events_hooks
+    from camp_app.families import hooks as families_hooks
     from camp_app.families import routes as families_routes
+    from camp_app.messages import hooks as messages_hooks
     from camp_app.messages import routes as messages_routes
     from camp_app.notifications import cli as notifications_cli
     from camp_app.notifications import routes as notifications_routes
     from camp_app.ops import metrics as ops_metrics
     from camp_app.ops import routes as ops_routes
+    from camp_app.registrations import event_routes as events_routes
+    from camp_app.registrations import hooks as registrations_hooks
     from camp_app.registrations import (  # noqa: F401  (their routes join workspace.bp)
         review_routes,
         verification_routes,
@@ -102,8 +107,19 @@ def _register_features(app: Flask) -> None:
     )
     from camp_app.registrations import routes as registrations_routes
     from camp_app.roster import cabin_routes, export_routes
+    from camp_app.roster import hooks as roster_hooks
     from camp_app.roster import routes as roster_routes
 
+    # What each feature answers for the layers below it (camp_app/hooks.py).
+    for feature_hooks in (
+        accounts_hooks,
+        families_hooks,
+        events_hooks,
+        registrations_hooks,
+        roster_hooks,
+        messages_hooks,
+    ):
+        feature_hooks.connect()
     request_checks.init_app(app)  # first: its <int:...> converter is for every route
     web.init_app(app)
     ops_metrics.init_app(app)

@@ -134,5 +134,5 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         # request gets a fresh one instead of an error.
         options.setdefault("pool_pre_ping", True)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        # Writers wait for each other instead of failing at once (see registrations/locking).
+        # Writers wait for each other instead of failing at once (see events/locking).
         options.setdefault("connect_args", {}).setdefault("timeout", 30)

@@ -1,4 +1,4 @@
-"""Declarative base and column types shared by every feature's models."""
+"""Declarative base, column types and query helpers shared by every feature."""
 
 from datetime import UTC
 
@@ -55,7 +55,7 @@ def enforce_sqlite_foreign_keys(engine: Engine) -> None:
     SQLite checks foreign keys only on connections that ran `PRAGMA foreign_keys=ON`, and the
     pragma is a no-op inside a transaction: it is issued on each new DBAPI connection, before
     anything else. pysqlite's transaction handling is left as it is (it still BEGINs only at the
-    first DML statement, which registrations/locking relies on).
+    first DML statement, which events/locking relies on).
     """
     if engine.dialect.name != "sqlite":
         return
@@ -70,3 +70,11 @@ def _foreign_keys_on(dbapi_connection, connection_record) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
     finally:
         cursor.close()
+
+
+def like_pattern(q: str) -> str:
+    """A LIKE pattern (use it with escape="\\") for "contains `q`", case aside, taken
+    literally: a typed % or _ is no wildcard. The roster, the API's registration search
+    and the gate's day sheet share it."""
+    literal = q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{literal}%"

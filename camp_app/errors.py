@@ -12,6 +12,8 @@ from werkzeug.exceptions import Forbidden, HTTPException, InternalServerError
 from werkzeug.exceptions import NotFound as PageNotFound
 
 from camp_app import service_errors
+from camp_app.extensions import db, login_manager
+from camp_app.logging_setup import redact
 from camp_app.request_checks import request_id
 
 API_PREFIX = "/api/"
@@ -98,8 +100,6 @@ def handle_unexpected(error: Exception):
     """Log that it happened and where, never what was sent: an exception's message and its
     traceback text can carry every submitted value (a database error quotes the whole row),
     so only the request id, the method, the endpoint and the exception's type are written."""
-    from camp_app.extensions import db
-
     db.session.rollback()
     current_app.logger.error(
         "Unexpected error, request %s: %s %s raised %s at %s",
@@ -146,8 +146,6 @@ def database_unavailable(error: Exception) -> bool:
 
 
 def handle_database_unavailable(error: Exception):
-    from camp_app.extensions import db, login_manager
-    from camp_app.logging_setup import redact
 
     if not database_unavailable(error):
         if current_app.config.get("PROPAGATE_EXCEPTIONS"):
@@ -189,7 +187,6 @@ def handle_service_not_allowed(error: service_errors.NotAllowed):
 
 
 def _service_refusal_page(page_error: HTTPException):
-    from camp_app.extensions import db
 
     db.session.rollback()  # nothing the refused request began stays in the session
     return handle_http_error(page_error)

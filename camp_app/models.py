@@ -2,7 +2,6 @@
 
 from camp_app.accounts.models import (
     ApiToken,
-    Role,
     SignInAttempt,
     SignInLink,
     User,
@@ -31,7 +30,6 @@ __all__ = [
     "Medication",
     "OutboxMail",
     "Registration",
-    "Role",
     "SignInAttempt",
     "SignInLink",
     "User",

@@ -1,18 +1,16 @@
 """What every HTML page shares: the signed-in user, security headers, date filters."""
 
-import re
-from urllib.parse import urlsplit
-
 from flask import Flask, current_app, flash, g, redirect, request, session, url_for
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from camp_app.accounts.access import public
-from camp_app.accounts.models import Role
-from camp_app.accounts.roles import CAMP_STAFF, MANAGERS
+from camp_app.access import public
+from camp_app.accounts import sessions
 from camp_app.extensions import login_manager
+from camp_app.redirects import safe_next
+from camp_app.roles import CAMP_STAFF, MANAGERS, Role
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -52,8 +50,6 @@ def nav_items() -> dict:
 def load_user(session_key: str):
     """The user of the live server-side session whose key the cookie carries (see
     accounts.sessions); a session that just timed out says so on the next page."""
-    from camp_app.accounts import sessions
-
     resumed = sessions.resume(session_key)
     if resumed.timed_out:
         # First forget the key: translating the message asks who is signed in.
@@ -75,22 +71,6 @@ def resume_session() -> None:
         g._login_user = login_manager.anonymous_user()
     elif request.endpoint != "static":
         current_user._get_current_object()
-
-
-# Browsers drop tabs and line breaks from a URL and read a backslash as a slash, so "/\t/evil"
-# and "/\\evil" both become "//evil": another site. Any control character or space is refused.
-UNSAFE_IN_NEXT = re.compile(r"[\x00-\x20\x7f\\]")
-
-
-def safe_next(target: str | None) -> str | None:
-    """A path on this site to return to, or None: never a redirect to another site, whatever
-    the encoding."""
-    if not target or UNSAFE_IN_NEXT.search(target):
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
 
 
 def add_security_headers(response):

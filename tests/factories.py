@@ -3,12 +3,13 @@
 from datetime import UTC, date, datetime, timedelta
 from itertools import count
 
-from camp_app.accounts.models import Role, User
+from camp_app.accounts.models import User
 from camp_app.accounts.users import create_user
 from camp_app.events.models import Event
 from camp_app.extensions import db
 from camp_app.families.models import Child, Contact, Household, Medication
 from camp_app.registrations.models import Registration
+from camp_app.roles import Role
 from camp_app.roster.models import CampGroup
 
 PASSWORD = "correct horse battery staple"

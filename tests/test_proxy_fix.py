@@ -5,7 +5,7 @@ import pytest
 from flask import request, url_for
 
 from camp_app import create_app
-from camp_app.accounts.access import public
+from camp_app.access import public
 from camp_app.config import trusted_proxies
 from tests.support import databases
 

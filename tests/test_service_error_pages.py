@@ -1,8 +1,8 @@
 """A service's NotFound or NotAllowed that no page catches: the plain 404 or 403 page (routes
 have no `except NotFound: abort(404)` of their own); the API keeps its JSON bodies."""
 
-from camp_app.accounts.models import Role
 from camp_app.extensions import db
+from camp_app.roles import Role
 from camp_app.service_errors import NotAllowed, NotFound, Problem
 from tests.factories import (
     login,

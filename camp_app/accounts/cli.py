@@ -5,8 +5,8 @@ from flask.cli import AppGroup
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from camp_app.accounts.models import Role
 from camp_app.accounts.services import create_account
+from camp_app.roles import Role
 from camp_app.service_errors import ServiceError
 
 users_cli = AppGroup("users", help="Manage user accounts.")

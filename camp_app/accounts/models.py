@@ -1,7 +1,6 @@
 """People who sign in, their roles, and their API tokens."""
 
 from datetime import datetime
-from enum import StrEnum
 
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, Index, String
@@ -10,14 +9,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from camp_app.database import UTCDateTime
 from camp_app.extensions import db
 from camp_app.timeutil import utcnow
-
-
-class Role(StrEnum):
-    PARENT = "parent"
-    COORDINATOR = "coordinator"
-    STAFF = "staff"  # counselors and check-in staff at camp
-    NURSE = "nurse"  # the camp's medical staff: the health center
-    ADMIN = "admin"
 
 
 class User(UserMixin, db.Model):

@@ -12,8 +12,8 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
+from camp_app.access import public, signed_in
 from camp_app.accounts import services, sessions, sign_in_links
-from camp_app.accounts.access import public, signed_in
 from camp_app.accounts.forms import (
     ChangePasswordForm,
     EmailOnlyForm,
@@ -22,7 +22,6 @@ from camp_app.accounts.forms import (
     SignupForm,
     show_problems,
 )
-from camp_app.accounts.models import Role
 from camp_app.accounts.rate_limits import (
     client_address,
     limit_failed_logins,
@@ -30,11 +29,11 @@ from camp_app.accounts.rate_limits import (
     limit_sign_ups,
     note_failed_login,
 )
-from camp_app.accounts.roles import MANAGERS
 from camp_app.accounts.sign_in_attempts import SignInsCapped
 from camp_app.forms import ButtonForm
+from camp_app.redirects import safe_next
+from camp_app.roles import MANAGERS, Role
 from camp_app.service_errors import InvalidInput, NotAllowed
-from camp_app.web import safe_next
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 

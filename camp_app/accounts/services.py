@@ -9,18 +9,23 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from camp_app.accounts import account_mails, email_tokens, sessions, sign_in_attempts
-from camp_app.accounts.models import Role, User
+from camp_app.accounts.models import User
 from camp_app.accounts.passwords import hash_password, password_problem, verify_password
+from camp_app.accounts.schema import SignUp
 from camp_app.accounts.sign_in_attempts import Outcome
 from camp_app.accounts.tokens import revoke_all as revoke_all_tokens
 from camp_app.accounts.users import create_user, find_user_by_email
 from camp_app.audit.services import record
 from camp_app.extensions import db
-from camp_app.families.models import Household
-from camp_app.schemas.accounts import SignUp
+from camp_app.hooks import Hook
+from camp_app.roles import Role
 from camp_app.schemas.validation import validate
 from camp_app.service_errors import Conflict, InvalidInput, NotAllowed, Problem
 from camp_app.timeutil import utcnow
+
+# A new parent's account gets a household in the same transaction. Households are the families
+# feature's, above accounts, which connects to this hook (families.hooks).
+PARENT_ACCOUNT_ADDED = Hook("a parent's account was added")
 
 NEW_ACCOUNT_FIELDS = ("email", "name", "phone", "locale", "password_hash", "roles")
 
@@ -32,7 +37,7 @@ def _raise_if_any(*problems: Problem | None) -> None:
 
 
 def _problems(model, data: dict, *, partial: bool = False) -> list[Problem]:
-    """What the declared schema (camp_app/schemas/accounts.py) says is wrong with `data`."""
+    """What the declared schema (camp_app/accounts/schema.py) says is wrong with `data`."""
     try:
         validate(model, data, partial=partial)
     except InvalidInput as error:
@@ -86,7 +91,7 @@ def _new_account(*, email, password, name, roles, verified, phone, locale, actor
         locale=locale,
     )
     if Role.PARENT in roles:
-        user.household = Household()
+        PARENT_ACCOUNT_ADDED(user)
     db.session.flush()  # the unique email index speaks here, and the user gets its id
     fields = (*NEW_ACCOUNT_FIELDS, "email_verified_at") if verified else NEW_ACCOUNT_FIELDS
     record(actor_id if actor_id is not None else user.id, "create", user, fields)

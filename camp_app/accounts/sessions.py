@@ -19,8 +19,9 @@ from flask import current_app
 from sqlalchemy import delete, select, update
 
 from camp_app import timeutil
-from camp_app.accounts.models import Role, User, UserSession
+from camp_app.accounts.models import User, UserSession
 from camp_app.extensions import db
+from camp_app.roles import Role
 
 # Noting activity on every request would write per request; a minute is precise enough for
 # timeouts counted in tens of minutes.

@@ -16,10 +16,10 @@ from sqlalchemy import delete, select, update
 from camp_app import timeutil
 from camp_app.accounts import account_mails
 from camp_app.accounts.models import SignInLink, User
+from camp_app.accounts.schema import SignUp
 from camp_app.accounts.users import find_user_by_email
 from camp_app.audit.services import record
 from camp_app.extensions import db
-from camp_app.schemas.accounts import SignUp
 from camp_app.schemas.validation import validate
 from camp_app.service_errors import InvalidInput, Problem
 

@@ -1,8 +1,9 @@
 """Creating users and changing their roles. Callers commit."""
 
-from camp_app.accounts.models import Role, User, UserRole
+from camp_app.accounts.models import User, UserRole
 from camp_app.accounts.passwords import hash_password
 from camp_app.extensions import db
+from camp_app.roles import Role
 from camp_app.timeutil import utcnow
 
 

@@ -11,6 +11,7 @@ from camp_app.accounts.rate_limits import (
     limit_sign_ups,
     note_failed_login,
 )
+from camp_app.accounts.schema import Credentials, SignUp, Verification
 from camp_app.accounts.sign_in_attempts import SignInsCapped
 from camp_app.api.blueprint import bp
 from camp_app.api.core import (
@@ -21,7 +22,6 @@ from camp_app.api.core import (
     current_api_user,
     read_body,
 )
-from camp_app.schemas.accounts import Credentials, SignUp, Verification
 from camp_app.service_errors import NotAllowed
 
 # authenticate() refuses with NotAllowed; the contract gives these codes their own statuses.

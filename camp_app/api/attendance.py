@@ -2,7 +2,7 @@
 and the hospital downloads the attendance as CSV. The rules are in attendance.services.
 
 Owned by the attendance feature; loaded by the import line in camp_app/api/routes.py. Its
-operations are described in api/operations.py, its body in schemas/attendance.py.
+operations are described in api/operations.py, its body in attendance/schema.py.
 """
 
 from datetime import date
@@ -10,12 +10,12 @@ from datetime import date
 from flask import Response, jsonify, request, stream_with_context
 from flask_babel import gettext as _
 
-from camp_app.accounts.models import Role
 from camp_app.api.blueprint import bp
 from camp_app.api.core import api_roles, current_api_user, read_body
 from camp_app.attendance import exports, services
+from camp_app.attendance.schema import AttendanceAction
 from camp_app.events.services import event_by_slug
-from camp_app.schemas.attendance import AttendanceAction
+from camp_app.roles import Role
 from camp_app.schemas.fields import parse_day
 from camp_app.service_errors import InvalidInput, Problem
 from camp_app.timeutil import is_sane_day

@@ -2,7 +2,7 @@
 body, and turning errors into the contract's {"errors": [{code, message, field?}]} bodies.
 
 Each view declares who may use it with exactly one of api_public / api_signed_in /
-api_roles(...). Like accounts.access, the decorators set `view.access`, which a test checks
+api_roles(...). Like camp_app.access, the decorators set `view.access`, which a test checks
 for every route.
 """
 
@@ -13,8 +13,8 @@ from flask import g, jsonify, make_response, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
+from camp_app.access import PUBLIC, SIGNED_IN
 from camp_app.accounts import tokens
-from camp_app.accounts.access import PUBLIC, SIGNED_IN
 from camp_app.accounts.models import User
 from camp_app.errors import handle_http_error
 from camp_app.extensions import db

@@ -2,14 +2,14 @@
 
 from flask import jsonify, url_for
 
-from camp_app.accounts.models import Role
-from camp_app.accounts.roles import MANAGERS
 from camp_app.api.blueprint import bp
 from camp_app.api.core import api_public, api_roles, current_api_user, json_body
 from camp_app.events import services
-from camp_app.events.availability import seat_summaries, seat_summary
 from camp_app.families.services import household_of, load_family
+from camp_app.registrations import event_seats
+from camp_app.registrations.availability import seat_summaries, seat_summary
 from camp_app.registrations.eligibility import evaluate
+from camp_app.roles import MANAGERS, Role
 from camp_app.timeutil import utcnow
 
 
@@ -23,14 +23,14 @@ def _sees_unpublished() -> bool:
 def events():
     found = services.published_events()
     summaries = seat_summaries(e.id for e in found)  # one grouped query for the whole list
-    return jsonify([services.event_to_dict(e, summaries[e.id]) for e in found])
+    return jsonify([event_seats.event_to_dict(e, summaries[e.id]) for e in found])
 
 
 @bp.get("/events/<slug>")
 @api_public
 def event(slug: str):
     found = services.event_by_slug(slug, include_unpublished=_sees_unpublished())
-    return jsonify(services.event_to_dict(found))
+    return jsonify(event_seats.event_to_dict(found))
 
 
 @bp.post("/events")
@@ -38,7 +38,7 @@ def event(slug: str):
 def create_event():
     created = services.create_event(current_api_user(), json_body())
     location = url_for("api.event", slug=created.slug)
-    return jsonify(services.event_to_dict(created)), 201, {"Location": location}
+    return jsonify(event_seats.event_to_dict(created)), 201, {"Location": location}
 
 
 @bp.patch("/events/<slug>")
@@ -46,7 +46,9 @@ def create_event():
 def update_event(slug: str):
     body = json_body()
     found = services.event_by_slug(slug, include_unpublished=True)
-    return jsonify(services.event_to_dict(services.update_event(current_api_user(), found, body)))
+    return jsonify(
+        event_seats.event_to_dict(event_seats.update_event(current_api_user(), found, body))
+    )
 
 
 @bp.get("/events/<slug>/eligibility")

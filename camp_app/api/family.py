@@ -6,11 +6,11 @@ answers 404 (families.services.child_of), never 403.
 
 from flask import jsonify, url_for
 
-from camp_app.accounts.models import Role
 from camp_app.api.blueprint import bp
 from camp_app.api.core import api_roles, current_api_user, json_body
 from camp_app.families import services
 from camp_app.families.serializers import serialize_child, serialize_contact
+from camp_app.roles import Role
 
 ID = "id"  # see blueprint.IdConverter: an id that cannot exist answers 404
 

@@ -12,7 +12,7 @@ from functools import cache
 from flask import current_app, jsonify
 from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 
-from camp_app.accounts.access import PUBLIC, SIGNED_IN
+from camp_app.access import PUBLIC, SIGNED_IN
 from camp_app.api import operations
 from camp_app.api.blueprint import bp
 from camp_app.api.core import api_public

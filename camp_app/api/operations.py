@@ -10,14 +10,14 @@ only these.
 import re
 from dataclasses import dataclass, field
 
+from camp_app.accounts.schema import Credentials, SignUp, Verification
+from camp_app.attendance.schema import AttendanceAction
+from camp_app.events.schema import EventInput
+from camp_app.families.schema import ChildInput, ContactInput
 from camp_app.registrations.eligibility import CONSENT_NAMES
 from camp_app.registrations.models import RegistrationStatus
-from camp_app.schemas.accounts import Credentials, SignUp, Verification
-from camp_app.schemas.attendance import AttendanceAction
-from camp_app.schemas.events import EventInput
-from camp_app.schemas.families import ChildInput, ContactInput
+from camp_app.registrations.schema import Decision, RegistrationRequest
 from camp_app.schemas.fields import DATE_PATTERN, MAX_ID
-from camp_app.schemas.registrations import Decision, RegistrationRequest
 
 INPUT_MODELS = [
     SignUp,

@@ -7,7 +7,7 @@ import re
 from flask import Response, jsonify, request, stream_with_context, url_for
 from flask_babel import gettext as _
 
-from camp_app.accounts.models import Role, User
+from camp_app.accounts.models import User
 from camp_app.api.blueprint import bp
 from camp_app.api.core import api_roles, current_api_user, read_body
 from camp_app.events.services import event_by_slug
@@ -15,7 +15,8 @@ from camp_app.extensions import db
 from camp_app.families.services import household_of
 from camp_app.registrations import lifecycle, queries
 from camp_app.registrations.models import Registration
-from camp_app.schemas.registrations import Decision, RegistrationRequest
+from camp_app.registrations.schema import Decision, RegistrationRequest
+from camp_app.roles import Role
 from camp_app.service_errors import InvalidInput, NotFound, Problem, ServiceError
 
 ID = "id"  # see blueprint.IdConverter: an id that cannot exist answers 404

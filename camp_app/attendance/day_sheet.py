@@ -18,11 +18,12 @@ from sqlalchemy.orm import aliased
 from camp_app.accounts.models import User
 from camp_app.attendance.common import S, require_date, require_event_day
 from camp_app.attendance.models import AttendanceEvent, AttendanceRecord
+from camp_app.database import like_pattern
 from camp_app.events.models import Event, EventKind
 from camp_app.extensions import db
 from camp_app.families.models import Child
 from camp_app.registrations.models import Registration, RegistrationStatus
-from camp_app.roster.filters import like_pattern
+from camp_app.roster.models import CampGroup
 from camp_app.service_errors import InvalidInput, Problem
 from camp_app.timeutil import age_on, camp_today
 
@@ -36,8 +37,6 @@ def group_names(registration_ids: Iterable[int]) -> dict[int, str]:
 
     Sheets show a group column only when some child has a group.
     """
-    from camp_app.roster.models import CampGroup  # kept with the seam it serves
-
     ids = list(dict.fromkeys(registration_ids))
     if not ids:
         return {}

@@ -16,8 +16,7 @@ from flask_babel import format_time
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from camp_app.accounts.access import roles_required
-from camp_app.accounts.roles import CAMP_STAFF
+from camp_app.access import roles_required
 from camp_app.attendance import exports, services
 from camp_app.attendance.forms import (
     NOBODY,
@@ -33,6 +32,7 @@ from camp_app.events.models import EventKind
 from camp_app.events.services import event_by_slug
 from camp_app.forms import ButtonForm
 from camp_app.ids import MAX_ID
+from camp_app.roles import CAMP_STAFF
 from camp_app.service_errors import Conflict, InvalidInput, NotAllowed, ServiceError
 from camp_app.timeutil import camp_local_to_utc, camp_today, is_sane_day, to_camp, utcnow
 

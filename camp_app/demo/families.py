@@ -12,7 +12,7 @@ from random import Random
 
 from flask import current_app
 
-from camp_app.accounts.models import Role, User, UserRole
+from camp_app.accounts.models import User, UserRole
 from camp_app.accounts.passwords import hash_password
 from camp_app.accounts.users import find_user_by_email
 from camp_app.demo.workspace import BEAR_HUG_GROUPS, UOTS_CABINS, seed_groups, verify_patients
@@ -22,6 +22,7 @@ from camp_app.families.models import Child
 from camp_app.families.services import add_child, add_contact
 from camp_app.registrations import lifecycle
 from camp_app.registrations.models import Registration
+from camp_app.roles import Role
 from camp_app.timeutil import utcnow
 
 FIRST_FAMILY_EMAIL = "family01@demo.example.org"

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 
-from camp_app.accounts.models import Role, User
+from camp_app.accounts.models import User
 from camp_app.accounts.passwords import verify_password
 from camp_app.accounts.users import create_user, find_user_by_email
 from camp_app.audit.services import record
@@ -21,6 +21,7 @@ from camp_app.events.models import Event
 from camp_app.events.services import create_event
 from camp_app.extensions import db
 from camp_app.families.services import add_child, add_contact, household_of
+from camp_app.roles import Role
 
 DEMO_ACCOUNTS = (
     (Role.PARENT, "parent@example.org", "Ana Rivera"),

@@ -1,5 +1,5 @@
 """The coordinator's event form. It only carries text and choices and hands the services the
-API's JSON shape: every rule is checked there (schemas/events.py, events.rules), so the form
+API's JSON shape: every rule is checked there (events/schema.py, events.rules), so the form
 and the API refuse the same things; the inputs' length limits come from the same declaration."""
 
 import re
@@ -18,8 +18,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from camp_app.events.descriptions import AUDIENCE_LABELS, CATEGORY_LABELS, KIND_LABELS
 from camp_app.events.models import Event
+from camp_app.events.schema import ELIGIBILITY_FIELDS, EventInput
 from camp_app.forms import CampForm
-from camp_app.schemas.events import ELIGIBILITY_FIELDS, EventInput
 from camp_app.schemas.forms import limit_lengths
 from camp_app.service_errors import ServiceError
 from camp_app.timeutil import camp_zone

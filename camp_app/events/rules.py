@@ -1,6 +1,6 @@
 """The event rules between fields (dates in order, registration inside them, capacity not
 below the seats taken, ages in order, a unique slug). Each field's own rule is declared in
-camp_app/schemas/events.py, which the API's document is generated from; the coordinator's form
+camp_app/events/schema.py, which the API's document is generated from; the coordinator's form
 and the API both come through `clean_event_data`.
 """
 
@@ -11,13 +11,13 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from camp_app.events.models import Event
-from camp_app.extensions import db
-from camp_app.schemas.events import (
+from camp_app.events.schema import (
     ELIGIBILITY_FIELDS,
     READ_ONLY_FIELDS,
     EligibilityRules,
     EventInput,
 )
+from camp_app.extensions import db
 from camp_app.schemas.validation import check
 from camp_app.service_errors import InvalidInput, Problem
 from camp_app.timeutil import camp_local_to_utc

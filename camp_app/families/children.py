@@ -2,7 +2,7 @@
 
 Each public function is one unit of work and commits at its end; bad input raises
 camp_app.service_errors (nothing changed). Only the child's own household may change it.
-Each field's rule is declared in camp_app/schemas/families.py; the rules here join fields or
+Each field's rule is declared in camp_app/families/schema.py; the rules here join fields or
 depend on today.
 
 Age rule (documented choice): a child may be at most 25 years old today (camp time zone).
@@ -10,7 +10,7 @@ Camp programmes serve children and young adults; anything older is a typing mist
 """
 
 from flask_babel import gettext as _
-from sqlalchemy import exists, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -26,8 +26,8 @@ from camp_app.families.models import (
     Medication,
     contact_children,
 )
+from camp_app.families.schema import ChildInput
 from camp_app.families.verification import VOUCHED_FIELDS, reset_verification
-from camp_app.schemas.families import ChildInput
 from camp_app.schemas.validation import check
 from camp_app.service_errors import InvalidInput, Problem
 from camp_app.timeutil import age_on, camp_today
@@ -121,19 +121,18 @@ def update_child(actor: User, child: Child, data: dict, partial: bool = False) -
 
 
 def remove_child(actor: User, child: Child) -> None:
-    """Remove a child who has never been registered; registrations keep their history."""
-    from camp_app.registrations.models import Registration  # registrations builds on families
+    """Remove a child who has never been registered; registrations keep their history.
 
+    Registrations are a feature above families: their foreign key to the child is what refuses
+    the delete (on every database: SQLite enforces foreign keys here too), so the whole
+    transaction rolls back and the family is told, whenever the registration arrived."""
     ensure_same_household(actor, child.household_id, _("We could not find that child."))
-    registered = db.session.scalar(select(exists().where(Registration.child_id == child.id)))
-    if registered:
-        raise InvalidInput(_child_in_use(child))
     _drop_child_from_pickup_lists(actor, child)
     record(actor.id, "child.delete", child)
     db.session.delete(child)
     try:
         db.session.commit()
-    except IntegrityError:  # a registration arrived meanwhile
+    except IntegrityError:  # a registration holds the child
         db.session.rollback()
         raise InvalidInput(_child_in_use(child)) from None
 

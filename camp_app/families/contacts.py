@@ -13,7 +13,7 @@ from camp_app.audit.services import record
 from camp_app.extensions import db
 from camp_app.families.household import ensure_same_household, household_of
 from camp_app.families.models import Child, Contact, ContactKind, Household
-from camp_app.schemas.families import ContactInput
+from camp_app.families.schema import ContactInput
 from camp_app.schemas.validation import validate
 from camp_app.service_errors import Conflict, InvalidInput, Problem
 
@@ -21,7 +21,7 @@ CONTACT_SCALARS = ("kind", "name", "relationship", "phone")
 
 
 def clean_contact(data, household_child_ids: set[int], current: dict | None = None) -> dict:
-    """Clean contact input (see schemas/families.py); child_ids must be children of the same
+    """Clean contact input (see families/schema.py); child_ids must be children of the same
     household, and an emergency contact is for every child."""
     clean = validate(ContactInput, data, partial=current is not None)
     if any(child_id not in household_child_ids for child_id in clean.get("child_ids", [])):

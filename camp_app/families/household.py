@@ -8,12 +8,13 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
-from camp_app.accounts.models import Role, User
+from camp_app.accounts.models import User
 from camp_app.audit.services import record
 from camp_app.extensions import db
 from camp_app.families import serializers
 from camp_app.families.models import Child, Contact, Household
 from camp_app.ids import possible_id
+from camp_app.roles import Role
 from camp_app.service_errors import NotFound, Problem
 
 

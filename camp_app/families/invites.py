@@ -12,14 +12,15 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, update
 
-from camp_app.accounts.models import Role, User
+from camp_app.accounts.models import User
 from camp_app.accounts.users import find_user_by_email, normalize_email
 from camp_app.audit.services import record
 from camp_app.extensions import db
 from camp_app.families.household import as_id, household_of
 from camp_app.families.models import GuardianInvite, Household
+from camp_app.families.schema import InvitationInput
 from camp_app.notifications.services import queue_mail
-from camp_app.schemas.families import InvitationInput
+from camp_app.roles import Role
 from camp_app.schemas.validation import validate
 from camp_app.service_errors import Conflict, InvalidInput, NotAllowed, NotFound, Problem
 from camp_app.timeutil import utcnow

@@ -6,13 +6,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from camp_app.accounts.access import roles_required
-from camp_app.accounts.models import Role, User
+from camp_app.access import roles_required
+from camp_app.accounts.models import User
 from camp_app.extensions import db
 from camp_app.families import services
 from camp_app.families.forms import ChildForm, ContactForm, InviteForm, show_problems
 from camp_app.families.serializers import serialize_child, serialize_contact
 from camp_app.forms import ButtonForm
+from camp_app.roles import Role
 from camp_app.service_errors import ServiceError
 from camp_app.timeutil import age_on, camp_today
 

@@ -6,8 +6,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from camp_app.accounts.access import roles_required
-from camp_app.accounts.roles import MANAGERS
+from camp_app.access import roles_required
 from camp_app.events.models import Event
 from camp_app.events.services import event_by_slug
 from camp_app.forms import form_problems, refusal_messages
@@ -15,6 +14,7 @@ from camp_app.messages import audience as audiences
 from camp_app.messages import history, services
 from camp_app.messages.forms import FILTER_FIELDS, ComposeForm, SendForm, show_problems
 from camp_app.request_checks import page_arg
+from camp_app.roles import MANAGERS
 from camp_app.service_errors import Conflict, InvalidInput
 
 bp = Blueprint("messages", __name__)

@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from camp_app.accounts.models import User
 from camp_app.audit.services import record
+from camp_app.events.locking import event_locked
 from camp_app.events.models import Event
 from camp_app.extensions import db
 from camp_app.messages import audience as audiences
@@ -24,7 +25,6 @@ from camp_app.messages.models import EventMessage
 from camp_app.notifications.models import OutboxMail
 from camp_app.notifications.presentation import html_preview_document, text_as_html
 from camp_app.notifications.services import queue_mail, render_mail, render_outbox_mail
-from camp_app.registrations.locking import event_locked
 from camp_app.roster.filters import RosterFilter
 from camp_app.service_errors import Conflict, InvalidInput, Problem
 

@@ -14,8 +14,8 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.exc import SQLAlchemyError
 
-from camp_app.accounts.retention import purge_old_sign_in_records
 from camp_app.extensions import db
+from camp_app.hooks import Hook
 from camp_app.notifications.delivery import DeliveryReport, deliver_due
 from camp_app.notifications.services import count_waiting, dev_mailbox_enabled
 from camp_app.notifications.transport import mail_server_configured, send_deadline
@@ -23,9 +23,11 @@ from camp_app.notifications.unrecorded import unrecorded
 
 log = logging.getLogger(__name__)
 
-# The worker also purges old sign-in rows (accounts.retention): often enough that they never
-# pile up, rarely enough to cost nothing.
+# The worker also purges old rows: often enough that they never pile up, rarely enough to cost
+# nothing. Features above notifications connect a purge that returns how many rows went
+# (accounts: its old sign-in rows, accounts.retention).
 PURGE_INTERVAL_SECONDS = 3600.0
+PURGE_OLD_ROWS = Hook("the mail worker purges old rows", required=False)
 
 
 def no_server_message() -> str:
@@ -139,7 +141,7 @@ def _poll(batch_size: int, stop: threading.Event) -> None:
 def purge_old_rows() -> None:
     """Each purge commits, so no connection stays checked out while the worker sleeps."""
     try:
-        removed = purge_old_sign_in_records()
+        removed = sum(PURGE_OLD_ROWS())
     except SQLAlchemyError:
         # Like a failed poll: keep the worker alive, try again at the next purge.
         log.exception("mail worker: could not purge old sign-in rows, will retry")

@@ -15,13 +15,13 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from camp_app.accounts.access import public, roles_required
-from camp_app.accounts.roles import MANAGERS
+from camp_app.access import public, roles_required
 from camp_app.notifications import services
 from camp_app.notifications.forms import RetryMailForm
 from camp_app.notifications.models import MailStatus
 from camp_app.notifications.presentation import html_preview_document, text_as_html
 from camp_app.request_checks import page_arg
+from camp_app.roles import MANAGERS
 from camp_app.service_errors import Conflict
 
 bp = Blueprint("notifications", __name__)

@@ -5,7 +5,7 @@ import hmac
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from camp_app.accounts.access import public
+from camp_app.access import public
 from camp_app.ops import metrics
 from camp_app.ops.health import health
 

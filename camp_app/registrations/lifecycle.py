@@ -1,7 +1,7 @@
 """The only place a registration's status changes.
 
 Every change follows TRANSITIONS (anything else is a Conflict `invalid_transition`), happens
-under the event's lock (see locking.py), is audited, and queues its mails in the same
+under the event's lock (see events.locking), is audited, and queues its mails in the same
 transaction. Each public function is one unit of work and commits at its end.
 """
 
@@ -16,20 +16,20 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from camp_app.accounts.models import User
-from camp_app.accounts.roles import MANAGERS
 from camp_app.audit.services import record
-from camp_app.events.availability import seat_summaries, seat_summary
+from camp_app.events.locking import event_locked
 from camp_app.events.models import Event
 from camp_app.extensions import db
 from camp_app.families.models import Child
 from camp_app.registrations import mails
+from camp_app.registrations.availability import seat_summaries, seat_summary
 from camp_app.registrations.eligibility import CONSENT_NAMES, evaluate
 from camp_app.registrations.labels import status_label
-from camp_app.registrations.locking import event_locked
 from camp_app.registrations.models import ACTIVE, Registration
 from camp_app.registrations.models import RegistrationStatus as S
 from camp_app.registrations.queries import waitlist_position
 from camp_app.registrations.review import override_problems, review_reasons, verification_reason
+from camp_app.roles import MANAGERS
 from camp_app.service_errors import Conflict, InvalidInput, NotAllowed, NotFound, Problem
 from camp_app.timeutil import utcnow
 
@@ -316,7 +316,7 @@ def fill_free_seats(event: Event, actor_id: int | None) -> list[Registration]:
     """Promote from the waitlist, in order, while seats are free; each family is mailed.
 
     Internal: only call while holding the event's lock (inside event_locked); the caller's
-    transaction commits. events.services.save_event calls it after a capacity change."""
+    transaction commits. registrations.event_seats.save_event calls it after a capacity change."""
     return _fill_free_seats(event, actor_id)
 
 

@@ -11,7 +11,6 @@ from camp_app.database import UTCDateTime
 from camp_app.events.models import Event
 from camp_app.extensions import db
 from camp_app.families.models import Child, Household
-from camp_app.roster.models import CampGroup
 from camp_app.timeutil import utcnow
 
 
@@ -63,7 +62,8 @@ class Registration(db.Model):
     household: Mapped[Household] = relationship()
     signed_by: Mapped[User] = relationship(foreign_keys=[signed_by_id])
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
-    group: Mapped["CampGroup | None"] = relationship()
+    # By name: CampGroup is the roster's, a feature above this one (camp_app/models.py loads it).
+    group: Mapped["CampGroup | None"] = relationship()  # noqa: F821
 
     @property
     def holds_seat(self) -> bool:

@@ -7,15 +7,16 @@ eligibility rules (one family load, one seat count, one query for existing regis
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from camp_app.accounts.models import Role, User
-from camp_app.events.availability import seat_summary
+from camp_app.accounts.models import User
 from camp_app.events.models import Event
 from camp_app.extensions import db
 from camp_app.families.models import Child, Household
 from camp_app.families.services import load_family
+from camp_app.registrations.availability import seat_summary
 from camp_app.registrations.eligibility import Reason, evaluate
 from camp_app.registrations.models import Registration
 from camp_app.registrations.queries import active_registrations, waitlist_position
+from camp_app.roles import Role
 from camp_app.timeutil import utcnow
 
 

@@ -12,12 +12,12 @@ from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from camp_app.accounts.models import User
+from camp_app.database import like_pattern  # the roster's search: % and _ are literal
 from camp_app.events.models import Event
 from camp_app.extensions import db
 from camp_app.families.models import Child, ContactKind, Household
 from camp_app.ids import possible_id
 from camp_app.registrations.models import ACTIVE, Registration, RegistrationStatus
-from camp_app.roster.filters import like_pattern  # the roster's search: % and _ are literal
 from camp_app.service_errors import InvalidInput, NotFound, Problem
 from camp_app.spreadsheets import csv_lines
 from camp_app.timeutil import age_on

@@ -10,21 +10,21 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from camp_app.accounts.access import roles_required
-from camp_app.accounts.roles import MANAGERS
-from camp_app.events.availability import seat_summary
+from camp_app.access import roles_required
 from camp_app.events.descriptions import CATEGORY_LABELS
 from camp_app.events.models import Event
 from camp_app.events.services import event_by_slug
 from camp_app.families.verification import STATE_LABELS
 from camp_app.forms import form_problems
 from camp_app.registrations import lifecycle, queries, review
+from camp_app.registrations.availability import seat_summary
 from camp_app.registrations.labels import status_label
 from camp_app.registrations.models import Registration
 from camp_app.registrations.models import RegistrationStatus as S
 from camp_app.registrations.review_forms import DecisionForm
 from camp_app.registrations.workspace import bp
 from camp_app.request_checks import page_arg
+from camp_app.roles import MANAGERS
 from camp_app.service_errors import Problem, ServiceError
 
 

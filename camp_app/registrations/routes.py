@@ -5,17 +5,17 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from camp_app.accounts.access import roles_required
-from camp_app.accounts.models import Role
-from camp_app.events.availability import seat_summary
+from camp_app.access import roles_required
 from camp_app.events.models import Event
 from camp_app.events.services import event_by_slug
 from camp_app.forms import ButtonForm
 from camp_app.registrations import lifecycle, overview, queries
+from camp_app.registrations.availability import seat_summary
 from camp_app.registrations.forms import RegisterForm
 from camp_app.registrations.labels import status_label
 from camp_app.registrations.mails import MY_REGISTRATIONS_PATH
 from camp_app.registrations.models import ACTIVE
+from camp_app.roles import Role
 from camp_app.service_errors import ServiceError
 
 bp = Blueprint("registrations", __name__)

@@ -11,17 +11,18 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import HiddenField
 
-from camp_app.accounts.access import roles_required
-from camp_app.accounts.roles import MANAGERS
+from camp_app.access import roles_required
 from camp_app.events.descriptions import CATEGORY_LABELS
 from camp_app.events.services import event_by_slug
 from camp_app.families import verification as service
 from camp_app.families.models import PatientVerification
 from camp_app.forms import CampForm, refusal_messages
+from camp_app.redirects import safe_next
+from camp_app.registrations import verification_list
 from camp_app.registrations.workspace import bp
 from camp_app.request_checks import page_arg
+from camp_app.roles import MANAGERS
 from camp_app.service_errors import ServiceError
-from camp_app.web import safe_next
 
 ALL = "all"
 DEFAULT_FILTER = PatientVerification.UNVERIFIED.value
@@ -53,7 +54,7 @@ def verification(slug: str):
     state = _chosen_filter()
     page = page_arg()
     q = request.args.get("q", "")[:MAX_SEARCH]
-    listing = service.verification_list(event, None if state == ALL else state, page, q)
+    listing = verification_list.verification_list(event, None if state == ALL else state, page, q)
     return render_template(
         "review/verification.html",
         event=event,
@@ -79,7 +80,7 @@ def _done_message(child, state: str) -> str:
 @roles_required(*MANAGERS)
 def set_verification(slug: str, child_id: int):
     event = event_by_slug(slug, include_unpublished=True)
-    child = service.child_for_event(event, child_id)
+    child = verification_list.child_for_event(event, child_id)
     form = VerificationForm()
     back = safe_next(form.next.data) or url_for("review.verification", slug=event.slug)
     if not form.validate_on_submit():

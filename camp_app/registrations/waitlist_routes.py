@@ -15,19 +15,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from wtforms import HiddenField, TextAreaField
 
-from camp_app.accounts.access import roles_required
-from camp_app.accounts.roles import MANAGERS
-from camp_app.events.availability import seat_summary
+from camp_app.access import roles_required
 from camp_app.events.services import event_by_slug
 from camp_app.extensions import db
 from camp_app.families.verification import STATE_LABELS
 from camp_app.forms import ButtonForm, CampForm, refusal_messages
 from camp_app.registrations import lifecycle
+from camp_app.registrations.availability import seat_summary
 from camp_app.registrations.labels import status_label
 from camp_app.registrations.models import Registration, RegistrationStatus
 from camp_app.registrations.queries import registration_of_event
 from camp_app.registrations.workspace import bp
 from camp_app.request_checks import page_arg
+from camp_app.roles import MANAGERS
 from camp_app.service_errors import Conflict, NotAllowed, ServiceError
 from camp_app.timeutil import age_on
 

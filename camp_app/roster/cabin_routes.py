@@ -8,12 +8,12 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from camp_app.accounts.access import roles_required
-from camp_app.accounts.roles import MANAGERS
+from camp_app.access import roles_required
 from camp_app.events.models import Event
 from camp_app.events.services import event_by_slug
 from camp_app.extensions import db
 from camp_app.forms import ButtonForm, refusal_messages
+from camp_app.roles import MANAGERS
 from camp_app.roster import assignments, cabins
 from camp_app.roster.cabin_board import cabin_board
 from camp_app.roster.cabin_forms import (

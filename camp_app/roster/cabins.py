@@ -10,7 +10,6 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from camp_app.accounts.models import User
-from camp_app.accounts.roles import MANAGERS
 from camp_app.audit.models import AuditEntry
 from camp_app.audit.services import record
 from camp_app.events.models import Event, EventKind
@@ -18,6 +17,7 @@ from camp_app.extensions import db
 from camp_app.families.models import Gender
 from camp_app.ids import possible_id
 from camp_app.registrations.models import ACTIVE, Registration
+from camp_app.roles import MANAGERS
 from camp_app.roster.models import CampGroup
 from camp_app.service_errors import InvalidInput, NotAllowed, NotFound, Problem
 from camp_app.timeutil import utcnow

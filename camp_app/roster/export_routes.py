@@ -8,13 +8,13 @@ A bad filter answers 400 with the message, on a page, before anything is recorde
 from flask import Blueprint, render_template, request, stream_with_context
 from flask_login import current_user
 
-from camp_app.accounts.access import roles_required
-from camp_app.accounts.roles import MANAGERS
+from camp_app.access import roles_required
 from camp_app.downloads import XLSX_MIMETYPE, download
 from camp_app.events.services import event_by_slug
 from camp_app.families.verification import state_label
 from camp_app.registrations.labels import status_label
 from camp_app.registrations.models import RegistrationStatus
+from camp_app.roles import MANAGERS
 from camp_app.roster import exports, medical_summary
 from camp_app.service_errors import InvalidInput
 

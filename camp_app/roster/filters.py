@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, exists, func, or_, select
 
 from camp_app.accounts.models import User
+from camp_app.database import like_pattern
 from camp_app.events.models import Event
 from camp_app.extensions import db
 from camp_app.families.models import Child, PatientVerification
@@ -128,14 +129,6 @@ def _years_before(day: date, years: int) -> date:
         return day.replace(year=day.year - years)
     except ValueError:  # 29 February in a year without one
         return day.replace(year=day.year - years, day=28)
-
-
-def like_pattern(q: str) -> str:
-    """A LIKE pattern (use it with escape="\\") for "contains `q`", case aside, taken
-    literally: a typed % or _ is no wildcard. The roster, the API's registration search
-    and the gate's day sheet share it."""
-    literal = q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{literal}%"
 
 
 def _name_matches(q: str):

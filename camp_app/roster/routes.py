@@ -9,8 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from camp_app.accounts.access import roles_required
-from camp_app.accounts.roles import MANAGERS
+from camp_app.access import roles_required
 from camp_app.events import services as event_services
 from camp_app.events.descriptions import camp_moment, camp_zone_name, event_dates
 from camp_app.families.models import PatientVerification
@@ -21,6 +20,7 @@ from camp_app.registrations import waitlist_routes
 from camp_app.registrations.labels import status_label
 from camp_app.registrations.models import RegistrationStatus
 from camp_app.registrations.review import QUEUE_PER_PAGE
+from camp_app.roles import MANAGERS
 from camp_app.roster import charts, listing
 from camp_app.roster.dashboard import event_dashboard
 from camp_app.roster.filters import ACTIVE_STATUSES, MAIL_FAILED, NO_GROUP, SORTS

@@ -2,10 +2,10 @@
 
 import pytest
 
-from camp_app.accounts.models import Role
 from camp_app.accounts.passwords import verify_password
 from camp_app.accounts.users import find_user_by_email
 from camp_app.extensions import db
+from camp_app.roles import Role
 from tests.factories import make_user
 
 GOOD = ["--email", "Coach@Example.org", "--password", "a good long password", "--name", "Coach"]

@@ -1,7 +1,7 @@
-"""The role sets (accounts/roles.py) are what the pages declare: every page of the event
+"""The role sets (camp_app/roles.py) are what the pages declare: every page of the event
 workspace and the outbox is for coordinators and admins, every attendance page also for staff."""
 
-from camp_app.accounts.roles import CAMP_STAFF, MANAGERS
+from camp_app.roles import CAMP_STAFF, MANAGERS
 
 
 def _declared(app, prefix: str) -> dict[str, set]:

@@ -4,10 +4,10 @@ import pytest
 
 from camp_app.accounts import services
 from camp_app.accounts.account_mails import verification_link
-from camp_app.accounts.models import Role
 from camp_app.accounts.users import find_user_by_email
 from camp_app.audit.models import AuditEntry
 from camp_app.extensions import db
+from camp_app.roles import Role
 from camp_app.service_errors import InvalidInput, NotAllowed
 from tests.accounts.helpers import mails_to
 from tests.factories import PASSWORD, make_user

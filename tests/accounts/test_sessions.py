@@ -7,8 +7,9 @@ from datetime import timedelta
 import pytest
 
 from camp_app.accounts import sessions
-from camp_app.accounts.models import Role, UserSession
+from camp_app.accounts.models import UserSession
 from camp_app.extensions import db
+from camp_app.roles import Role
 from tests.accounts.helpers import link_path, only_mail_to
 from tests.factories import PASSWORD, login, make_user
 from tests.support.queries import counted_statements

@@ -1,9 +1,10 @@
 """Signing up, the verification mail, and confirming the address through the page."""
 
-from camp_app.accounts.models import Role, User
+from camp_app.accounts.models import User
 from camp_app.accounts.users import find_user_by_email
 from camp_app.audit.models import AuditEntry
 from camp_app.extensions import db
+from camp_app.roles import Role
 from tests.accounts.helpers import (
     SIGNUP,
     link_path,

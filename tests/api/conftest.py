@@ -3,8 +3,8 @@
 import pytest
 
 from camp_app.accounts import tokens, users
-from camp_app.accounts.models import Role
 from camp_app.accounts.passwords import hash_password
+from camp_app.roles import Role
 from tests.factories import PASSWORD, make_contact, make_user
 
 

@@ -20,7 +20,7 @@ from schemathesis.openapi.checks import RejectedPositiveData
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 from werkzeug.serving import make_server
 
-from camp_app.accounts.models import Role
+from camp_app.roles import Role
 from tests.api.conftest import token_for
 from tests.factories import make_child, make_contact, make_event, make_user
 

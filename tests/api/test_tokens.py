@@ -6,8 +6,9 @@ from datetime import timedelta
 import pytest
 
 from camp_app.accounts import tokens
-from camp_app.accounts.models import ApiToken, Role
+from camp_app.accounts.models import ApiToken
 from camp_app.extensions import db
+from camp_app.roles import Role
 from camp_app.timeutil import utcnow
 from tests.api.conftest import codes_of, errors_of
 from tests.factories import PASSWORD, make_user

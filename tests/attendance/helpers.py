@@ -2,11 +2,11 @@
 
 from datetime import timedelta
 
-from camp_app.accounts.models import Role
 from camp_app.attendance.models import AttendanceEvent
 from camp_app.extensions import db
 from camp_app.families.models import Household
 from camp_app.registrations.models import Registration
+from camp_app.roles import Role
 from camp_app.timeutil import camp_today
 from tests.factories import (
     make_child,

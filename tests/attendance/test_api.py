@@ -10,9 +10,9 @@ from openapi_spec_validator import validate
 
 import camp_app.api.attendance  # noqa: F401  (registers the routes until api/routes.py does)
 from camp_app.accounts import tokens
-from camp_app.accounts.models import Role
 from camp_app.attendance.models import AttendanceEvent
 from camp_app.extensions import db
+from camp_app.roles import Role
 from camp_app.timeutil import camp_today
 from tests.attendance.helpers import confirmed_child, family, register, running_camp
 from tests.factories import make_contact, make_user

@@ -10,9 +10,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from camp_app.accounts.models import Role
 from camp_app.attendance import exports, services
 from camp_app.attendance.span import span_rows
+from camp_app.roles import Role
 from camp_app.service_errors import InvalidInput
 from camp_app.timeutil import camp_today
 from tests.api.conftest import token_for

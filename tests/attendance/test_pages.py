@@ -6,10 +6,10 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from camp_app.accounts.models import Role
 from camp_app.attendance import services
 from camp_app.attendance.models import AttendanceEvent, MedicationDose
 from camp_app.extensions import db
+from camp_app.roles import Role
 from camp_app.timeutil import camp_today
 from tests.attendance.helpers import confirmed_child, running_camp, staff_member
 from tests.factories import login, make_contact, make_user

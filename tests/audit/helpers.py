@@ -3,8 +3,8 @@
 from datetime import datetime
 from types import SimpleNamespace
 
-from camp_app.accounts.models import Role
 from camp_app.audit.models import AuditEntry
+from camp_app.roles import Role
 from tests.support.outside_requests import data, person, sign_in
 from tests.support.queries import counted_statements  # noqa: F401  (the audit tests use it)
 

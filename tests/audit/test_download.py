@@ -53,7 +53,7 @@ def test_the_download_is_itself_in_the_log_with_the_filter_names_only(app, clien
 
 
 def test_a_long_log_streams_in_batches_without_loss(app, client, monkeypatch):
-    from camp_app.audit import export
+    from camp_app.audit_log import export
 
     monkeypatch.setattr(export, "BATCH", 7)
     admin = signed_in_admin(app, client)

@@ -5,9 +5,9 @@ from datetime import timedelta
 
 import pytest
 
-from camp_app.accounts.models import Role
-from camp_app.audit.queries import PAGE_SIZE
+from camp_app.audit_log.queries import PAGE_SIZE
 from camp_app.extensions import db
+from camp_app.roles import Role
 from tests.factories import make_event
 
 from .helpers import (

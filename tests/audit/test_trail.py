@@ -5,14 +5,15 @@ import re
 
 from sqlalchemy import select
 
-from camp_app.accounts.models import Role, User
+from camp_app.accounts.models import User
 from camp_app.audit.models import AuditEntry
 from camp_app.events.models import Event
-from camp_app.events.services import save_event
 from camp_app.extensions import db
 from camp_app.families.models import Child
 from camp_app.registrations import lifecycle
+from camp_app.registrations.event_seats import save_event
 from camp_app.registrations.models import Registration
+from camp_app.roles import Role
 from tests.factories import make_child, make_contact, make_event, make_user
 
 from .helpers import data, person, sign_in, signed_in_admin

@@ -5,9 +5,9 @@ from datetime import UTC, datetime, timedelta
 
 from playwright.sync_api import expect
 
-from camp_app.accounts.models import Role
 from camp_app.audit.models import AuditEntry
 from camp_app.extensions import db
+from camp_app.roles import Role
 from tests.browser import steps
 from tests.browser.a11y import unlabelled_controls
 from tests.browser.artifacts import screenshot

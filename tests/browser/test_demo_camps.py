@@ -12,8 +12,9 @@ from datetime import date, timedelta
 from playwright.sync_api import expect
 
 from camp_app.demo.seed import DEMO_EVENTS
-from camp_app.events.availability import seat_summary
-from camp_app.events.services import event_by_slug, update_event
+from camp_app.events.services import event_by_slug
+from camp_app.registrations.availability import seat_summary
+from camp_app.registrations.event_seats import update_event
 from camp_app.timeutil import utcnow
 from tests.browser import steps
 

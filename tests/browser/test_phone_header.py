@@ -5,7 +5,7 @@ at most three; every link stays in view, large enough to tap, with a visible foc
 import pytest
 from playwright.sync_api import expect
 
-from camp_app.accounts.models import Role
+from camp_app.roles import Role
 from tests.browser import steps
 from tests.browser.artifacts import screenshot
 from tests.browser.phone import PHONE, assert_fits_phone, controls_out_of_view

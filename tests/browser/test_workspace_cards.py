@@ -3,7 +3,7 @@ card, on a desktop screen (where the cards are narrowest for their text) and on 
 
 import pytest
 
-from camp_app.accounts.models import Role
+from camp_app.roles import Role
 from tests.browser import steps
 from tests.browser.phone import PHONE, assert_fits_phone
 from tests.factories import PASSWORD, make_child, make_event, make_registration, make_user

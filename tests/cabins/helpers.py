@@ -3,11 +3,12 @@
 from datetime import date
 from itertools import count
 
-from camp_app.accounts.models import Role, User
+from camp_app.accounts.models import User
 from camp_app.audit.models import AuditEntry
 from camp_app.extensions import db
 from camp_app.families.models import Household
 from camp_app.registrations.models import Registration
+from camp_app.roles import Role
 from tests.factories import (
     make_child,
     make_event,

@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from camp_app.accounts.models import Role
 from camp_app.extensions import db
+from camp_app.roles import Role
 from camp_app.roster.models import CampGroup
 from tests.factories import login, make_user
 from tests.support.queries import statements_for

@@ -3,9 +3,9 @@
 
 import pytest
 
-from camp_app.accounts.models import Role
 from camp_app.extensions import db
 from camp_app.registrations.models import Registration
+from camp_app.roles import Role
 from camp_app.roster import assignments, cabins
 from camp_app.roster.models import CampGroup
 from camp_app.service_errors import InvalidInput, NotAllowed, NotFound

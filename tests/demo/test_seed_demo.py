@@ -12,6 +12,7 @@ from camp_app.events import services
 from camp_app.events.models import Event
 from camp_app.extensions import db
 from camp_app.families.models import Child, Contact, Household, Medication
+from camp_app.registrations import event_seats
 from camp_app.registrations.models import Registration
 from camp_app.roster.models import CampGroup
 from camp_app.timeutil import age_on
@@ -172,7 +173,7 @@ def test_a_changed_password_is_never_overwritten_nor_printed(app_ctx, runner):
 
 def test_an_edited_demo_camp_is_left_as_it_is(app_ctx, runner):
     seed(runner)
-    services.update_event(None, event("camp-uots"), {"capacity": 45})
+    event_seats.update_event(None, event("camp-uots"), {"capacity": 45})
 
     seed(runner)
 

@@ -11,9 +11,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from camp_app.accounts.models import Role
 from camp_app.events.models import Event
 from camp_app.extensions import db
+from camp_app.roles import Role
 from tests.factories import PASSWORD, make_event, make_user
 
 

@@ -6,10 +6,10 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from camp_app.accounts.models import Role
 from camp_app.audit.models import AuditEntry
 from camp_app.events.models import Event
 from camp_app.extensions import db
+from camp_app.roles import Role
 from tests.events.helpers import add_registrations, sign_in
 from tests.factories import make_event, make_user
 from tests.support.queries import counted_statements

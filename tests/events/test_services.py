@@ -5,12 +5,13 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from camp_app.accounts.models import Role
 from camp_app.audit.models import AuditEntry
 from camp_app.events import services
-from camp_app.events.availability import seat_summary
 from camp_app.events.descriptions import age_range, audience_description, event_dates
 from camp_app.extensions import db
+from camp_app.registrations import event_seats
+from camp_app.registrations.availability import seat_summary
+from camp_app.roles import Role
 from camp_app.service_errors import NotFound
 from tests.events.helpers import add_registrations
 from tests.factories import make_event, make_user
@@ -69,7 +70,7 @@ def test_event_to_dict_has_the_contract_fields(app_ctx):
     )
     add_registrations(event, "confirmed", "waitlisted")
 
-    data = services.event_to_dict(event, seat_summary(event))
+    data = event_seats.event_to_dict(event, seat_summary(event))
 
     assert data["slug"] == "camp-uots"
     assert data["starts_on"] == "2027-06-14"
@@ -94,7 +95,7 @@ def test_event_to_dict_counts_seats_itself_when_not_given(app_ctx):
     event = make_event(capacity=4)
     add_registrations(event, "pending_review")
 
-    assert services.event_to_dict(event)["seats_left"] == 3
+    assert event_seats.event_to_dict(event)["seats_left"] == 3
 
 
 def test_registration_state(app_ctx):

@@ -4,13 +4,14 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from camp_app.accounts.models import Role
 from camp_app.audit.models import AuditEntry
 from camp_app.events import services
 from camp_app.events.models import Event
 from camp_app.events.rules import WRITABLE_FIELDS
+from camp_app.events.schema import ELIGIBILITY_FIELDS
 from camp_app.extensions import db
-from camp_app.schemas.events import ELIGIBILITY_FIELDS
+from camp_app.registrations import event_seats
+from camp_app.roles import Role
 from camp_app.service_errors import InvalidInput
 from tests.events.helpers import add_registrations, event_data
 from tests.factories import make_event, make_user
@@ -21,7 +22,7 @@ def problems_of(data, event=None) -> set[tuple[str, str]]:
         if event is None:
             services.create_event(None, data)
         else:
-            services.update_event(None, event, data)
+            event_seats.update_event(None, event, data)
     return {(p.field, p.code) for p in caught.value.problems}
 
 
@@ -173,7 +174,7 @@ def test_slug_taken(app_ctx):
 def test_keeping_its_own_slug_is_not_taken(app_ctx):
     event = services.create_event(None, event_data(slug="bear-hug"))
 
-    services.update_event(None, event, {"slug": "bear-hug", "name": "Bear Hug 2027"})
+    event_seats.update_event(None, event, {"slug": "bear-hug", "name": "Bear Hug 2027"})
 
     assert event.name == "Bear Hug 2027"
 
@@ -236,7 +237,7 @@ def test_capacity_cannot_go_below_seats_taken(app_ctx):
     db.session.refresh(event)
     assert event.capacity == 5
 
-    services.update_event(None, event, {"capacity": 3})
+    event_seats.update_event(None, event, {"capacity": 3})
     assert event.capacity == 3
 
 
@@ -256,7 +257,7 @@ def test_partial_update_changes_only_what_is_given_and_audits_names(app_ctx):
     coordinator = make_user((Role.COORDINATOR,))
     event = make_event(name="Old name", capacity=10)
 
-    services.update_event(
+    event_seats.update_event(
         coordinator,
         event,
         {"name": "New name", "capacity": 10, "eligibility": {"max_age": 14}, "seats_left": 3},

@@ -4,7 +4,7 @@ import types
 
 import pytest
 
-from camp_app.accounts.models import Role
+from camp_app.roles import Role
 from tests.exports.helpers import cabin, registered_child
 from tests.factories import login, make_event, make_user
 

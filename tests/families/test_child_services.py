@@ -6,13 +6,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from camp_app.accounts.models import Role, User
+from camp_app.accounts.models import User
 from camp_app.audit.models import AuditEntry
 from camp_app.extensions import db
 from camp_app.families import services
 from camp_app.families.children import MAX_CHILD_AGE
 from camp_app.families.models import Child, Contact, Household, Medication
 from camp_app.registrations.models import Registration
+from camp_app.roles import Role
 from camp_app.service_errors import InvalidInput, NotFound
 from camp_app.timeutil import camp_today
 from tests.factories import make_child, make_contact, make_event, make_user
@@ -385,3 +386,5 @@ def test_a_registered_child_cannot_be_removed(ctx):
     assert "Maya" in caught.value.problems[0].message
     db.session.rollback()
     assert db.session.get(Child, child.id) is not None
+    # Refused by the registration's foreign key: the whole removal rolled back, audit included.
+    assert db.session.query(AuditEntry).filter_by(action="child.delete").count() == 0

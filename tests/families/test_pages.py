@@ -4,10 +4,10 @@ import re
 
 import pytest
 
-from camp_app.accounts.models import Role
 from camp_app.audit.models import AuditEntry
 from camp_app.families.models import Child, Contact, Household
 from camp_app.registrations.models import Registration
+from camp_app.roles import Role
 from camp_app.timeutil import utcnow
 from tests.factories import make_child, make_contact, make_event
 

@@ -6,9 +6,9 @@ from datetime import timedelta
 import pytest
 
 from camp_app.accounts import tokens
-from camp_app.accounts.models import Role
 from camp_app.events.models import Event
 from camp_app.extensions import db
+from camp_app.roles import Role
 from camp_app.timeutil import camp_today
 from tests.factories import make_child, make_event, make_registration, make_user
 from tests.hostile.test_fuzz_api import EVENT as EVENT_JSON

@@ -9,9 +9,9 @@ from sqlalchemy import text
 from sqlalchemy.exc import StatementError
 
 from camp_app.accounts import tokens
-from camp_app.accounts.models import Role
 from camp_app.extensions import db
 from camp_app.families import services as family_services
+from camp_app.roles import Role
 from tests.factories import make_event, make_user
 from tests.hostile.test_text_in_forms import client_for
 from tests.support.outside_requests import data

@@ -10,9 +10,10 @@ import pytest
 from sqlalchemy import func, select
 
 from camp_app.accounts import tokens
-from camp_app.accounts.models import Role, User
+from camp_app.accounts.models import User
 from camp_app.events.models import Event
 from camp_app.families.models import Child, Contact
+from camp_app.roles import Role
 from camp_app.text_rules import FORBIDDEN_MESSAGE
 from tests.factories import make_child, make_user
 from tests.hostile.fuzz import json_leaves, with_value

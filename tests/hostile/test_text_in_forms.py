@@ -9,10 +9,11 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import func, select
 
-from camp_app.accounts.models import Role, User
+from camp_app.accounts.models import User
 from camp_app.events.models import Event
 from camp_app.families.models import Child, Contact, Household
 from camp_app.registrations.models import Registration
+from camp_app.roles import Role
 from camp_app.roster.models import CampGroup
 from camp_app.text_rules import FORBIDDEN_MESSAGE
 from tests.factories import make_child, make_event, make_registration, make_user

@@ -11,11 +11,11 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from camp_app.accounts import services as account_services
-from camp_app.accounts.models import Role
 from camp_app.attendance import actions
 from camp_app.extensions import db
 from camp_app.families.invites import invite_guardian
 from camp_app.notifications.models import MailStatus, OutboxMail
+from camp_app.roles import Role
 from camp_app.timeutil import camp_today
 from tests.factories import (
     PASSWORD,

@@ -4,11 +4,11 @@ import re
 
 from sqlalchemy import func, select
 
-from camp_app.accounts.models import Role
 from camp_app.extensions import db
 from camp_app.messages.models import EventMessage
 from camp_app.notifications.models import OutboxMail
 from camp_app.registrations import lifecycle
+from camp_app.roles import Role
 from tests.factories import login, make_group, make_user
 from tests.registrations.helpers import make_family, make_parent, register
 

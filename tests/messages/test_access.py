@@ -2,7 +2,7 @@
 
 import pytest
 
-from camp_app.accounts.models import Role
+from camp_app.roles import Role
 from tests.factories import login, make_event, make_user
 from tests.messages.helpers import coordinator, family, message_count, preview, send
 

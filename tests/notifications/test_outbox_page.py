@@ -3,11 +3,11 @@
 import pytest
 from sqlalchemy import select
 
-from camp_app.accounts.models import Role
 from camp_app.audit.models import AuditEntry
 from camp_app.extensions import db
 from camp_app.notifications.delivery import DeliveryReport, deliver_due
 from camp_app.notifications.models import MailStatus, OutboxMail
+from camp_app.roles import Role
 from tests.factories import login, make_user
 from tests.notifications.helpers import VERIFY_PATH, queue_test_mail
 

@@ -6,13 +6,14 @@ from itertools import count as count_from
 
 from sqlalchemy import func, select
 
-from camp_app.accounts.models import Role, User, UserRole
+from camp_app.accounts.models import User, UserRole
 from camp_app.accounts.passwords import hash_password
 from camp_app.extensions import db
 from camp_app.families.models import Household
 from camp_app.notifications.models import OutboxMail
 from camp_app.registrations import lifecycle
 from camp_app.registrations.models import Registration
+from camp_app.roles import Role
 from camp_app.timeutil import utcnow
 from tests import factories
 

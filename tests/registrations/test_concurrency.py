@@ -9,12 +9,11 @@ import pytest
 from sqlalchemy import func, select
 
 from camp_app.accounts.models import User
-from camp_app.events import services as event_services
-from camp_app.events.availability import seat_summary
 from camp_app.events.models import Event
 from camp_app.extensions import db
 from camp_app.notifications.models import OutboxMail
-from camp_app.registrations import lifecycle
+from camp_app.registrations import event_seats, lifecycle
+from camp_app.registrations.availability import seat_summary
 from camp_app.registrations.models import SEAT_HOLDING, Registration
 from camp_app.service_errors import ServiceError
 from tests import factories
@@ -232,7 +231,7 @@ def raising_capacity(actor_id: int, event_id: int, capacity: int):
         actor, event = db.session.get(User, actor_id), db.session.get(Event, event_id)
 
         def go():
-            saved = event_services.save_event(actor, event, {"capacity": capacity})
+            saved = event_seats.save_event(actor, event, {"capacity": capacity})
             # Committed with the raise: no seat is left free for whoever comes next.
             seats = seat_summary(db.session.get(Event, event_id))
             return ("raised", len(saved.promoted), seats.left, seats.waitlist_length)

@@ -7,12 +7,12 @@ import pytest
 from markupsafe import escape
 from sqlalchemy import select
 
-from camp_app.accounts.models import Role
 from camp_app.audit.models import AuditEntry
 from camp_app.extensions import db
 from camp_app.notifications.models import OutboxMail
 from camp_app.registrations import lifecycle
 from camp_app.registrations.models import Registration, RegistrationStatus
+from camp_app.roles import Role
 from camp_app.service_errors import Conflict, InvalidInput, NotAllowed, NotFound
 from tests import factories
 from tests.registrations.helpers import (

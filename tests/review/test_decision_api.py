@@ -2,8 +2,8 @@
 
 import pytest
 
-from camp_app.accounts.models import Role
 from camp_app.extensions import db
+from camp_app.roles import Role
 from tests import factories
 from tests.api.conftest import Api, token_for
 from tests.review.helpers import audit_entries, fresh, pending, set_verification

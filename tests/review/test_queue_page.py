@@ -4,9 +4,9 @@ import re
 
 import pytest
 
-from camp_app.accounts.models import Role
 from camp_app.extensions import db
 from camp_app.registrations import lifecycle
+from camp_app.roles import Role
 from tests import factories
 from tests.review.helpers import (
     audit_entries,

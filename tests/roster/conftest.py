@@ -2,7 +2,7 @@
 
 import pytest
 
-from camp_app.accounts.models import Role
+from camp_app.roles import Role
 from tests.roster.test_roster_page_data import sign_in_as
 
 

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from camp_app.accounts.models import Role
+from camp_app.roles import Role
 from camp_app.roster import charts
 from camp_app.roster.dashboard import OTHER_AGE, event_dashboard
 from tests.factories import make_event

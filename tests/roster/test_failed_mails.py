@@ -6,12 +6,12 @@ import re
 import pytest
 from sqlalchemy import select
 
-from camp_app.accounts.models import Role
 from camp_app.audit.models import AuditEntry
 from camp_app.extensions import db
 from camp_app.notifications.models import MailStatus, OutboxMail
 from camp_app.registrations import mails
 from camp_app.registrations.models import Registration
+from camp_app.roles import Role
 from tests.factories import make_event
 from tests.roster.test_roster_page_data import add, add_many, page_text, sign_in_as
 from tests.support.queries import statements_for

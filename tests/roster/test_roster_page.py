@@ -5,8 +5,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from camp_app.accounts.models import Role
 from camp_app.extensions import db
+from camp_app.roles import Role
 from camp_app.roster.listing import PER_PAGE
 from tests.factories import make_event
 from tests.registrations.helpers import make_parent

@@ -4,10 +4,11 @@ in the statuses, groups, ages and days a test needs, and signing in as each role
 import html
 from datetime import UTC, date, datetime
 
-from camp_app.accounts.models import Role, User
+from camp_app.accounts.models import User
 from camp_app.extensions import db
 from camp_app.families.models import Child, Household
 from camp_app.registrations.models import Registration
+from camp_app.roles import Role
 from camp_app.roster.models import CampGroup
 from tests.factories import (
     login,

@@ -5,8 +5,8 @@ carry from one person's request to the next)."""
 from contextlib import contextmanager
 from types import SimpleNamespace
 
-from camp_app.accounts.models import Role
 from camp_app.extensions import db
+from camp_app.roles import Role
 from tests.factories import login, make_user
 
 

@@ -4,7 +4,7 @@ coordinator signed in through the login form. A module that needs a request cont
 
 import pytest
 
-from camp_app.accounts.models import Role
+from camp_app.roles import Role
 from tests.verification.helpers import make_person, sign_in
 
 

@@ -6,8 +6,8 @@ Built on tests/factories and the registration tests' helpers; every helper commi
 import html
 import re
 
-from camp_app.accounts.models import Role
 from camp_app.extensions import db
+from camp_app.roles import Role
 from tests import factories
 from tests.registrations.helpers import (  # noqa: F401  (shared with this folder's tests)
     fill,

@@ -6,10 +6,10 @@ import pytest
 from sqlalchemy import select
 
 from camp_app.accounts import tokens
-from camp_app.accounts.models import Role
 from camp_app.audit.models import AuditEntry
 from camp_app.events.models import Event
 from camp_app.extensions import db
+from camp_app.roles import Role
 from tests import factories
 from tests.api.test_events_api import NEW_EVENT
 from tests.events.test_pages import form_fields

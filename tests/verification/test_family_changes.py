@@ -5,11 +5,11 @@ import pytest
 from sqlalchemy import select
 
 from camp_app.accounts import tokens
-from camp_app.accounts.models import Role
 from camp_app.audit.models import AuditEntry
 from camp_app.extensions import db
 from camp_app.families.models import Child
 from camp_app.families.verification import set_verification
+from camp_app.roles import Role
 from tests.families.test_pages import child_form
 
 from .helpers import make_family, make_person, sign_in

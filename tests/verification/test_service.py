@@ -3,12 +3,12 @@
 import pytest
 from sqlalchemy import select
 
-from camp_app.accounts.models import Role
 from camp_app.audit.models import AuditEntry
 from camp_app.extensions import db
 from camp_app.families import services as family_services
 from camp_app.families.models import Child
 from camp_app.families.verification import set_verification
+from camp_app.roles import Role
 from camp_app.service_errors import InvalidInput, NotAllowed
 from tests import factories
 

@@ -7,9 +7,9 @@ Uses the browser harness of tests/browser (its fixtures are imported here); mark
 import pytest
 from playwright.sync_api import expect
 
-from camp_app.accounts.models import Role
 from camp_app.extensions import db
 from camp_app.notifications.models import OutboxMail
+from camp_app.roles import Role
 from tests import factories
 from tests.browser import conftest as harness
 from tests.browser import steps

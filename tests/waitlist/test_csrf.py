@@ -6,10 +6,10 @@ import re
 
 import pytest
 
-from camp_app.accounts.models import Role
 from camp_app.extensions import db
 from camp_app.families.models import Child
 from camp_app.registrations.models import Registration
+from camp_app.roles import Role
 from tests import factories
 from tests.events.test_csrf_and_zone import sign_in_with_csrf
 from tests.verification.helpers import make_family, make_person, register

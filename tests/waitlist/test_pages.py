@@ -4,12 +4,12 @@ automatic promotion that stays on."""
 import pytest
 from sqlalchemy import select
 
-from camp_app.accounts.models import Role
 from camp_app.events.forms import camp_local_input
 from camp_app.events.models import Event
 from camp_app.extensions import db
 from camp_app.registrations import lifecycle
 from camp_app.registrations.models import Registration
+from camp_app.roles import Role
 from tests import factories
 from tests.events.test_pages import form_fields
 from tests.support.queries import statements_for

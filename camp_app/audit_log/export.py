@@ -7,10 +7,10 @@ from sqlalchemy import func, select
 
 from camp_app import spreadsheets
 from camp_app.accounts.models import User
-from camp_app.audit.labels import action_label
 from camp_app.audit.models import AuditEntry
-from camp_app.audit.queries import AuditFilter, beyond, filtered_query
 from camp_app.audit.services import record
+from camp_app.audit_log.labels import action_label
+from camp_app.audit_log.queries import AuditFilter, beyond, filtered_query
 from camp_app.extensions import db
 from camp_app.timeutil import camp_zone
 

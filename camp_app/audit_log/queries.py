@@ -15,8 +15,8 @@ from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import aliased
 
 from camp_app.accounts.models import User
-from camp_app.audit.labels import ACTION_LABELS, ENTITY_LABELS
 from camp_app.audit.models import AuditEntry
+from camp_app.audit_log.labels import ACTION_LABELS, ENTITY_LABELS
 from camp_app.extensions import db
 from camp_app.ids import MAX_ID
 from camp_app.service_errors import Problem

@@ -1,7 +1,7 @@
 """Seat counts: seats taken = pending_review + confirmed; the waitlist; one query for many."""
 
-from camp_app.events.availability import SeatSummary, seat_summaries, seat_summary
 from camp_app.extensions import db
+from camp_app.registrations.availability import SeatSummary, seat_summaries, seat_summary
 from tests.events.helpers import add_registrations
 from tests.factories import make_event
 from tests.support.queries import counted_statements

@@ -1,6 +1,8 @@
-"""Event pages: the public catalog and event page, and the coordinators' management pages.
+"""Event pages (blueprint "events"): the public catalog and event page, and the coordinators'
+management pages. They live with registrations because every one shows the event's seats.
 
-Thin: every rule is in events.services / events.rules and schemas/events.py.
+Thin: every rule is in events.services / events.rules, events/schema.py and
+registrations.event_seats (saving, a seat decision).
 """
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
@@ -8,13 +10,14 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from camp_app.accounts.access import public, roles_required
-from camp_app.accounts.roles import MANAGERS
+from camp_app.access import public, roles_required
 from camp_app.events import descriptions, services
-from camp_app.events.availability import seat_summaries, seat_summary
 from camp_app.events.forms import event_form, form_data, show_problems
 from camp_app.forms import ButtonForm
+from camp_app.registrations import event_seats
+from camp_app.registrations.availability import seat_summaries, seat_summary
 from camp_app.registrations.models import RegistrationStatus
+from camp_app.roles import MANAGERS
 from camp_app.service_errors import InvalidInput
 
 bp = Blueprint("events", __name__)
@@ -89,7 +92,7 @@ def edit(slug: str):
     form = event_form(event)
     if form.validate_on_submit():
         try:
-            saved = services.save_event(current_user, event, form_data(form))
+            saved = event_seats.save_event(current_user, event, form_data(form))
         except InvalidInput as error:
             show_problems(form, error)
         else:

@@ -7,11 +7,11 @@ A record's history is the same page filtered by record type and number, e.g.
 from flask import Blueprint, Response, render_template, request, stream_with_context
 from flask_login import current_user
 
-from camp_app.accounts.access import roles_required
-from camp_app.accounts.models import Role
-from camp_app.audit import export, queries
-from camp_app.audit.labels import ACTION_GROUP_LABELS, action_label, entity_label, is_download
+from camp_app.access import roles_required
 from camp_app.audit.links import record_links
+from camp_app.audit_log import export, queries
+from camp_app.audit_log.labels import ACTION_GROUP_LABELS, action_label, entity_label, is_download
+from camp_app.roles import Role
 from camp_app.timeutil import camp_today
 
 bp = Blueprint("audit", __name__)

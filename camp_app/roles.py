@@ -1,0 +1,19 @@
+"""Who someone is to the camp (Role), and the sets of roles that pages and services check,
+each defined once. Core: every feature and the page shell use them, so they import no feature."""
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    PARENT = "parent"
+    COORDINATOR = "coordinator"
+    STAFF = "staff"  # counselors and check-in staff at camp
+    NURSE = "nurse"  # the camp's medical staff: the health center
+    ADMIN = "admin"
+
+
+# Run events: create and edit them, review, verification, the waitlist, the roster, cabins,
+# messages, exports and the outbox.
+MANAGERS = (Role.COORDINATOR, Role.ADMIN)
+# Work at camp: the attendance pages.
+CAMP_STAFF = (Role.STAFF, *MANAGERS)
