@@ -202,13 +202,18 @@ _STATUS_ORDER = case(
 )
 
 
-# What roster_row reads, loaded a batch at a time: never a query per row. The signer's roles
-# (User.role_rows loads "selectin" by default) are not part of a roster.
-ROSTER_LOADERS = (
-    joinedload(Registration.child),
-    joinedload(Registration.signed_by).lazyload(User.role_rows),
-    selectinload(Registration.household).selectinload(Household.contacts),
-)
+def roster_loaders() -> tuple:
+    """What roster_row reads, loaded a batch at a time: never a query per row. The signer's
+    roles (User.role_rows loads "selectin" by default) are not part of a roster. (Built when
+    called: building loader options configures the mappers, which must wait until every
+    feature's models are imported, e.g. roster's CampGroup that Registration.group names.)"""
+    return (
+        joinedload(Registration.child),
+        joinedload(Registration.signed_by).lazyload(User.role_rows),
+        selectinload(Registration.household).selectinload(Household.contacts),
+    )
+
+
 ROSTER_BATCH = 500
 
 
@@ -245,7 +250,7 @@ def roster_rows(event: Event) -> Iterator[dict]:
         select(Registration)
         .join(Registration.child)
         .where(Registration.event_id == event.id, Registration.status.in_(ACTIVE))
-        .options(*ROSTER_LOADERS)
+        .options(*roster_loaders())
         .order_by(
             _STATUS_ORDER,
             case((Registration.status == RegistrationStatus.WAITLISTED, Registration.sequence)),
