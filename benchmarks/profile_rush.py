@@ -103,14 +103,33 @@ def _measure() -> None:
     for i in range(201, 400):
         register(i)
     print(f"register, ms per request: {(time.perf_counter() - started) / 199 * 1000:.1f}")
-    for path in ("/api/v1/events/p-0", "/api/v1/events", "/events/p-0", "/events"):
+    for path in ("/api/v1/events/p-0", "/api/v1/events", "/events/p-0", "/"):
         client.get(path)
+        statements.clear()
+        event.listen(engine, "before_cursor_execute", note)
+        client.get(path)
+        event.remove(engine, "before_cursor_execute", note)
         started = time.perf_counter()
         for _ in range(200):
             assert client.get(path).status_code == 200
-        print(f"GET {path}, ms per request: {(time.perf_counter() - started) / 200 * 1000:.2f}")
+        spent = (time.perf_counter() - started) / 200 * 1000
+        print(f"GET {path}: {len(statements)} statements, {spent:.2f} ms per request")
+    if os.environ.get("PROFILE_READS"):
+        _profile(client, os.environ["PROFILE_READS"])
     with app.app_context():
         db.engine.dispose()
+
+
+def _profile(client, path: str) -> None:
+    import cProfile
+    import pstats
+
+    profile = cProfile.Profile()
+    profile.enable()
+    for _ in range(300):
+        client.get(path)
+    profile.disable()
+    pstats.Stats(profile).sort_stats("cumulative").print_stats(60)
 
 
 if __name__ == "__main__":
