@@ -78,3 +78,18 @@ def like_pattern(q: str) -> str:
     and the gate's day sheet share it."""
     literal = q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{literal}%"
+
+
+def commit_keeping_loaded(session) -> None:
+    """Commit without expiring what the session has loaded, so that the rest of the request
+    does not read the same rows again. Only where the loaded values stay right after the
+    commit: rows this transaction just wrote or read and that the caller does not need fresher
+    than that (under READ COMMITTED, the next statement would not be more consistent anyway).
+    """
+    session = session() if callable(session) else session  # a scoped_session too
+    previous = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = previous

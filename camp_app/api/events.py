@@ -2,6 +2,7 @@
 
 from flask import jsonify, url_for
 
+from camp_app.api import public_cache
 from camp_app.api.blueprint import bp
 from camp_app.api.core import api_public, api_roles, current_api_user, json_body
 from camp_app.events import services
@@ -21,16 +22,22 @@ def _sees_unpublished() -> bool:
 @bp.get("/events")
 @api_public
 def events():
-    found = services.published_events()
-    summaries = seat_summaries(e.id for e in found)  # one grouped query for the whole list
-    return jsonify([event_seats.event_to_dict(e, summaries[e.id]) for e in found])
+    def build() -> bytes:
+        found = services.published_events()
+        summaries = seat_summaries(e.id for e in found)  # one grouped query for the whole list
+        return jsonify([event_seats.event_to_dict(e, summaries[e.id]) for e in found]).get_data()
+
+    return public_cache.json_answer(build)
 
 
 @bp.get("/events/<slug>")
 @api_public
 def event(slug: str):
-    found = services.event_by_slug(slug, include_unpublished=_sees_unpublished())
-    return jsonify(event_seats.event_to_dict(found))
+    def build() -> bytes:
+        found = services.event_by_slug(slug, include_unpublished=_sees_unpublished())
+        return jsonify(event_seats.event_to_dict(found)).get_data()
+
+    return public_cache.json_answer(build)
 
 
 @bp.post("/events")

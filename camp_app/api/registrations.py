@@ -71,7 +71,9 @@ def register():
     except NotFound:
         message = _("We could not find that event.")
         raise NotFound(Problem("not_found", message, "event")) from None
-    household_of(user)  # a parent without a household gets one, so "not found" reads right
+    # A parent without a household gets one, so "not found" reads right. Held in a name: the
+    # session keeps loaded rows only while referenced, and registering reads it again.
+    _household = household_of(user)
     try:
         created = lifecycle.register(user, event, [child_id], consents or {}, signature)
     except ServiceError as error:

@@ -16,9 +16,11 @@ registrations (and the waitlist) in the order the transactions commit.
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from sqlalchemy import update
 
+from camp_app.database import commit_keeping_loaded
 from camp_app.events.models import Event
 from camp_app.extensions import db
 
@@ -52,6 +54,49 @@ def event_locked(event_id: int, claim: int = 0) -> Iterator[int]:
         counter = _take_lock(event_id, claim)
         yield counter
         db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+@dataclass(frozen=True)
+class LockedEvent:
+    """What registering needs to know about the event, read by the lock's own UPDATE: values
+    a coordinator may have changed since the request loaded the event."""
+
+    counter: int
+    waitlist_enabled: bool
+    requires_review: bool
+    requires_verification: bool
+
+
+@contextmanager
+def event_locked_for_registering(event_id: int, claim: int) -> Iterator[LockedEvent]:
+    """event_locked for the rush: the lock's UPDATE also returns the event's registration
+    rules, and neither commit expires what the request loaded (the actor, household, children
+    and event were read just before; rereading them inside the lock would make every family
+    in the queue wait for those statements too). The block must take seat counts and the
+    rules it returns from the database, never from the loaded event.
+    """
+    commit_keeping_loaded(db.session)
+    statement = (
+        update(_events)
+        .where(_events.c.id == event_id)
+        .values(
+            registration_counter=_events.c.registration_counter + claim,
+            updated_at=_events.c.updated_at,
+        )
+        .returning(
+            _events.c.registration_counter,
+            _events.c.waitlist_enabled,
+            _events.c.requires_review,
+            _events.c.requires_verification,
+        )
+    )
+    try:
+        row = db.session.execute(statement).one()
+        yield LockedEvent(*row)
+        commit_keeping_loaded(db.session)
     except BaseException:
         db.session.rollback()
         raise

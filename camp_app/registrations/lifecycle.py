@@ -14,15 +14,20 @@ from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from camp_app.accounts.models import User
 from camp_app.audit.services import record
-from camp_app.events.locking import event_locked
+from camp_app.events.locking import (
+    LockedEvent,
+    event_locked,
+    event_locked_for_registering,
+)
 from camp_app.events.models import Event
 from camp_app.extensions import db
 from camp_app.families.models import Child
 from camp_app.registrations import mails
-from camp_app.registrations.availability import seat_summaries, seat_summary
+from camp_app.registrations.availability import SeatSummary, seat_summaries, seat_summary
 from camp_app.registrations.eligibility import CONSENT_NAMES, evaluate
 from camp_app.registrations.labels import status_label
 from camp_app.registrations.models import ACTIVE, Registration
@@ -105,9 +110,10 @@ def _clean_consents(consents) -> dict:
     return {name: consents.get(name) for name in CONSENT_NAMES}
 
 
-def _check_eligible(actor, event, children, consents, signature, now) -> None:
-    """Every failing rule of every child, or nothing. Nothing is written."""
-    left = seat_summary(event).left
+def _check_eligible(actor, event, children, consents, signature, now) -> SeatSummary:
+    """Every failing rule of every child, or the seats as they are now. Nothing is written."""
+    summary = seat_summary(event)
+    left = summary.left
     problems = []
     for child in children:
         reasons = evaluate(
@@ -126,6 +132,7 @@ def _check_eligible(actor, event, children, consents, signature, now) -> None:
         problems.append(Problem("too_long", message, "signature"))
     if problems:
         raise NotAllowed(problems)
+    return summary
 
 
 def _already_registered(event_id: int, child_ids: list[int]) -> set[int]:
@@ -184,27 +191,55 @@ def register(
         chosen = _children_of(actor, children)
         consents = _clean_consents(consents)
         signature = "" if signature is None else signature  # registering always asks
-        _check_eligible(actor, event, chosen, consents, signature, now)
-        event_id, actor_id = event.id, actor.id
-        child_ids = [c.id for c in chosen]
-        with event_locked(event_id, claim=len(chosen)) as counter:
+        summary = _check_eligible(actor, event, chosen, consents, signature, now)
+        # Everything that does not depend on the seat count happens before the lock, which
+        # every family of a rush waits for in turn: the duplicate check (the partial unique
+        # index still catches a race, see _flush_or_conflict), the guardians, the mails.
+        taken = _already_registered(event.id, [c.id for c in chosen])
+        if taken:
+            raise _already_registered_error([c for c in chosen if c.id in taken])
+        recipients = mails.guardians(chosen[0].household_id)
+        prepared = _prepare_mails(event, chosen, summary, recipients)
+        with event_locked_for_registering(event.id, claim=len(chosen)) as locked:
             registrations = _register_locked(
-                event_id, actor_id, child_ids, consents, signature, counter, now
+                event, chosen, actor.id, consents, signature, locked, now, prepared
             )
     return registrations
 
 
-def _register_locked(event_id, actor_id, child_ids, consents, signature, counter, now):
-    event = db.session.get(Event, event_id)
-    children = [db.session.get(Child, child_id) for child_id in child_ids]
-    taken = _already_registered(event_id, child_ids)
-    if taken:
-        raise _already_registered_error([c for c in children if c.id in taken])
-    _fill_free_seats(event, actor_id)  # the waitlist before newcomers, should seats be free
-    summary = seat_summaries([event_id])[event_id]
-    if not event.waitlist_enabled and summary.left < len(children):
+_KIND_OF_NEW = {S.WAITLISTED: "waitlisted", S.PENDING_REVIEW: "received", S.CONFIRMED: "confirmed"}
+
+
+def _prepare_mails(event, children, summary, recipients) -> dict:
+    """child id -> (kind, mails) rendered for the status each child will most likely get,
+    judged from the seats before the lock; under it, a guess that missed is rendered again."""
+    prepared, left = {}, summary.left
+    for child in children:
+        status = _seat_status(event, child) if left > 0 else S.WAITLISTED
+        left -= 1 if left > 0 else 0
+        position = mails.POSITION_PLACEHOLDER if status == S.WAITLISTED else None
+        kind = _KIND_OF_NEW[status]
+        rendered = mails.render(kind, child, event, status, recipients, position=position)
+        prepared[child.id] = (kind, rendered, recipients)
+    return prepared
+
+
+def _take_rules(event: Event, locked: LockedEvent) -> None:
+    """The event's registration rules as the lock read them, without marking the event
+    changed (a coordinator may have changed them since the request loaded the event)."""
+    for name in ("waitlist_enabled", "requires_review", "requires_verification"):
+        set_committed_value(event, name, getattr(locked, name))
+
+
+def _register_locked(event, children, actor_id, consents, signature, locked, now, prepared):
+    _take_rules(event, locked)
+    summary = seat_summaries([event.id])[event.id]
+    if summary.left > 0 and summary.waitlist_length > 0:
+        _fill_free_seats(event, actor_id)  # the waitlist before newcomers
+        summary = seat_summaries([event.id])[event.id]
+    if not locked.waitlist_enabled and summary.left < len(children):
         raise _not_enough_seats(event, summary.left)
-    left, first_sequence = summary.left, counter - len(children) + 1
+    left, first_sequence = summary.left, locked.counter - len(children) + 1
     registrations = []
     for offset, child in enumerate(children):
         status = _seat_status(event, child) if left > 0 else S.WAITLISTED
@@ -214,9 +249,31 @@ def _register_locked(event_id, actor_id, child_ids, consents, signature, counter
         _move(registration, "register", status)
         registrations.append(registration)
     _flush_or_conflict(children)
+    # The new ones have the highest sequences: nobody waiting ahead of them comes after.
+    waiting = summary.waitlist_length
     for registration in registrations:
-        _announce_new(registration, actor_id)
+        position = None
+        if registration.status == S.WAITLISTED:
+            waiting += 1
+            position = waiting
+        record(actor_id, "registration.created", registration, _CREATED_FIELDS)
+        _queue_new_mails(registration, position, prepared[registration.child_id])
     return registrations
+
+
+def _queue_new_mails(registration: Registration, position: int | None, prepared) -> None:
+    kind = _KIND_OF_NEW[registration.status]
+    guessed_kind, rendered, recipients = prepared
+    if guessed_kind != kind or (position and not mails.set_position(rendered, position)):
+        rendered = mails.render(
+            kind,
+            registration.child,
+            registration.event,
+            registration.status,
+            recipients,
+            position=position,
+        )
+    mails.queue_rendered(rendered, registration, kind)
 
 
 def _new_registration(event, child, actor_id, consents, signature, now) -> Registration:
@@ -237,21 +294,14 @@ def _new_registration(event, child, actor_id, consents, signature, now) -> Regis
 
 
 def _flush_or_conflict(children: list[Child]) -> None:
+    # Named before flushing: a failed flush expires every loaded row (the children too).
+    conflict = _already_registered_error(children)
     try:
         db.session.flush()
     except IntegrityError:
-        # The partial unique index caught a second active registration of a child.
-        raise _already_registered_error(children) from None
-
-
-def _announce_new(registration: Registration, actor_id: int) -> None:
-    record(actor_id, "registration.created", registration, _CREATED_FIELDS)
-    if registration.status == S.WAITLISTED:
-        mails.notify(registration, "waitlisted", position=waitlist_position(registration))
-    elif registration.status == S.PENDING_REVIEW:
-        mails.notify(registration, "received")
-    else:
-        mails.notify(registration, "confirmed")
+        # The partial unique index caught a second active registration of a child (checked
+        # before the lock, so two requests for the same child can both get this far).
+        raise conflict from None
 
 
 _CREATED_FIELDS = (

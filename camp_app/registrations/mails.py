@@ -10,10 +10,12 @@ import icalendar
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
 from camp_app.accounts.models import User
 from camp_app.extensions import db
-from camp_app.notifications.services import absolute_url, queue_mail
+from camp_app.notifications.models import OutboxMail
+from camp_app.notifications.services import absolute_url, render_outbox_mail
 from camp_app.registrations.models import Registration
 from camp_app.timeutil import utcnow
 
@@ -39,6 +41,8 @@ def _guardians(household_id: int) -> list[User]:
         User.email_verified_at.is_not(None),
         User.active.is_(True),
     )
+    # Their roles are not needed to write to them (User loads roles eagerly otherwise).
+    query = query.options(lazyload(User.role_rows))
     return list(db.session.scalars(query.order_by(User.id)))
 
 
@@ -68,13 +72,71 @@ def calendar_file(registration: Registration) -> str:
     return calendar.to_ical().decode("utf-8")
 
 
-def notify(
-    registration: Registration, kind: str, *, position: int | None = None, note: str = ""
-) -> None:
-    """Queue the `kind` mail (received, confirmed, waitlisted, promoted, declined or
-    cancelled) about `registration`. The caller commits."""
-    child, event = registration.child, registration.event
-    attachments = None
+# A waitlist position stands in for the real one in mails rendered before the event's lock is
+# taken (the position is only known under it); set_position puts the real one in.
+POSITION_PLACEHOLDER = 9_090_909_091
+
+
+def guardians(household_id: int) -> list[User]:
+    """Who gets the mails about a household's registrations: its verified, active guardians."""
+    return _guardians(household_id)
+
+
+def render(
+    kind: str,
+    child,
+    event,
+    status: str,
+    recipients: list[User],
+    *,
+    position: int | None = None,
+    note: str = "",
+) -> list[OutboxMail]:
+    """The `kind` mail about `child` at `event` for each recipient, rendered but not queued
+    (no registration id, no calendar yet): see queue_rendered."""
+    context = {
+        "child_first_name": child.first_name,
+        "child_name": child.full_name,
+        "event": event,
+        "status": status,
+        "position": position,
+        "note": note,
+        "registrations_url": absolute_url(MY_REGISTRATIONS_PATH),
+    }
+    return [
+        render_outbox_mail(
+            to=guardian.email,
+            template=f"registration_{kind}",
+            subject=_subject(kind, child=child.first_name, event=event.name),
+            context={**context, "guardian_name": guardian.name},
+            locale=guardian.locale or "en",
+            user_id=guardian.id,
+            event_id=event.id,
+            reply_to=event.contact_email,
+        )
+        for guardian in recipients
+    ]
+
+
+def set_position(rendered: list[OutboxMail], position: int) -> bool:
+    """Put the real waitlist position into mails rendered with POSITION_PLACEHOLDER. False
+    (nothing changed) unless every mail names the placeholder exactly once in each body."""
+    placeholder = str(POSITION_PLACEHOLDER)
+    if any(
+        mail.body_text.count(placeholder) != 1 or mail.body_html.count(placeholder) != 1
+        for mail in rendered
+    ):
+        return False
+    for mail in rendered:
+        mail.body_text = mail.body_text.replace(placeholder, str(position))
+        mail.body_html = mail.body_html.replace(placeholder, str(position))
+    return True
+
+
+def queue_rendered(rendered: list[OutboxMail], registration: Registration, kind: str) -> None:
+    """Queue mails from `render` about `registration`, with its calendar when it is confirmed.
+    The caller commits."""
+    attachments = []
     if registration.status == "confirmed" and kind in ("confirmed", "promoted"):
         attachments = [
             {
@@ -83,25 +145,24 @@ def notify(
                 "data": calendar_file(registration),
             }
         ]
-    context = {
-        "child_first_name": child.first_name,
-        "child_name": child.full_name,
-        "event": event,
-        "status": registration.status,
-        "position": position,
-        "note": note,
-        "registrations_url": absolute_url(MY_REGISTRATIONS_PATH),
-    }
-    for guardian in _guardians(registration.household_id):
-        queue_mail(
-            to=guardian.email,
-            template=f"registration_{kind}",
-            subject=_subject(kind, child=child.first_name, event=event.name),
-            context={**context, "guardian_name": guardian.name},
-            locale=guardian.locale or "en",
-            user_id=guardian.id,
-            event_id=event.id,
-            registration_id=registration.id,
-            attachments=attachments,
-            reply_to=event.contact_email,
-        )
+    for mail in rendered:
+        mail.registration_id = registration.id
+        mail.attachments = attachments
+        db.session.add(mail)
+
+
+def notify(
+    registration: Registration, kind: str, *, position: int | None = None, note: str = ""
+) -> None:
+    """Queue the `kind` mail (received, confirmed, waitlisted, promoted, declined or
+    cancelled) about `registration`. The caller commits."""
+    rendered = render(
+        kind,
+        registration.child,
+        registration.event,
+        registration.status,
+        _guardians(registration.household_id),
+        position=position,
+        note=note,
+    )
+    queue_rendered(rendered, registration, kind)

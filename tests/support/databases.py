@@ -32,6 +32,7 @@ def test_config(database_url: str, **overrides) -> dict:
         "SERVER_NAME": None,
         # Real scrypt with a small work factor: the full cost is 0.1-0.3 s a hash, per login.
         "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
+        "PUBLIC_READ_CACHE_SECONDS": 0,  # a change shows at once (api/public_cache.py)
     }
     config.update(overrides)
     return config

@@ -1,0 +1,136 @@
+"""In-process evidence for the rush (`python -m benchmarks.profile_rush`): statements per
+registration inside and outside the event lock, and ms per request for registering and for the
+anonymous reads, on a fresh PostgreSQL database (BENCH_POSTGRES_URL). No HTTP server: the
+numbers do not depend on how busy the machine's other processes keep gunicorn.
+"""
+
+import os
+import time
+import uuid
+
+import psycopg
+from sqlalchemy import event, insert
+
+ADMIN_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql://127.0.0.1:5432/test")
+CONSENTS = {"medical_treatment": True, "liability_waiver": True, "photo_release": True}
+
+
+def _split_at_lock(statements: list[str]) -> tuple[int, int]:
+    """(before the lock or after its commit, inside the lock): the lock is the UPDATE of
+    events.registration_counter; it ends at the next COMMIT."""
+    inside, outside, locked = 0, 0, False
+    for statement in statements:
+        if "registration_counter" in statement and statement.lstrip().startswith("UPDATE"):
+            locked = True
+        if locked:
+            inside += 1
+        else:
+            outside += 1
+        if statement == "COMMIT":
+            locked = False
+    return outside, inside
+
+
+def main() -> None:
+    name = f"prof_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    server = ADMIN_URL.replace("postgresql://", "postgresql+psycopg://").rsplit("/", 1)[0]
+    os.environ["BENCH_DATABASE_URL"] = f"{server}/{name}"
+    try:
+        _measure()
+    finally:
+        with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+def _measure() -> None:
+    from benchmarks import data
+    from benchmarks.support import bench_app
+    from camp_app.accounts.models import ApiToken
+    from camp_app.accounts.tokens import hash_token
+    from camp_app.extensions import db
+    from camp_app.timeutil import utcnow
+
+    app = bench_app({"RATELIMIT_ENABLED": True})
+    with app.app_context():
+        data.events(1, capacity=150, prefix="p")
+        families = data.families(400, prefix="p-")
+        tokens = [f"token-{i}" for i in range(len(families))]
+        expires = utcnow().replace(year=utcnow().year + 3)
+        rows = [
+            {"user_id": f.user_id, "token_hash": hash_token(t), "expires_at": expires}
+            for f, t in zip(families, tokens, strict=True)
+        ]
+        db.session.execute(insert(ApiToken), rows)
+        db.session.commit()
+    client = app.test_client()
+
+    def register(i: int) -> None:
+        body = {"event": "p-0", "child_id": families[i].child_id, "consents": CONSENTS}
+        body["signature"] = "Parent"
+        headers = {"Authorization": f"Bearer {tokens[i]}"}
+        response = client.post("/api/v1/registrations", json=body, headers=headers)
+        assert response.status_code == 201, response.data
+
+    statements: list[str] = []
+
+    def note(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    def note_commit(conn):
+        statements.append("COMMIT")
+
+    for i in range(20):
+        register(i)
+    with app.app_context():
+        engine = db.engine
+    for label, index in (("seat", 20), ("waitlist", 200)):
+        if label == "waitlist":
+            for i in range(21, 200):
+                register(i)
+        statements.clear()
+        event.listen(engine, "before_cursor_execute", note)
+        event.listen(engine, "commit", note_commit)
+        register(index)
+        event.remove(engine, "before_cursor_execute", note)
+        event.remove(engine, "commit", note_commit)
+        outside, inside = _split_at_lock(statements)
+        print(f"register ({label}): {outside} statements outside the lock, {inside} inside")
+        for statement in statements:
+            print("    ", " ".join(statement.split())[:100])
+    started = time.perf_counter()
+    for i in range(201, 400):
+        register(i)
+    print(f"register, ms per request: {(time.perf_counter() - started) / 199 * 1000:.1f}")
+    for path in ("/api/v1/events/p-0", "/api/v1/events", "/events/p-0", "/"):
+        client.get(path)
+        statements.clear()
+        event.listen(engine, "before_cursor_execute", note)
+        client.get(path)
+        event.remove(engine, "before_cursor_execute", note)
+        started = time.perf_counter()
+        for _ in range(200):
+            assert client.get(path).status_code == 200
+        spent = (time.perf_counter() - started) / 200 * 1000
+        print(f"GET {path}: {len(statements)} statements, {spent:.2f} ms per request")
+    if os.environ.get("PROFILE_READS"):
+        _profile(client, os.environ["PROFILE_READS"])
+    with app.app_context():
+        db.engine.dispose()
+
+
+def _profile(client, path: str) -> None:
+    import cProfile
+    import pstats
+
+    profile = cProfile.Profile()
+    profile.enable()
+    for _ in range(300):
+        client.get(path)
+    profile.disable()
+    pstats.Stats(profile).sort_stats("cumulative").print_stats(60)
+
+
+if __name__ == "__main__":
+    main()
