@@ -1,7 +1,9 @@
 """Building test data through the same services the app uses. Each helper commits."""
 
+import re
 from datetime import UTC, date, datetime, timedelta
 from itertools import count
+from types import SimpleNamespace
 
 import pyotp
 from sqlalchemy import update
@@ -42,12 +44,29 @@ def make_user(
     return user
 
 
+def otp_for(app, email: str) -> str:
+    """fresh_otp for an account known by its address."""
+    return fresh_otp(app, SimpleNamespace(email=email))
+
+
+def pass_second_factor(client, email: str) -> None:
+    """After the password was accepted: the code page, through its form (with its CSRF
+    token when the app checks them)."""
+    page = client.get("/account/second-factor").get_data(as_text=True)
+    data = {"code": otp_for(client.application, email)}
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+    if token:
+        data["csrf_token"] = token.group(1)
+    answer = client.post("/account/second-factor", data=data)
+    assert answer.status_code == 302, "the code step failed"
+
+
 def fresh_otp(app, user) -> str:
     """A code the account's authenticator shows now, accepted once more: the helper forgets
     the last step used, so that a test may sign the same person in several times within one
     30-second step (the refusal of a reused code is tested on its own)."""
     with app.app_context():  # its own: page tests sign in outside any app context
-        db.session.execute(update(User).where(User.id == user.id).values(otp_last_step=None))
+        db.session.execute(update(User).where(User.email == user.email).values(otp_last_step=None))
         db.session.commit()
     return pyotp.TOTP(OTP_SECRET).at(timeutil.utcnow())  # the app's clock, which tests move
 
