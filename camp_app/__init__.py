@@ -83,6 +83,7 @@ def _register_features(app: Flask) -> None:
     from camp_app.accounts import cli as accounts_cli
     from camp_app.accounts import hooks as accounts_hooks
     from camp_app.accounts import routes as accounts_routes
+    from camp_app.accounts import second_factor_routes
     from camp_app.api import routes as api_routes
     from camp_app.attendance import routes as attendance_routes
     from camp_app.audit_log import routes as audit_routes
@@ -127,6 +128,7 @@ def _register_features(app: Flask) -> None:
         ops_routes.bp,
         events_routes.bp,
         accounts_routes.bp,
+        second_factor_routes.bp,
         families_routes.bp,
         registrations_routes.bp,
         notifications_routes.bp,

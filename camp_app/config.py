@@ -6,6 +6,8 @@ from pathlib import Path
 
 from flask import Flask
 
+from camp_app.sealing import instance_encryption_key, parse_keys
+
 TRUE_WORDS = {"1", "true", "yes", "on"}
 
 
@@ -127,6 +129,7 @@ def load_config(app: Flask, test_config: dict | None) -> None:
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["CAMP_TIMEZONE"]
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = env.get("SECRET_KEY") or instance_secret_key(app.instance_path)
+    _load_encryption_keys(app, env)
     options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
     # A database error's text (and SQL logging, if ever turned on) leaves out the values bound
     # to a statement: they are what people typed, diagnoses and allergies among them.
@@ -138,3 +141,13 @@ def load_config(app: Flask, test_config: dict | None) -> None:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # Writers wait for each other instead of failing at once (see events/locking).
         options.setdefault("connect_args", {}).setdefault("timeout", 30)
+
+
+def _load_encryption_keys(app: Flask, env) -> None:
+    """ENCRYPTION_KEYS as a list, newest first (sealing); else one generated key."""
+    configured = app.config.get("ENCRYPTION_KEYS")
+    if isinstance(configured, str) or configured is None:
+        text = (
+            configured or env.get("ENCRYPTION_KEYS") or instance_encryption_key(app.instance_path)
+        )
+        app.config["ENCRYPTION_KEYS"] = parse_keys(text)

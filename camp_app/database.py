@@ -46,6 +46,8 @@ def render_migration_item(type_, obj, autogen_context):
     """Migrations spell UTCDateTime as the plain column type, so they never import app code."""
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
+    if type_ == "type" and type(obj).__name__ == "EncryptedText":  # sealing
+        return "sa.Text()"
     return False
 
 

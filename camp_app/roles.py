@@ -17,3 +17,6 @@ class Role(StrEnum):
 MANAGERS = (Role.COORDINATOR, Role.ADMIN)
 # Work at camp: the attendance pages.
 CAMP_STAFF = (Role.STAFF, *MANAGERS)
+# Sign in with a second factor (an authenticator app), always: they see children's medical
+# details. Parents may turn it on (accounts.second_factor).
+SECOND_FACTOR_REQUIRED = (Role.COORDINATOR, Role.STAFF, Role.NURSE, Role.ADMIN)

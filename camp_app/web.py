@@ -33,6 +33,7 @@ NAV = [
     ("notifications.outbox", _l("Outbox"), MANAGERS),
     ("attendance.index", _l("Attendance"), CAMP_STAFF),
     ("audit.log", _l("Audit log"), (Role.ADMIN,)),
+    ("second_factor.admin_reset", _l("Reset an authenticator"), (Role.ADMIN,)),
 ]
 
 

@@ -1,8 +1,15 @@
 """Building test data through the same services the app uses. Each helper commits."""
 
+import re
 from datetime import UTC, date, datetime, timedelta
 from itertools import count
+from types import SimpleNamespace
 
+import pyotp
+from sqlalchemy import update
+
+from camp_app import timeutil
+from camp_app.accounts import second_factor
 from camp_app.accounts.models import User
 from camp_app.accounts.users import create_user
 from camp_app.events.models import Event
@@ -13,10 +20,14 @@ from camp_app.roles import Role
 from camp_app.roster.models import CampGroup
 
 PASSWORD = "correct horse battery staple"
+# Every test account of a role that requires a second factor has this authenticator.
+OTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 _serial = count(1)
 
 
-def make_user(roles=(Role.PARENT,), *, email=None, name=None, verified=True, household=True):
+def make_user(
+    roles=(Role.PARENT,), *, email=None, name=None, verified=True, household=True, otp=True
+):
     n = next(_serial)
     user = create_user(
         email=email or f"person{n}@example.org",
@@ -27,8 +38,38 @@ def make_user(roles=(Role.PARENT,), *, email=None, name=None, verified=True, hou
     )
     if household and Role.PARENT in roles:
         user.household = Household()
+    if second_factor.is_required(user) and otp:  # as enrolling does, without its audit entry
+        user.otp_secret = OTP_SECRET
+        user.otp_enrolled_at = timeutil.utcnow()
     db.session.commit()
     return user
+
+
+def otp_for(app, email: str) -> str:
+    """fresh_otp for an account known by its address."""
+    return fresh_otp(app, SimpleNamespace(email=email))
+
+
+def pass_second_factor(client, email: str) -> None:
+    """After the password was accepted: the code page, through its form (with its CSRF
+    token when the app checks them)."""
+    page = client.get("/account/second-factor").get_data(as_text=True)
+    data = {"code": otp_for(client.application, email)}
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+    if token:
+        data["csrf_token"] = token.group(1)
+    answer = client.post("/account/second-factor", data=data)
+    assert answer.status_code == 302, "the code step failed"
+
+
+def fresh_otp(app, user) -> str:
+    """A code the account's authenticator shows now, accepted once more: the helper forgets
+    the last step used, so that a test may sign the same person in several times within one
+    30-second step (the refusal of a reused code is tested on its own)."""
+    with app.app_context():  # its own: page tests sign in outside any app context
+        db.session.execute(update(User).where(User.email == user.email).values(otp_last_step=None))
+        db.session.commit()
+    return pyotp.TOTP(OTP_SECRET).at(timeutil.utcnow())  # the app's clock, which tests move
 
 
 def make_child(household, **fields):
@@ -136,7 +177,13 @@ def make_group(event, name="Bears", capacity=8, members=(), **fields):
 
 
 def login(client, user, password=PASSWORD):
-    """Sign in through the real login form; returns the response."""
-    return client.post(
+    """Sign in through the real login form, and the code page after it for an account with
+    an authenticator; returns the last response."""
+    response = client.post(
         "/account/login", data={"email": user.email, "password": password}, follow_redirects=False
     )
+    if response.status_code == 302 and response.location == "/account/second-factor":
+        response = client.post(
+            "/account/second-factor", data={"code": fresh_otp(client.application, user)}
+        )
+    return response

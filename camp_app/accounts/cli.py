@@ -20,13 +20,25 @@ ROLE_CHOICE = click.Choice([role.value for role in Role])
 @click.option("--name", required=True, help="The person's name.")
 @click.option("--role", "roles", type=ROLE_CHOICE, multiple=True, required=True, help="Repeatable.")
 @click.option("--verified", is_flag=True, help="Treat the email address as confirmed.")
-def create_user_command(email: str, password: str, name: str, roles: tuple, verified: bool):
+@click.option(
+    "--otp-secret",
+    default=None,
+    help="Enrol an authenticator (TOTP, base32 secret), as scanning the QR code would.",
+)
+def create_user_command(
+    email: str, password: str, name: str, roles: tuple, verified: bool, otp_secret: str | None
+):
     """Create an account; a parent also gets a household."""
     # No request here, so the request's language cannot be asked: messages are in English.
     with force_locale("en"):
         try:
             user = create_account(
-                email=email, password=password, name=name, roles=roles, verified=verified
+                email=email,
+                password=password,
+                name=name,
+                roles=roles,
+                verified=verified,
+                otp_secret=otp_secret,
             )
         except ServiceError as error:
             lines = [f"{p.field}: {p.message}" if p.field else p.message for p in error.problems]

@@ -76,6 +76,22 @@ class ChangePasswordForm(CampForm):
     )
 
 
+class SecondFactorForm(CampForm):
+    # inputmode/autocomplete (in the template) bring up the number pad and offer the code a
+    # phone received: staff sign in on phones.
+    code = StringField(
+        _l("Code from your authenticator app"),
+        validators=[InputRequired(_l("Enter the 6-digit code from your authenticator app."))],
+    )
+
+
+class ResetSecondFactorForm(CampForm):
+    email = EmailField(
+        _l("Email address of the account"),
+        validators=[InputRequired(_l("Enter your email address."))],
+    )
+
+
 def show_problems(form: FlaskForm, error: ServiceError) -> None:
     """Put each service Problem next to its field, or above the form if it has none.
     A field the form itself already refused keeps just that message (no double scolding)."""

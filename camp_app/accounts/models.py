@@ -3,11 +3,12 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import BigInteger, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from camp_app.database import UTCDateTime
 from camp_app.extensions import db
+from camp_app.sealing import EncryptedText
 from camp_app.timeutil import utcnow
 
 
@@ -27,6 +28,12 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The authenticator (TOTP, accounts.second_factor): its secret, sealed; set while enrolling
+    # and kept once a code confirmed it (otp_enrolled_at). The last time-step accepted, so
+    # that a code is never accepted twice.
+    otp_secret: Mapped[str | None] = mapped_column(EncryptedText)
+    otp_enrolled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    otp_last_step: Mapped[int | None] = mapped_column(BigInteger)
 
     role_rows: Mapped[list["UserRole"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
@@ -123,4 +130,17 @@ class SignInLink(db.Model):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class RecoveryCode(db.Model):
+    """A one-time code that stands in for the authenticator (shown once at enrolment); only
+    its SHA-256 is stored (the codes are random, so a plain hash cannot be guessed back)."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

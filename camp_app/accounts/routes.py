@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from camp_app.access import public, signed_in
-from camp_app.accounts import services, sessions, sign_in_links
+from camp_app.accounts import pending_sign_in, second_factor, services, sessions, sign_in_links
 from camp_app.accounts.forms import (
     ChangePasswordForm,
     EmailOnlyForm,
@@ -67,6 +67,17 @@ def _start_session(user) -> None:
     session[SESSION_KEY] = key
 
 
+def _sign_in(user, next_url: str | None = None):
+    """Where a passed password (or sign-in or reset link) leads: a full session, or first the
+    second factor (accounts.second_factor) for an account that has or needs one."""
+    if not second_factor.needed_at_sign_in(user):
+        _start_session(user)
+        return redirect(safe_next(next_url) or _home_for(user))
+    pending_sign_in.begin(user, safe_next(next_url))
+    step = "verify" if second_factor.is_enrolled(user) else "enrol"
+    return redirect(url_for(f"second_factor.{step}"))
+
+
 def _show_password_problems(form, field, user) -> None:
     """When a form is sent back anyway, also say what is wrong with the new password."""
     try:
@@ -101,8 +112,7 @@ def login():
             note_failed_login()
         show_problems(form, error)
         return render_template("accounts/login.html", form=form, unverified=unverified), INVALID
-    _start_session(user)
-    return redirect(safe_next(form.next.data) or _home_for(user))
+    return _sign_in(user, form.next.data)
 
 
 @bp.post("/logout")
@@ -156,6 +166,8 @@ def sign_in_with_link(token: str):
         user = sign_in_links.sign_in_with_link(token)
     except InvalidInput:
         return render_template("accounts/sign_in_confirm.html", form=form, invalid=True), 404
+    if second_factor.needed_at_sign_in(user):
+        return _sign_in(user)
     _start_session(user)
     flash(_("You are logged in."), "success")
     return redirect(_home_for(user))
@@ -282,6 +294,9 @@ def reset(token: str):
             return render_template("accounts/reset_invalid.html"), 404
         show_problems(form, error)
         return render_template("accounts/reset.html", form=form), INVALID
+    if second_factor.needed_at_sign_in(user):
+        flash(_("Your new password is set."), "success")
+        return _sign_in(user)
     _start_session(user)
     flash(_("Your new password is set, and you are logged in."), "success")
     return redirect(_home_for(user))
@@ -293,7 +308,15 @@ def reset(token: str):
 @bp.get("/settings")
 @signed_in
 def settings():
-    return render_template("accounts/settings.html", form=ChangePasswordForm())
+    return render_template("accounts/settings.html", form=ChangePasswordForm(), **_factor_state())
+
+
+def _factor_state() -> dict:
+    user = current_user._get_current_object()
+    return {
+        "factor_enrolled": second_factor.is_enrolled(user),
+        "recovery_codes_left": second_factor.recovery_codes_left(user),
+    }
 
 
 @bp.post("/password")
@@ -302,13 +325,13 @@ def change_password():
     form = ChangePasswordForm()
     if not form.validate_on_submit():
         _show_password_problems(form, form.new_password, current_user)
-        return render_template("accounts/settings.html", form=form), INVALID
+        return render_template("accounts/settings.html", form=form, **_factor_state()), INVALID
     user = current_user._get_current_object()
     try:
         services.change_password(user, form.current_password.data, form.new_password.data)
     except InvalidInput as error:
         show_problems(form, error)
-        return render_template("accounts/settings.html", form=form), INVALID
+        return render_template("accounts/settings.html", form=form, **_factor_state()), INVALID
     # The new auth_version ended every session, this one too: sign this one in again.
     _start_session(user)
     flash(_("Your password is changed. You were logged out on your other devices."), "success")

@@ -84,3 +84,14 @@ class Credentials(Schema):
 
     email: AnyText
     password: AnyText
+    # The code from the authenticator app (or a recovery code), for an account that has one.
+    otp: Annotated[
+        AnyText,
+        WithJsonSchema(
+            {
+                "type": "string",
+                "description": "The 6-digit code from the account's authenticator app, or one "
+                "of its recovery codes; required once the account has an authenticator.",
+            }
+        ),
+    ] = ""

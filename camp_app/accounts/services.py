@@ -8,7 +8,13 @@ sign-up, resend and reset answer the same either way and say the rest by mail.
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from camp_app.accounts import account_mails, email_tokens, sessions, sign_in_attempts
+from camp_app.accounts import (
+    account_mails,
+    email_tokens,
+    second_factor,
+    sessions,
+    sign_in_attempts,
+)
 from camp_app.accounts.models import User
 from camp_app.accounts.passwords import hash_password, password_problem, verify_password
 from camp_app.accounts.schema import SignUp
@@ -154,8 +160,10 @@ def create_account(
     phone: str | None = None,
     locale: str = "en",
     actor_id: int | None = None,
+    otp_secret: str | None = None,
 ) -> User:
-    """An account made by an administrator or the command line (no mail is sent).
+    """An account made by an administrator or the command line (no mail is sent), with an
+    authenticator already enrolled when `otp_secret` is given.
 
     Raises InvalidInput for bad values and Conflict (email_taken) for a taken address."""
     roles = tuple(dict.fromkeys(roles))
@@ -168,6 +176,7 @@ def create_account(
     _raise_if_any(
         *_account_problems(email=email, password=password, name=name, phone=phone, locale=locale),
         role_problem,
+        None if otp_secret is None else second_factor.secret_problem(otp_secret),
     )
     taken = Conflict(
         Problem("email_taken", _("An account with this email already exists."), "email")
@@ -185,6 +194,8 @@ def create_account(
             locale=locale,
             actor_id=actor_id,
         )
+        if otp_secret is not None:
+            second_factor.enrol_with_secret(user, otp_secret)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()

@@ -3,7 +3,7 @@
 from flask import jsonify
 from flask_babel import gettext as _
 
-from camp_app.accounts import services, tokens
+from camp_app.accounts import second_factor, services, tokens
 from camp_app.accounts.models import User
 from camp_app.accounts.rate_limits import (
     client_address,
@@ -22,7 +22,7 @@ from camp_app.api.core import (
     current_api_user,
     read_body,
 )
-from camp_app.service_errors import NotAllowed
+from camp_app.service_errors import NotAllowed, Problem
 
 # authenticate() refuses with NotAllowed; the contract gives these codes their own statuses.
 SIGN_IN_STATUS = {"invalid_credentials": 401, "email_not_verified": 403}
@@ -66,8 +66,32 @@ def create_token():
             note_failed_login()  # counts toward the rate limit (see accounts.rate_limits)
         headers = {"WWW-Authenticate": 'Bearer realm="api"'} if status == 401 else None
         raise ApiError(status, refused.problems, headers) from None
+    _check_second_factor(user, credentials.get("otp"))
     plain, row = tokens.issue_token(user)
     return jsonify({"token": plain, "expires_at": row.expires_at.isoformat()}), 201
+
+
+def _check_second_factor(user: User, otp) -> None:
+    """The code after the password (accounts.second_factor); raises ApiError when it is
+    missing, wrong or reused, or when the account must enrol first (in the web pages)."""
+    unauthorized = {"WWW-Authenticate": 'Bearer realm="api"'}
+    if not second_factor.is_enrolled(user):
+        if second_factor.is_required(user):
+            message = _("Set up two-step sign-in in the web pages first, then try again.")
+            raise ApiError(403, [Problem("mfa_enrollment_required", message)])
+        return
+    if otp is None or otp == "":
+        message = _("Enter the code from your authenticator app.")
+        raise ApiError(401, [Problem("otp_required", message, "otp")], unauthorized)
+    try:
+        second_factor.check_code(user, otp, address=client_address())
+    except SignInsCapped as capped:
+        note_failed_login()
+        raise ApiError(429, capped.problems, {"Retry-After": str(capped.retry_after)}) from None
+    except NotAllowed as refused:
+        note_failed_login()
+        problems = [Problem(p.code, p.message, "otp") for p in refused.problems]
+        raise ApiError(401, problems, unauthorized) from None
 
 
 @bp.delete("/tokens/current")

@@ -299,8 +299,11 @@ OPERATIONS = [
         "are limited per client address and per email (10 per 15 minutes); only failures count.",
         errors=(401, 403, 429),
         error_notes={
-            401: "`invalid_credentials`",
-            403: "`email_not_verified` (told only with the right password)",
+            401: "`invalid_credentials`; with the right password, `otp_required` (the account "
+            "has an authenticator: send `otp`) or `invalid_otp` (a wrong or reused code)",
+            403: "`email_not_verified` (told only with the right password); "
+            "`mfa_enrollment_required` (a coordinator, staff, nurse or admin account enrolls "
+            "an authenticator in the web pages first)",
         },
     ),
     Operation(

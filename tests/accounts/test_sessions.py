@@ -11,7 +11,7 @@ from camp_app.accounts.models import UserSession
 from camp_app.extensions import db
 from camp_app.roles import Role
 from tests.accounts.helpers import link_path, only_mail_to
-from tests.factories import PASSWORD, login, make_user
+from tests.factories import PASSWORD, fresh_otp, login, make_user
 from tests.support.queries import counted_statements
 
 FAMILY = "/family"
@@ -194,9 +194,11 @@ def test_a_timed_out_session_says_so_and_returns_to_the_page_after_login(app, ap
     assert "Your session timed out, so you were logged out. Please log in again." in page
     assert 'value="/account/settings"' in page
 
-    back = client.post(
+    password = client.post(
         "/account/login", data={"email": user.email, "password": PASSWORD, "next": SETTINGS}
     )
+    assert password.headers["Location"] == "/account/second-factor"  # the page is kept for after
+    back = client.post("/account/second-factor", data={"code": fresh_otp(app, user)})
     assert back.headers["Location"] == SETTINGS
     assert client.get(SETTINGS).status_code == 200
     assert "timed out" not in client.get(SETTINGS).get_data(as_text=True)  # said once

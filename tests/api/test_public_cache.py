@@ -5,8 +5,8 @@ import time
 
 import pytest
 
-from camp_app.roles import Role
 from camp_app.extensions import db
+from camp_app.roles import Role
 from tests.api.conftest import token_for
 from tests.factories import make_event, make_user
 

@@ -14,7 +14,7 @@ import pytest
 from camp_app.events.models import Event
 from camp_app.extensions import db
 from camp_app.roles import Role
-from tests.factories import PASSWORD, make_event, make_user
+from tests.factories import PASSWORD, make_event, make_user, pass_second_factor
 
 
 @pytest.fixture
@@ -32,6 +32,7 @@ def sign_in_with_csrf(client, email: str) -> None:
         "/account/login", data={"email": email, "password": PASSWORD, "csrf_token": token}
     )
     assert response.status_code == 302
+    pass_second_factor(client, email)
 
 
 def is_published(app, slug: str) -> bool:

@@ -8,6 +8,7 @@ from itertools import count
 import pytest
 
 from camp_app.extensions import limiter
+from tests.factories import otp_for
 from tests.hostile.fuzz import (
     JSON_VALUES,
     LOG_NEEDLES,
@@ -31,7 +32,11 @@ def _address() -> dict:
 def _token(client, world, role: str) -> str:
     response = client.post(
         "/api/v1/tokens",
-        json={"email": world.emails[role], "password": world.password},
+        json={
+            "email": world.emails[role],
+            "password": world.password,
+            "otp": otp_for(client.application, world.emails[role]),  # ignored for parents
+        },
         environ_base=_address(),
     )
     assert response.status_code == 201, response.get_json()

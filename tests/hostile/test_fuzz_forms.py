@@ -8,6 +8,7 @@ from itertools import count
 import pytest
 
 from camp_app.extensions import limiter
+from tests.factories import pass_second_factor
 from tests.hostile.fuzz import (
     LOG_NEEDLES,
     FormFuzzer,
@@ -36,6 +37,8 @@ def _client(app, world, role: str | None):
             "/account/login", data={"email": world.emails[role], "password": world.password}
         )
         assert response.status_code == 302, f"{role} could not sign in"
+        if response.location == "/account/second-factor":
+            pass_second_factor(client, world.emails[role])
     return client
 
 

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from camp_app.extensions import limiter
+from tests.factories import otp_for
 from tests.hostile.fuzz import LOG_NEEDLES, MARK, Tally
 from tests.hostile.world import build_world
 
@@ -61,7 +62,10 @@ def test_hostile_path_parts_and_query_arguments_answer_4xx(sqlite_app, caplog, q
     client = sqlite_app.test_client()
     login = {"email": world.emails["everyone"], "password": world.password}
     assert client.post("/account/login", data=login).status_code == 302
-    token = client.post("/api/v1/tokens", json=login).get_json()["token"]
+    code = {"code": otp_for(sqlite_app, login["email"])}
+    assert client.post("/account/second-factor", data=code).status_code == 302
+    api_login = {**login, "otp": otp_for(sqlite_app, login["email"])}
+    token = client.post("/api/v1/tokens", json=api_login).get_json()["token"]
     headers = {"Authorization": f"Bearer {token}"}
     valid = _valid_arguments(world)
     tally = Tally()

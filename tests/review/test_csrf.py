@@ -7,7 +7,7 @@ import pytest
 
 from camp_app.extensions import db
 from camp_app.registrations.models import Registration
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, pass_second_factor
 from tests.review.helpers import make_coordinator, pending, review_event
 
 
@@ -35,6 +35,7 @@ def test_a_decision_without_the_token_changes_nothing_and_with_it_goes_through(a
     login_page = client.get("/account/login").get_data(as_text=True)
     data = {"email": email, "password": PASSWORD, "csrf_token": token_of(login_page)}
     assert client.post("/account/login", data=data).status_code == 302
+    pass_second_factor(client, email)
     url = f"/manage/events/{slug}/registrations/{registration_id}/decision"
     refused = client.post(url, data={"action": "approve"})
     assert refused.status_code == 400
