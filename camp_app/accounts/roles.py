@@ -8,3 +8,7 @@ from camp_app.accounts.models import Role
 MANAGERS = (Role.COORDINATOR, Role.ADMIN)
 # Work at camp: the attendance pages.
 CAMP_STAFF = (Role.STAFF, *MANAGERS)
+# The camp's medical staff and those who run events: the health center, all medical details.
+HEALTH_CENTER = (Role.NURSE, *MANAGERS)
+# Everyone who works with the children at camp: who may pick a child up, the day's alerts.
+AT_CAMP = (Role.STAFF, Role.NURSE, *MANAGERS)

@@ -239,6 +239,7 @@ ATTENDANCE_RULES = (
     *_each(
         (
             "pickup_not_authorized",
+            "pickup_restricted",
             "pickup_required",
             "not_checked_in",
             "outside_event_dates",
@@ -522,12 +523,52 @@ OPERATIONS = [
         "checked in). Check-in and check-out are refused for a day still to come (422 "
         "`day_in_future`); an absence may be recorded ahead. A refused pickup is recorded in "
         "the child's attendance history. 422 codes: `pickup_not_authorized` (not on the "
-        "child's pickup list: call the coordinator), `pickup_required`, `not_checked_in`, "
+        "child's pickup list: call the coordinator), `pickup_restricted` (a person the "
+        "family named as never to take the child; recorded), `pickup_required`, `not_checked_in`, "
         "`outside_event_dates`, `not_confirmed`, `day_in_future`. 409: `already_checked_in`, "
         "`already_checked_out`, `already_absent`, `changed_meanwhile`, `later_days_recorded`. "
         "404 for a registration of another event.",
         errors=(409,),
         rules=ATTENDANCE_RULES,
+    ),
+    Operation(
+        "get",
+        "/registrations/{registration_id}/pickups",
+        "Who may take a child home, and who must never",
+        "Allowed people (guardians of the household, then pickup people) and restricted ones",
+        _object(
+            {
+                "allowed": {
+                    "type": "array",
+                    "items": _object(
+                        {
+                            "kind": {"type": "string", "enum": ["guardian", "pickup"]},
+                            "id": {"type": "integer"},
+                            "name": {"type": "string"},
+                            "relationship": {"type": "string"},
+                            "phone": {"type": "string"},
+                            "phone_display": {"type": "string"},
+                        }
+                    ),
+                },
+                "restricted": {
+                    "type": "array",
+                    "items": _object(
+                        {
+                            "id": {"type": "integer"},
+                            "name": {"type": "string"},
+                            "relationship": {"type": "string"},
+                            "note": {"type": "string"},
+                        }
+                    ),
+                },
+            }
+        ),
+        description="Staff, nurse and coordinator. `phone` is E.164 (empty: none), "
+        "`phone_display` the way people read it. 422 `not_confirmed` for a registration that "
+        "is not confirmed.",
+        errors=(404, 422),
+        rules=(("not_confirmed", None),),
     ),
     Operation(
         "get",

@@ -18,6 +18,7 @@ from sqlalchemy.orm import aliased
 from camp_app.accounts.models import User
 from camp_app.attendance.common import S, require_date, require_event_day
 from camp_app.attendance.models import AttendanceEvent, AttendanceRecord
+from camp_app.attendance.pickups import restricted_by_child
 from camp_app.events.models import Event, EventKind
 from camp_app.extensions import db
 from camp_app.families.models import Child
@@ -78,6 +79,8 @@ class DaySheet:
     day: date
     rows: list[SheetRow]
     counts: dict[str, int] = field(default_factory=dict)
+    # do_not_release people per child id: the alert staff see on the sheet.
+    restricted: dict = field(default_factory=dict)
 
     @property
     def show_groups(self) -> bool:
@@ -214,7 +217,8 @@ def day_sheet(event: Event, day: date, q: str | None = None) -> DaySheet:
     counts = {status.value: 0 for status in S}
     for row in rows:
         counts[row.state] += 1
-    return DaySheet(event=event, day=day, rows=rows, counts=counts)
+    restricted = restricted_by_child(row.child_id for row in rows)
+    return DaySheet(event=event, day=day, rows=rows, counts=counts, restricted=restricted)
 
 
 def camps_for_attendance(today: date) -> list[Event]:
@@ -335,6 +339,7 @@ def record_to_dict(record: AttendanceRecord | None, registration_id: int | None 
             "check_out_at": None,
             "checked_out_by_id": None,
             "picked_up_by_contact_id": None,
+            "picked_up_by_guardian_id": None,
             "picked_up_by": None,
             "absence_reason": "",
         }
@@ -347,6 +352,7 @@ def record_to_dict(record: AttendanceRecord | None, registration_id: int | None 
         "check_out_at": _iso(record.check_out_at),
         "checked_out_by_id": record.check_out_by_id,
         "picked_up_by_contact_id": record.picked_up_by_contact_id,
+        "picked_up_by_guardian_id": record.picked_up_by_guardian_id,
         "picked_up_by": record.picked_up_by_name or None,
         "absence_reason": record.absence_reason,
     }

@@ -20,6 +20,7 @@ from camp_app.accounts.access import roles_required
 from camp_app.accounts.roles import CAMP_STAFF
 from camp_app.attendance import exports, services
 from camp_app.attendance.forms import (
+    GUARDIAN_PREFIX,
     NOBODY,
     UNLISTED,
     AbsentForm,
@@ -28,6 +29,7 @@ from camp_app.attendance.forms import (
     RangeForm,
     SearchForm,
 )
+from camp_app.attendance.pickups import pickups_for
 from camp_app.downloads import XLSX_MIMETYPE, download
 from camp_app.events.models import EventKind
 from camp_app.events.services import event_by_slug
@@ -174,49 +176,62 @@ def undo(slug: str, day: str, registration_id: int):
 def check_out(slug: str, day: str, registration_id: int):
     event, the_day = event_by_slug(slug, include_unpublished=True), _day(day)
     registration = _registration(event, the_day, registration_id)
-    contacts = services.authorized_pickups(registration)
+    pickups = pickups_for(registration)
     form = CheckOutForm()
-    form.set_choices(contacts, allow_none=not event.is_day_camp)
+    form.set_choices(pickups, allow_none=not event.is_day_camp)
     refused = None
     if form.validate_on_submit():
-        contact_id, unlisted = _pickup_choice(form)
-        if contact_id is not None or unlisted or form.pickup.data == NOBODY:
+        contact_id, guardian_id, unlisted = _pickup_choice(form)
+        chosen = contact_id is not None or guardian_id is not None or unlisted
+        if chosen or form.pickup.data == NOBODY:
             try:
                 services.check_out(
-                    current_user, event, registration_id, the_day, contact_id, unlisted
+                    current_user,
+                    event,
+                    registration_id,
+                    the_day,
+                    contact_id,
+                    unlisted,
+                    pickup_guardian_id=guardian_id,
                 )
                 flash(_("%(child)s is checked out.", child=registration.child.full_name), "success")
                 return _back_to_sheet(event, the_day, registration_id)
             except ServiceError as error:
-                refused = next(
-                    (p for p in error.problems if p.code == "pickup_not_authorized"), None
-                )
+                refused = next((p for p in error.problems if p.code in REFUSALS), None)
                 if refused is None:  # a refusal has its own alert box
                     _apply_errors(form, error)
-    return render_template(
+    page = render_template(
         "attendance/check_out.html",
         event=event,
         day=the_day,
         registration=registration,
-        contacts=contacts,
+        pickups=pickups,
         form=form,
         refused=refused,
         q=request.values.get("q", ""),
     )
+    return page, 422 if refused else 200
 
 
-def _pickup_choice(form: CheckOutForm) -> tuple[int | None, str]:
+REFUSALS = ("pickup_not_authorized", "pickup_restricted")
+
+
+def _pickup_choice(form: CheckOutForm) -> tuple[int | None, int | None, str]:
+    """(contact id, guardian id, typed name) of the person chosen."""
     choice = form.pickup.data
     if choice == UNLISTED:
         name = (form.unlisted_name.data or "").strip()
         if not name:
             form.unlisted_name.errors = [_("Enter the name of the person picking up.")]
-        return None, name
+        return None, None, name
     if choice and choice.isdigit():
-        return int(choice), ""
+        return int(choice), None, ""
+    guardian = (choice or "").removeprefix(GUARDIAN_PREFIX)
+    if choice and choice.startswith(GUARDIAN_PREFIX) and guardian.isdigit():
+        return None, int(guardian), ""
     if choice != NOBODY:
         form.pickup.errors = [_("Choose the person who is picking up.")]
-    return None, ""
+    return None, None, ""
 
 
 @bp.route(f"/<slug>/<day>/<{ID}:registration_id>/absent", methods=["GET", "POST"])

@@ -56,6 +56,7 @@ def contact_kind_choices() -> list[SelectChoice]:
     return [
         SelectChoice("emergency", _l("Emergency contact")),
         SelectChoice("pickup", _l("Authorized pickup person")),
+        SelectChoice("do_not_release", _l("Must never pick up (do not release)")),
     ]
 
 
@@ -158,8 +159,9 @@ class ContactForm(CampForm):
     name = StringField(_l("Full name"))
     relationship = StringField(_l("Relationship to the children"))
     phone = TelField(_l("Phone"))
+    note = StringField(_l("Note for camp staff"))
     child_ids = SelectMultipleField(
-        _l("Which children may this person pick up?"),
+        _l("Which children does this apply to?"),
         coerce=str,  # ids stay text here: the service checks them
         validate_choice=False,
         widget=widgets.ListWidget(prefix_label=False),
@@ -169,7 +171,7 @@ class ContactForm(CampForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        mark_required(self, ("kind", "name", "relationship", "phone"))
+        mark_required(self, ("kind", "name", "relationship"))
 
     def to_data(self) -> dict:
         return {
@@ -177,6 +179,7 @@ class ContactForm(CampForm):
             "name": self.name.data,
             "relationship": self.relationship.data,
             "phone": self.phone.data,
+            "note": self.note.data,
             # Ids as the API sends them; anything else is left for the service to refuse.
             "child_ids": [int(v) if v.isdigit() else v for v in self.child_ids.data or []],
         }

@@ -47,6 +47,7 @@ class PatientVerification(StrEnum):
 class ContactKind(StrEnum):
     EMERGENCY = "emergency"
     PICKUP = "pickup"
+    DO_NOT_RELEASE = "do_not_release"  # must never take the child (e.g. a court order)
 
 
 class Household(db.Model):
@@ -137,6 +138,8 @@ class Contact(db.Model):
     name: Mapped[str] = mapped_column(String(120))
     relationship: Mapped[str] = mapped_column(String(80))
     phone: Mapped[str] = mapped_column(String(32))
+    # Why a do_not_release person must not take the child, e.g. "court order on file".
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     household: Mapped[Household] = orm.relationship(back_populates="contacts")

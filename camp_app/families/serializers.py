@@ -44,6 +44,7 @@ def serialize_contact(contact: Contact) -> dict:
         "name": contact.name,
         "relationship": contact.relationship,
         "phone": contact.phone,
+        "note": contact.note or "",
         # Empty: the person is listed for every child of the household.
         "child_ids": sorted(c.id for c in contact.children),
     }

@@ -78,7 +78,8 @@ class ChildInput(Schema):
 
 
 class ContactInput(Schema):
-    """An emergency contact or an authorized pickup person."""
+    """An emergency contact, an authorized pickup person, or a person who must never take the
+    children (`do_not_release`)."""
 
     kind: Choice(
         ContactKind,
@@ -87,7 +88,14 @@ class ContactInput(Schema):
     )
     name: Text(120, required=True)
     relationship: Text(80, required=True)
-    phone: Phone(required=True)
+    phone: Phone(
+        description="Required for an emergency contact and a pickup person (422 `required`); "
+        "optional for `do_not_release`."
+    ) = ""
+    note: Text(
+        200,
+        description='do_not_release: what staff should know, e.g. "court order on file".',
+    ) = ""
     child_ids: Identifiers(
         description="Not in the contract: limits a pickup person to some children of the "
         "household (others: 422 `invalid_choice`). Empty or absent: every child; always empty "

@@ -107,7 +107,7 @@ def test_unlisted_person_is_refused_on_the_page_and_recorded(staff_client, camp)
         f"{day_url(event, day)}/{maya.id}/check-out",
         data={"pickup": "other", "unlisted_name": "Tom Unknown"},
     )
-    assert answer.status_code == 200
+    assert answer.status_code == 422  # refused: the page says so, and so does the status
     html = answer.get_data(as_text=True)
     assert 'role="alert"' in html and "Do not release the child" in html
     assert "call the camp coordinator" in html.lower()
@@ -215,4 +215,4 @@ def test_impossible_numbers_are_404_or_refused_never_a_500(staff_client, camp):
     answer = staff_client.post(
         f"{day_url(event, day)}/{maya.id}/check-out", data={"pickup": "99999999999"}
     )
-    assert answer.status_code == 200 and "Do not release the child" in answer.get_data(as_text=True)
+    assert answer.status_code == 422 and "Do not release the child" in answer.get_data(as_text=True)

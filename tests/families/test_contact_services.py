@@ -157,6 +157,7 @@ def test_family_summary_has_the_contract_shape(ctx):
             "name": "Ana Lopez",
             "relationship": "aunt",
             "phone": "+13055550100",
+            "note": "",
             "child_ids": [child.id],
         }
     ]
