@@ -77,7 +77,16 @@ REGISTRATION = _object(
             "description": "1 = next to get a seat; null unless waitlisted.",
         },
         "created_at": {"type": "string", "format": "date-time"},
-    }
+        "child": {
+            "type": "object",
+            "description": "GET /registrations/{id} for staff, nurse and coordinator: what the "
+            "role sees of the child. Staff: first_name, last_name, age, cabin, allergies, "
+            "dietary_needs, health_alerts, health_alert_note. Nurse and coordinator also: "
+            "diagnosis_category, diagnosis, medical_conditions, medications, physician_name, "
+            "physician_phone (each such read is audited). Absent for a parent.",
+        },
+    },
+    required=["id", "event", "child_id", "status", "waitlist_position", "created_at"],
 )
 
 # Answers that have no request of their own to be built from.
@@ -432,8 +441,9 @@ OPERATIONS = [
         "One registration",
         "The registration",
         "Registration",
-        description="A parent sees only their family's (404 otherwise); coordinators and "
-        "staff see any.",
+        description="A parent sees only their family's (404 otherwise); coordinators, staff "
+        "and nurses see any, with `child` as their role may see it (staff: never the "
+        "diagnosis, conditions or medications).",
     ),
     Operation(
         "post",
@@ -507,8 +517,8 @@ OPERATIONS = [
         "columns: registration_id, status, child_first_name, child_last_name, date_of_birth, "
         "age_on_first_day, allergies, dietary_needs, photo_release, parent_name, parent_email, "
         "parent_phone, emergency_contact_name, emergency_contact_relationship, "
-        "emergency_contact_phone. Diagnosis and medications are not in it. Cells that a "
-        "spreadsheet would run as a formula are prefixed with '.",
+        "emergency_contact_phone, cabin, health_alerts. Diagnosis, conditions and medications "
+        "are not in it. Cells that a spreadsheet would run as a formula are prefixed with '.",
         media="text/csv",
     ),
     Operation(

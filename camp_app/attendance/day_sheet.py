@@ -13,15 +13,15 @@ from typing import NamedTuple
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, case, func, literal, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, selectinload
 
 from camp_app.accounts.models import User
 from camp_app.attendance.common import S, require_date, require_event_day
 from camp_app.attendance.models import AttendanceEvent, AttendanceRecord
-from camp_app.attendance.pickups import restricted_by_child
 from camp_app.events.models import Event, EventKind
 from camp_app.extensions import db
-from camp_app.families.models import Child
+from camp_app.families.health_alerts import alert_labels
+from camp_app.families.models import Child, Contact, ContactKind
 from camp_app.registrations.models import Registration, RegistrationStatus
 from camp_app.roster.filters import like_pattern
 from camp_app.service_errors import InvalidInput, Problem
@@ -81,6 +81,8 @@ class DaySheet:
     counts: dict[str, int] = field(default_factory=dict)
     # do_not_release people per child id: the alert staff see on the sheet.
     restricted: dict = field(default_factory=dict)
+    # Health alerts (labels) per child id: what counselors may see, never the diagnosis.
+    alerts: dict = field(default_factory=dict)
 
     @property
     def show_groups(self) -> bool:
@@ -217,8 +219,38 @@ def day_sheet(event: Event, day: date, q: str | None = None) -> DaySheet:
     counts = {status.value: 0 for status in S}
     for row in rows:
         counts[row.state] += 1
-    restricted = restricted_by_child(row.child_id for row in rows)
-    return DaySheet(event=event, day=day, rows=rows, counts=counts, restricted=restricted)
+    restricted, alerts = child_alerts([row.child_id for row in rows])
+    return DaySheet(
+        event=event, day=day, rows=rows, counts=counts, restricted=restricted, alerts=alerts
+    )
+
+
+def child_alerts(child_ids: list[int]) -> tuple[dict, dict]:
+    """(do_not_release people, health alert labels) per child id, children with none left
+    out: one query (and one for the contacts' children when there is a restriction)."""
+    if not child_ids:
+        return {}, {}
+    rows = db.session.execute(
+        select(Child.id, Child.health_alerts, Child.health_alert_note, Contact)
+        .outerjoin(
+            Contact,
+            and_(
+                Contact.household_id == Child.household_id,
+                Contact.kind == ContactKind.DO_NOT_RELEASE.value,
+            ),
+        )
+        .where(Child.id.in_(child_ids))
+        .options(selectinload(Contact.children))
+        .order_by(Child.id, Contact.id)
+    ).all()
+    restricted, alerts = {}, {}
+    for child_id, flags, note, contact in rows:
+        labels = alert_labels(flags, note)
+        if labels:
+            alerts[child_id] = labels
+        if contact is not None and contact.covers_child_id(child_id):
+            restricted.setdefault(child_id, []).append(contact)
+    return restricted, alerts
 
 
 def camps_for_attendance(today: date) -> list[Event]:

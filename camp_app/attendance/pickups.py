@@ -3,7 +3,6 @@ pickup people for that child, and never a `do_not_release` person. Read by the c
 the day sheet's alerts and GET /registrations/{id}/pickups; the refusal itself is in actions.py.
 """
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -52,25 +51,6 @@ def pickups_for(registration: Registration) -> Pickups:
 def restricted_for(child: Child) -> list[Contact]:
     contacts = _contacts([child.household_id], ContactKind.DO_NOT_RELEASE)
     return [c for c in contacts if c.covers(child)]
-
-
-def restricted_by_child(child_ids: Iterable[int]) -> dict[int, list[Contact]]:
-    """do_not_release people per child id (children with none are left out)."""
-    ids = list(dict.fromkeys(child_ids))
-    if not ids:
-        return {}
-    rows = db.session.execute(
-        select(Child.id, Contact)
-        .join(Contact, Contact.household_id == Child.household_id)
-        .where(Child.id.in_(ids), Contact.kind == ContactKind.DO_NOT_RELEASE.value)
-        .options(selectinload(Contact.children))
-        .order_by(Contact.id)
-    ).all()
-    found = defaultdict(list)
-    for child_id, contact in rows:
-        if not contact.children or any(c.id == child_id for c in contact.children):
-            found[child_id].append(contact)
-    return dict(found)
 
 
 def matching_restricted(pickups: Pickups, typed_name: str) -> Contact | None:

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from camp_app.accounts.access import roles_required
-from camp_app.accounts.roles import CAMP_STAFF
+from camp_app.accounts.roles import CAMP_STAFF, HEALTH_CENTER
 from camp_app.attendance import exports, services
 from camp_app.attendance.forms import (
     GUARDIAN_PREFIX,
@@ -41,6 +41,8 @@ from camp_app.timeutil import camp_local_to_utc, camp_today, is_sane_day, to_cam
 bp = Blueprint("attendance", __name__, url_prefix="/attendance")
 ID = f"int(min=1, max={MAX_ID})"  # larger ids cannot exist: a plain 404 from routing
 staff_only = roles_required(*CAMP_STAFF)
+# Medications are medical details: the nurse and those who run events, never counselors.
+health_center_only = roles_required(*HEALTH_CENTER)
 
 
 @bp.context_processor
@@ -337,7 +339,7 @@ def _overnight_event(slug: str):
 
 
 @bp.get("/<slug>/<day>/medication")
-@staff_only
+@health_center_only
 def medication(slug: str, day: str):
     event, the_day = _overnight_event(slug), _day(day)
     try:
@@ -354,7 +356,7 @@ def medication(slug: str, day: str):
 
 
 @bp.route(f"/<slug>/<day>/medication/<{ID}:registration_id>", methods=["GET", "POST"])
-@staff_only
+@health_center_only
 def record_dose(slug: str, day: str, registration_id: int):
     event, the_day = _overnight_event(slug), _day(day)
     registration = _registration(event, the_day, registration_id)

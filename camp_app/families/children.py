@@ -48,6 +48,8 @@ CHILD_SCALARS = (
     "physician_name",
     "physician_phone",
     "gender",
+    "health_alerts",
+    "health_alert_note",
 )
 
 

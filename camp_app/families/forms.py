@@ -20,6 +20,7 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 
+from camp_app.families.health_alerts import LABELS
 from camp_app.forms import CampForm, CampSubform
 from camp_app.service_errors import ServiceError
 
@@ -97,6 +98,14 @@ class ChildForm(CampForm):
     allergies = TextAreaField(_l("Allergies"))
     dietary_needs = TextAreaField(_l("Dietary needs"))
     medical_conditions = TextAreaField(_l("Other medical conditions"))
+    health_alerts = SelectMultipleField(
+        _l("Alerts for counselors"),
+        coerce=str,
+        validate_choice=False,  # the service refuses anything else
+        widget=widgets.ListWidget(prefix_label=False),
+        option_widget=widgets.CheckboxInput(),
+    )
+    health_alert_note = StringField(_l("Short alert in your words"))
     medications = FieldList(FormField(MedicationRow), min_entries=BLANK_MEDICATION_ROWS)
     physician_name = StringField(_l("Physician's name"))
     physician_phone = TelField(_l("Physician's phone"))
@@ -106,6 +115,7 @@ class ChildForm(CampForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         mark_required(self, ("first_name", "last_name", "date_of_birth", "relationship"))
+        self.health_alerts.choices = [(flag.value, label) for flag, label in LABELS.items()]
 
     def to_data(self) -> dict:
         """The contract's child fields; blank medication rows dropped (remembered so that
@@ -123,6 +133,8 @@ class ChildForm(CampForm):
             "allergies": self.allergies.data,
             "dietary_needs": self.dietary_needs.data,
             "medical_conditions": self.medical_conditions.data,
+            "health_alerts": list(self.health_alerts.data or []),
+            "health_alert_note": self.health_alert_note.data,
             "medications": [row.form.to_data() for row in self._medication_rows],
             "physician_name": self.physician_name.data,
             "physician_phone": self.physician_phone.data,

@@ -26,6 +26,8 @@ def serialize_child(child: Child) -> dict:
         "physician_name": child.physician_name or "",
         "physician_phone": child.physician_phone or "",
         "gender": child.gender or "",  # "" not given
+        "health_alerts": list(child.health_alerts or []),
+        "health_alert_note": child.health_alert_note or "",
     }
 
 

@@ -5,10 +5,18 @@ from typing import Annotated
 from flask_babel import gettext as _
 from pydantic import Field
 
-from camp_app.families.models import ChildRelationship, ContactKind, DiagnosisCategory, Gender
+from camp_app.families.models import (
+    HEALTH_ALERT_NOTE_MAX,
+    ChildRelationship,
+    ContactKind,
+    DiagnosisCategory,
+    Gender,
+    HealthAlert,
+)
 from camp_app.schemas.fields import (
     Boolean,
     Choice,
+    Choices,
     Day,
     Email,
     Identifiers,
@@ -67,6 +75,16 @@ class ChildInput(Schema):
     ] = []
     physician_name: Text(120) = ""
     physician_phone: Phone() = ""
+    health_alerts: Choices(
+        HealthAlert,
+        lambda: _("Please choose health alerts from the list."),
+        description="Short flags every counselor sees (never the diagnosis): "
+        "epinephrine_auto_injector, central_line, seizure_plan, diabetes, infection_risk.",
+    ) = []
+    health_alert_note: Text(
+        HEALTH_ALERT_NOTE_MAX,
+        description='A short alert for counselors in the family\'s words, e.g. "no sun".',
+    ) = ""
     gender: Choice(
         Gender,
         lambda: _(

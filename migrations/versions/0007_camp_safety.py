@@ -1,4 +1,5 @@
-"""camp safety: do_not_release contacts (with a note), pickups by a guardian of the household
+"""camp safety: do_not_release contacts (with a note), pickups by a guardian of the household,
+a child's health alerts (what counselors see)
 
 Revision ID: 0007_camp_safety
 Revises: 0005_mail_resilience
@@ -17,6 +18,13 @@ depends_on = None
 
 
 def upgrade():
+    with op.batch_alter_table("children", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("health_alerts", sa.JSON(), server_default="[]", nullable=False)
+        )
+        batch_op.add_column(
+            sa.Column("health_alert_note", sa.String(length=80), server_default="", nullable=False)
+        )
     with op.batch_alter_table("contacts", schema=None) as batch_op:
         batch_op.add_column(sa.Column("note", sa.Text(), server_default="", nullable=False))
     with op.batch_alter_table("attendance_records", schema=None) as batch_op:
@@ -41,3 +49,6 @@ def downgrade():
         batch_op.drop_column("picked_up_by_guardian_id")
     with op.batch_alter_table("contacts", schema=None) as batch_op:
         batch_op.drop_column("note")
+    with op.batch_alter_table("children", schema=None) as batch_op:
+        batch_op.drop_column("health_alert_note")
+        batch_op.drop_column("health_alerts")

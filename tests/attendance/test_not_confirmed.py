@@ -4,6 +4,7 @@ cancelled has no check-out, absence, history or medication page, and no attendan
 
 import pytest
 
+from camp_app.accounts.models import Role
 from camp_app.attendance import services
 from camp_app.attendance.models import AttendanceEvent, AttendanceRecord, MedicationDose
 from camp_app.extensions import db
@@ -34,7 +35,8 @@ def waiting(request, app_ctx):
 
 @pytest.fixture
 def staff_client(client, waiting):
-    login(client, staff_member())
+    # The nurse: every attendance page and the medication log (counselors do not see it).
+    login(client, staff_member(Role.NURSE))
     return client
 
 

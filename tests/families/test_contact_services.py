@@ -148,7 +148,8 @@ def test_family_summary_has_the_contract_shape(ctx):
     assert set(shown) == {
         "id", "first_name", "last_name", "date_of_birth", "relationship", "diagnosis_category",
         "diagnosis", "treated_at_hospital", "allergies", "dietary_needs", "medical_conditions",
-        "medications", "physician_name", "physician_phone", "gender",
+        "medications", "physician_name", "physician_phone", "gender", "health_alerts",
+        "health_alert_note",
     }  # fmt: skip
     assert summary["contacts"] == [
         {
