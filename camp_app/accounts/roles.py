@@ -10,5 +10,3 @@ MANAGERS = (Role.COORDINATOR, Role.ADMIN)
 CAMP_STAFF = (Role.STAFF, Role.NURSE, *MANAGERS)
 # The camp's medical staff and those who run events: the health center, all medical details.
 HEALTH_CENTER = (Role.NURSE, *MANAGERS)
-# Everyone who works with the children at camp: who may pick a child up, the day's alerts.
-AT_CAMP = (Role.STAFF, Role.NURSE, *MANAGERS)

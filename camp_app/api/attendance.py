@@ -11,7 +11,7 @@ from flask import Response, jsonify, request, stream_with_context
 from flask_babel import gettext as _
 
 from camp_app.accounts.models import Role
-from camp_app.accounts.roles import AT_CAMP
+from camp_app.accounts.roles import CAMP_STAFF
 from camp_app.api.blueprint import bp
 from camp_app.api.core import api_roles, current_api_user, read_body
 from camp_app.attendance import exports, services
@@ -58,7 +58,7 @@ def record_attendance(slug: str):
 
 
 @bp.get(f"/registrations/<int(min=1, max={MAX_ID}):registration_id>/pickups")
-@api_roles(*AT_CAMP)
+@api_roles(*CAMP_STAFF)
 def registration_pickups(registration_id: int):
     """Who may take the child home, and who must never: for a confirmed registration."""
     registration = db.session.get(Registration, registration_id)

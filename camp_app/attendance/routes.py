@@ -115,6 +115,22 @@ def index():
     return render_template("attendance/index.html", events=events, counts=counts, today=today)
 
 
+@bp.get("/health-center")
+@health_center_only
+def health_center():
+    """Where the nurse lands: today's medication log of the overnight camp running today
+    (the camps' list when none or several run)."""
+    today = camp_today()
+    running = [
+        event
+        for event in services.camps_for_attendance(today)
+        if event.kind == EventKind.OVERNIGHT_CAMP and event.starts_on <= today <= event.ends_on
+    ]
+    if len(running) != 1:
+        return redirect(url_for("attendance.index"))
+    return redirect(url_for("attendance.medication", slug=running[0].slug, day=today.isoformat()))
+
+
 @bp.get("/<slug>")
 @staff_only
 def event_home(slug: str):
