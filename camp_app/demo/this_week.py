@@ -112,7 +112,14 @@ def _campers(event: Event) -> None:
         db.session.commit()
         born = date(event.starts_on.year - age - 1, 9, 1 + number)
         medications = (
-            [{"name": medication[0], "dose": medication[1], "schedule": "Daily"}]
+            [
+                {
+                    "name": medication[0],
+                    "dose": medication[1],
+                    "schedule": "Morning and evening",
+                    "times": ["08:00", "20:00"],
+                }
+            ]
             if medication
             else []
         )

@@ -61,15 +61,35 @@ def contact_kind_choices() -> list[SelectChoice]:
     ]
 
 
+class TimesField(StringField):
+    """Times typed as "08:00, 20:00"; the stored list is shown the same way."""
+
+    def _value(self):
+        if isinstance(self.data, list):
+            return ", ".join(self.data)
+        return super()._value()
+
+    def as_list(self) -> list[str]:
+        if isinstance(self.data, list):
+            return self.data
+        return [part for part in re.split(r"[,\s]+", self.data or "") if part]
+
+
 class MedicationRow(CampSubform):
     """One medication; a row left blank is ignored."""
 
     name = StringField(_l("Medication"))
     dose = StringField(_l("Dose"))
     schedule = StringField(_l("When it is taken"))
+    times = TimesField(_l("Times at an overnight camp"))
 
     def to_data(self) -> dict:
-        return {"name": self.name.data, "dose": self.dose.data, "schedule": self.schedule.data}
+        return {
+            "name": self.name.data,
+            "dose": self.dose.data,
+            "schedule": self.schedule.data,
+            "times": self.times.as_list(),
+        }
 
     def is_blank(self) -> bool:
         return not any((f.data or "").strip() for f in (self.name, self.dose, self.schedule))

@@ -135,6 +135,8 @@ class Medication(db.Model):
     name: Mapped[str] = mapped_column(String(120))
     dose: Mapped[str] = mapped_column(String(80))
     schedule: Mapped[str] = mapped_column(String(120))
+    # Camp time ("HH:MM") at which a dose is due at an overnight camp; empty: as needed.
+    times: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
 
     child: Mapped[Child] = orm.relationship(back_populates="medications")
 

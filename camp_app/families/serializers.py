@@ -36,7 +36,12 @@ def serialize_medications(child: Child) -> list[dict]:
 
 
 def serialize_medication(medication: Medication) -> dict:
-    return {"name": medication.name, "dose": medication.dose, "schedule": medication.schedule}
+    return {
+        "name": medication.name,
+        "dose": medication.dose,
+        "schedule": medication.schedule,
+        "times": list(medication.times or []),
+    }
 
 
 def serialize_contact(contact: Contact) -> dict:

@@ -23,10 +23,12 @@ from camp_app.schemas.fields import (
     Items,
     Phone,
     Text,
+    TimesOfDay,
 )
 from camp_app.schemas.validation import Schema
 
 MAX_MEDICATIONS = 30
+MAX_DOSE_TIMES = 12
 
 
 class Medication(Schema):
@@ -35,6 +37,10 @@ class Medication(Schema):
     name: Text(120, required=True)
     dose: Text(80, required=True)
     schedule: Text(120, required=True)
+    times: TimesOfDay(
+        max_items=MAX_DOSE_TIMES,
+        description='Camp time ("HH:MM") at which a dose is due at an overnight camp.',
+    ) = []
 
 
 class ChildInput(Schema):

@@ -1,5 +1,5 @@
 """camp safety: do_not_release contacts (with a note), pickups by a guardian of the household,
-a child's health alerts (what counselors see)
+a child's health alerts (what counselors see), the times a medication is due at camp
 
 Revision ID: 0007_camp_safety
 Revises: 0005_mail_resilience
@@ -18,6 +18,8 @@ depends_on = None
 
 
 def upgrade():
+    with op.batch_alter_table("medications", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("times", sa.JSON(), server_default="[]", nullable=False))
     with op.batch_alter_table("children", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("health_alerts", sa.JSON(), server_default="[]", nullable=False)
@@ -52,3 +54,5 @@ def downgrade():
     with op.batch_alter_table("children", schema=None) as batch_op:
         batch_op.drop_column("health_alert_note")
         batch_op.drop_column("health_alerts")
+    with op.batch_alter_table("medications", schema=None) as batch_op:
+        batch_op.drop_column("times")

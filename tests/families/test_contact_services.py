@@ -144,6 +144,7 @@ def test_family_summary_has_the_contract_shape(ctx):
         "name": "Ondansetron",
         "dose": "4 mg",
         "schedule": "before meals",
+        "times": [],  # as needed: no dose due at set times
     }
     assert set(shown) == {
         "id", "first_name", "last_name", "date_of_birth", "relationship", "diagnosis_category",
