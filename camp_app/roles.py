@@ -15,8 +15,10 @@ class Role(StrEnum):
 # Run events: create and edit them, review, verification, the waitlist, the roster, cabins,
 # messages, exports and the outbox.
 MANAGERS = (Role.COORDINATOR, Role.ADMIN)
-# Work at camp: the attendance pages.
-CAMP_STAFF = (Role.STAFF, *MANAGERS)
+# Work at camp: the attendance pages (what staff see of a child: registrations/child_views.py).
+CAMP_STAFF = (Role.STAFF, Role.NURSE, *MANAGERS)
 # Sign in with a second factor (an authenticator app), always: they see children's medical
 # details. Parents may turn it on (accounts.second_factor).
 SECOND_FACTOR_REQUIRED = (Role.COORDINATOR, Role.STAFF, Role.NURSE, Role.ADMIN)
+# The camp's medical staff and those who run events: the health center, all medical details.
+HEALTH_CENTER = (Role.NURSE, *MANAGERS)

@@ -32,8 +32,8 @@ NAV = [
     ("events.manage", _l("Manage events"), MANAGERS),
     ("notifications.outbox", _l("Outbox"), MANAGERS),
     ("attendance.index", _l("Attendance"), CAMP_STAFF),
+    ("attendance.health_center", _l("Health center"), (Role.NURSE,)),
     ("audit.log", _l("Audit log"), (Role.ADMIN,)),
-    ("second_factor.admin_reset", _l("Reset an authenticator"), (Role.ADMIN,)),
 ]
 
 

@@ -49,6 +49,10 @@ def _home_for(user) -> str:
         endpoint = "families.household"
     elif user.has_role(*MANAGERS):
         endpoint = "events.manage"
+    elif user.has_role(Role.NURSE):
+        endpoint = "attendance.health_center"  # today's medication round
+    elif user.has_role(Role.STAFF):
+        endpoint = "attendance.index"  # today's camps at the gate
     return url_for(endpoint)
 
 

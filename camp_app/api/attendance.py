@@ -13,11 +13,15 @@ from flask_babel import gettext as _
 from camp_app.api.blueprint import bp
 from camp_app.api.core import api_roles, current_api_user, read_body
 from camp_app.attendance import exports, services
+from camp_app.attendance.pickups import pickups_for, pickups_to_dict
 from camp_app.attendance.schema import AttendanceAction
 from camp_app.events.services import event_by_slug
-from camp_app.roles import Role
+from camp_app.extensions import db
+from camp_app.ids import MAX_ID
+from camp_app.registrations.models import Registration
+from camp_app.roles import CAMP_STAFF, Role
 from camp_app.schemas.fields import parse_day
-from camp_app.service_errors import InvalidInput, Problem
+from camp_app.service_errors import InvalidInput, NotFound, Problem
 from camp_app.timeutil import is_sane_day
 
 GATE_ROLES = (Role.STAFF, Role.COORDINATOR)
@@ -47,8 +51,21 @@ def record_attendance(slug: str):
         body["action"],
         body["pickup_contact_id"],
         body["reason"],
+        body["pickup_guardian_id"],
     )
     return jsonify(services.record_to_dict(record))
+
+
+@bp.get(f"/registrations/<int(min=1, max={MAX_ID}):registration_id>/pickups")
+@api_roles(*CAMP_STAFF)
+def registration_pickups(registration_id: int):
+    """Who may take the child home, and who must never: for a confirmed registration."""
+    registration = db.session.get(Registration, registration_id)
+    if registration is None:
+        message = _("That registration does not exist.")
+        raise NotFound(Problem("not_found", message, "registration_id"))
+    services.require_confirmed(registration)
+    return jsonify(pickups_to_dict(pickups_for(registration)))
 
 
 @bp.get("/events/<slug>/attendance.csv")

@@ -142,6 +142,7 @@ def _schemas() -> dict:
                     "check_out_at": {"type": ["string", "null"], "format": "date-time"},
                     "checked_out_by_id": nullable_id,
                     "picked_up_by_contact_id": nullable_id,
+                    "picked_up_by_guardian_id": nullable_id,
                     "picked_up_by": {"type": ["string", "null"]},
                     "absence_reason": {"type": "string"},
                 },

@@ -77,7 +77,16 @@ REGISTRATION = _object(
             "description": "1 = next to get a seat; null unless waitlisted.",
         },
         "created_at": {"type": "string", "format": "date-time"},
-    }
+        "child": {
+            "type": "object",
+            "description": "GET /registrations/{id} for staff, nurse and coordinator: what the "
+            "role sees of the child. Staff: first_name, last_name, age, cabin, allergies, "
+            "dietary_needs, health_alerts, health_alert_note. Nurse and coordinator also: "
+            "diagnosis_category, diagnosis, medical_conditions, medications, physician_name, "
+            "physician_phone (each such read is audited). Absent for a parent.",
+        },
+    },
+    required=["id", "event", "child_id", "status", "waitlist_position", "created_at"],
 )
 
 # Answers that have no request of their own to be built from.
@@ -239,6 +248,7 @@ ATTENDANCE_RULES = (
     *_each(
         (
             "pickup_not_authorized",
+            "pickup_restricted",
             "pickup_required",
             "not_checked_in",
             "outside_event_dates",
@@ -434,8 +444,9 @@ OPERATIONS = [
         "One registration",
         "The registration",
         "Registration",
-        description="A parent sees only their family's (404 otherwise); coordinators and "
-        "staff see any.",
+        description="A parent sees only their family's (404 otherwise); coordinators, staff "
+        "and nurses see any, with `child` as their role may see it (staff: never the "
+        "diagnosis, conditions or medications).",
     ),
     Operation(
         "post",
@@ -509,8 +520,8 @@ OPERATIONS = [
         "columns: registration_id, status, child_first_name, child_last_name, date_of_birth, "
         "age_on_first_day, allergies, dietary_needs, photo_release, parent_name, parent_email, "
         "parent_phone, emergency_contact_name, emergency_contact_relationship, "
-        "emergency_contact_phone. Diagnosis and medications are not in it. Cells that a "
-        "spreadsheet would run as a formula are prefixed with '.",
+        "emergency_contact_phone, cabin, health_alerts. Diagnosis, conditions and medications "
+        "are not in it. Cells that a spreadsheet would run as a formula are prefixed with '.",
         media="text/csv",
     ),
     Operation(
@@ -525,12 +536,52 @@ OPERATIONS = [
         "checked in). Check-in and check-out are refused for a day still to come (422 "
         "`day_in_future`); an absence may be recorded ahead. A refused pickup is recorded in "
         "the child's attendance history. 422 codes: `pickup_not_authorized` (not on the "
-        "child's pickup list: call the coordinator), `pickup_required`, `not_checked_in`, "
+        "child's pickup list: call the coordinator), `pickup_restricted` (a person the "
+        "family named as never to take the child; recorded), `pickup_required`, `not_checked_in`, "
         "`outside_event_dates`, `not_confirmed`, `day_in_future`. 409: `already_checked_in`, "
         "`already_checked_out`, `already_absent`, `changed_meanwhile`, `later_days_recorded`. "
         "404 for a registration of another event.",
         errors=(409,),
         rules=ATTENDANCE_RULES,
+    ),
+    Operation(
+        "get",
+        "/registrations/{registration_id}/pickups",
+        "Who may take a child home, and who must never",
+        "Allowed people (guardians of the household, then pickup people) and restricted ones",
+        _object(
+            {
+                "allowed": {
+                    "type": "array",
+                    "items": _object(
+                        {
+                            "kind": {"type": "string", "enum": ["guardian", "pickup"]},
+                            "id": {"type": "integer"},
+                            "name": {"type": "string"},
+                            "relationship": {"type": "string"},
+                            "phone": {"type": "string"},
+                            "phone_display": {"type": "string"},
+                        }
+                    ),
+                },
+                "restricted": {
+                    "type": "array",
+                    "items": _object(
+                        {
+                            "id": {"type": "integer"},
+                            "name": {"type": "string"},
+                            "relationship": {"type": "string"},
+                            "note": {"type": "string"},
+                        }
+                    ),
+                },
+            }
+        ),
+        description="Staff, nurse and coordinator. `phone` is E.164 (empty: none), "
+        "`phone_display` the way people read it. 422 `not_confirmed` for a registration that "
+        "is not confirmed.",
+        errors=(404, 422),
+        rules=(("not_confirmed", None),),
     ),
     Operation(
         "get",

@@ -14,13 +14,15 @@ from camp_app.events.services import event_by_slug
 from camp_app.extensions import db
 from camp_app.families.services import household_of
 from camp_app.registrations import lifecycle, queries
+from camp_app.registrations.child_views import child_view_for
 from camp_app.registrations.models import Registration
 from camp_app.registrations.schema import Decision, RegistrationRequest
 from camp_app.roles import Role
 from camp_app.service_errors import InvalidInput, NotFound, Problem, ServiceError
 
 ID = "id"  # see blueprint.IdConverter: an id that cannot exist answers 404
-SEE_ANY = (Role.COORDINATOR, Role.STAFF)  # may read every family's registrations
+# May read every family's registrations (what each sees of the child: child_views.py).
+SEE_ANY = (Role.COORDINATOR, Role.STAFF, Role.NURSE)
 PAGE_NUMBER = re.compile(r"\d{1,6}")
 
 
@@ -94,8 +96,13 @@ def family_registrations():
 @bp.get(f"/registrations/<{ID}:registration_id>")
 @api_roles(Role.PARENT, *SEE_ANY)
 def registration(registration_id: int):
-    found = _registration_for(current_api_user(), registration_id, any_family_roles=SEE_ANY)
-    return jsonify(_as_dict(found))
+    user = current_api_user()
+    found = _registration_for(user, registration_id, any_family_roles=SEE_ANY)
+    body = _as_dict(found)
+    if user.has_role(*SEE_ANY):
+        body["child"] = child_view_for(user, found)
+        db.session.commit()  # a medical read's audit entry
+    return jsonify(body)
 
 
 @bp.post(f"/registrations/<{ID}:registration_id>/cancel")

@@ -21,17 +21,20 @@ from camp_app.attendance.common import (
 )
 from camp_app.attendance.day_sheet import effective_state
 from camp_app.attendance.models import UNDOABLE_ACTIONS, AttendanceEvent, AttendanceRecord
+from camp_app.attendance.pickups import matching_restricted, pickups_for
 from camp_app.audit.services import record as audit
 from camp_app.events.models import Event, EventKind
 from camp_app.extensions import db
 from camp_app.families.models import Contact, ContactKind
 from camp_app.ids import possible_id
+from camp_app.phones import readable_phone
 from camp_app.registrations.models import Registration
 from camp_app.service_errors import Conflict, InvalidInput, NotAllowed, Problem
 from camp_app.timeutil import camp_today, utcnow
 
 REASON_MAX = 200
 NAME_MAX = 120
+RESTRICTED_NOTE = "do_not_release"  # the history's note on a refused do_not_release person
 
 
 def authorized_pickups(registration: Registration) -> list[Contact]:
@@ -164,6 +167,7 @@ def check_in(actor, event: Event, registration_id: int, day: date) -> Attendance
     record.check_in_at = utcnow()
     record.check_in_by_id = actor.id
     record.check_out_at = record.check_out_by_id = record.picked_up_by_contact_id = None
+    record.picked_up_by_guardian_id = None
     record.picked_up_by_name = record.absence_reason = ""
     _history(ctx, actor, A.CHECK_IN, S.CHECKED_IN, before=before)
     audit(actor.id, "attendance.check_in", record, ["status", "check_in_at", "check_in_by_id"])
@@ -178,19 +182,23 @@ def check_out(
     day: date,
     pickup_contact_id: int | None = None,
     unlisted_pickup_name: str = "",
+    pickup_guardian_id: int | None = None,
 ) -> AttendanceRecord:
     """Check a child out (an overnight camp: the departure).
 
-    At a day camp the person collecting the child must be on the child's pickup list. Anyone
-    else is refused, and the refused attempt is committed to the history before the refusal.
+    A guardian of the child's household may always take the child. At a day camp anyone else
+    must be on the child's pickup list; a do_not_release person is refused at every camp.
+    A refused attempt is committed to the history before the refusal.
     `unlisted_pickup_name` is how staff record a person who is not on the list at all.
     """
     ctx = _begin(event, registration_id, day)
     _require_not_future(day)
     unlisted_pickup_name = clean_text(unlisted_pickup_name)[:NAME_MAX]
-    contact = None
-    if pickup_contact_id is not None or unlisted_pickup_name:
-        contact = _authorized_contact_or_refuse(ctx, actor, pickup_contact_id, unlisted_pickup_name)
+    contact = guardian = None
+    if pickup_contact_id is not None or pickup_guardian_id is not None or unlisted_pickup_name:
+        contact, guardian = _allowed_person_or_refuse(
+            ctx, actor, pickup_contact_id, pickup_guardian_id, unlisted_pickup_name
+        )
     elif event.is_day_camp:
         raise InvalidInput(
             Problem(
@@ -222,7 +230,8 @@ def check_out(
     record.check_out_at = utcnow()
     record.check_out_by_id = actor.id
     record.picked_up_by_contact_id = contact.id if contact else None
-    record.picked_up_by_name = contact.name if contact else ""
+    record.picked_up_by_guardian_id = guardian.id if guardian else None
+    record.picked_up_by_name = (contact or guardian).name if (contact or guardian) else ""
     _history(
         ctx,
         actor,
@@ -230,42 +239,95 @@ def check_out(
         S.CHECKED_OUT,
         before=before,
         pickup_contact_id=record.picked_up_by_contact_id,
+        pickup_guardian_id=record.picked_up_by_guardian_id,
         pickup_name=record.picked_up_by_name,
     )
-    fields = ["status", "check_out_at", "check_out_by_id", "picked_up_by_contact_id"]
+    fields = [
+        "status",
+        "check_out_at",
+        "check_out_by_id",
+        "picked_up_by_contact_id",
+        "picked_up_by_guardian_id",
+    ]
     audit(actor.id, "attendance.check_out", record, fields)
     _commit()
     return record
 
 
-def _authorized_contact_or_refuse(ctx: _Context, actor, contact_id, unlisted_name) -> Contact:
+def _allowed_person_or_refuse(ctx: _Context, actor, contact_id, guardian_id, unlisted_name):
+    """(contact, None) for a pickup person, (None, guardian) for a guardian of the household;
+    anyone else is refused, and the attempt is kept."""
+    pickups = pickups_for(ctx.registration)
+    if guardian_id is not None and contact_id is None and not unlisted_name:
+        guardian = next((g for g in pickups.guardians if g.id == guardian_id), None)
+        if guardian is not None:
+            return None, guardian
     contact = db.session.get(Contact, contact_id) if possible_id(contact_id) else None
-    if (
-        contact is not None
-        and not unlisted_name
-        and contact in authorized_pickups(ctx.registration)
-    ):
-        return contact
+    if contact is not None and not unlisted_name and contact in pickups.contacts:
+        return contact, None
+    restricted = contact if contact in pickups.restricted else None
+    if restricted is None and unlisted_name:
+        restricted = matching_restricted(pickups, unlisted_name)
+    if restricted is not None:
+        _refuse_restricted(ctx, actor, restricted)
     # Another family's contact keeps its id in the history but its name stays out of it.
     same_family = (
         contact is not None and contact.household_id == ctx.registration.child.household_id
     )
+    person = unlisted_name or (contact.name if same_family else "")
     attempt = _history(
         ctx,
         actor,
         A.PICKUP_REFUSED,
         ctx.state,
         pickup_contact_id=contact_id if possible_id(contact_id) else None,
-        pickup_name=unlisted_name or (contact.name if same_family else ""),
+        pickup_guardian_id=guardian_id if possible_id(guardian_id) else None,
+        pickup_name=person,
     )
-    audit(actor.id, "attendance.pickup_refused", attempt, ["pickup_contact_id", "pickup_name"])
+    fields = ["pickup_contact_id", "pickup_guardian_id", "pickup_name"]
+    audit(actor.id, "attendance.pickup_refused", attempt, fields)
     db.session.commit()  # the refusal itself must be kept
-    raise NotAllowed(_pickup_refusal(ctx, unlisted_name or (contact.name if same_family else "")))
+    raise NotAllowed(_pickup_refusal(ctx, person))
+
+
+def _refuse_restricted(ctx: _Context, actor, person: Contact):
+    """A person the family named as never to take the child: kept in the history and the
+    audit, then refused with the coordinator's phone."""
+    attempt = _history(
+        ctx,
+        actor,
+        A.PICKUP_REFUSED,
+        ctx.state,
+        pickup_contact_id=person.id,
+        pickup_name=person.name,
+        note=RESTRICTED_NOTE,
+    )
+    audit(actor.id, "attendance.pickup_restricted", attempt, ["pickup_contact_id", "pickup_name"])
+    db.session.commit()  # the refusal itself must be kept
+    child = ctx.registration.child.full_name
+    phone = readable_phone(ctx.event.contact_phone)
+    if phone:
+        message = _(
+            "Do not release %(child)s to %(person)s: the family named this person as someone "
+            "who must never pick up. Keep %(child)s with staff and call the camp coordinator "
+            "at %(phone)s.",
+            child=child,
+            person=person.name,
+            phone=phone,
+        )
+    else:
+        message = _(
+            "Do not release %(child)s to %(person)s: the family named this person as someone "
+            "who must never pick up. Keep %(child)s with staff and call the camp coordinator.",
+            child=child,
+            person=person.name,
+        )
+    raise NotAllowed(Problem("pickup_restricted", message, "pickup_contact_id"))
 
 
 def _pickup_refusal(ctx: _Context, person: str) -> Problem:
     child = ctx.registration.child.full_name
-    phone = ctx.event.contact_phone
+    phone = readable_phone(ctx.event.contact_phone)
     if person and phone:
         message = _(
             "%(person)s is not on %(child)s's list of people allowed to pick up. Do not release "
@@ -389,12 +451,15 @@ def record_action(
     action: str,
     pickup_contact_id: int | None = None,
     reason: str = "",
+    pickup_guardian_id: int | None = None,
 ) -> AttendanceRecord:
     """The API's one entry point: action is check_in, check_out or absent."""
     if action == "check_in":
         return check_in(actor, event, registration_id, day)
     if action == "check_out":
-        return check_out(actor, event, registration_id, day, pickup_contact_id)
+        return check_out(
+            actor, event, registration_id, day, pickup_contact_id, "", pickup_guardian_id
+        )
     if action == "absent":
         return mark_absent(actor, event, registration_id, day, reason)
     raise InvalidInput(

@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, case, func, literal, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, selectinload
 
 from camp_app.accounts.models import User
 from camp_app.attendance.common import S, require_date, require_event_day
@@ -21,7 +21,8 @@ from camp_app.attendance.models import AttendanceEvent, AttendanceRecord
 from camp_app.database import like_pattern
 from camp_app.events.models import Event, EventKind
 from camp_app.extensions import db
-from camp_app.families.models import Child
+from camp_app.families.health_alerts import alert_labels
+from camp_app.families.models import Child, Contact, ContactKind
 from camp_app.registrations.models import Registration, RegistrationStatus
 from camp_app.roster.models import CampGroup
 from camp_app.service_errors import InvalidInput, Problem
@@ -77,6 +78,10 @@ class DaySheet:
     day: date
     rows: list[SheetRow]
     counts: dict[str, int] = field(default_factory=dict)
+    # do_not_release people per child id: the alert staff see on the sheet.
+    restricted: dict = field(default_factory=dict)
+    # Health alerts (labels) per child id: what counselors may see, never the diagnosis.
+    alerts: dict = field(default_factory=dict)
 
     @property
     def show_groups(self) -> bool:
@@ -213,7 +218,38 @@ def day_sheet(event: Event, day: date, q: str | None = None) -> DaySheet:
     counts = {status.value: 0 for status in S}
     for row in rows:
         counts[row.state] += 1
-    return DaySheet(event=event, day=day, rows=rows, counts=counts)
+    restricted, alerts = child_alerts([row.child_id for row in rows])
+    return DaySheet(
+        event=event, day=day, rows=rows, counts=counts, restricted=restricted, alerts=alerts
+    )
+
+
+def child_alerts(child_ids: list[int]) -> tuple[dict, dict]:
+    """(do_not_release people, health alert labels) per child id, children with none left
+    out: one query (and one for the contacts' children when there is a restriction)."""
+    if not child_ids:
+        return {}, {}
+    rows = db.session.execute(
+        select(Child.id, Child.health_alerts, Child.health_alert_note, Contact)
+        .outerjoin(
+            Contact,
+            and_(
+                Contact.household_id == Child.household_id,
+                Contact.kind == ContactKind.DO_NOT_RELEASE.value,
+            ),
+        )
+        .where(Child.id.in_(child_ids))
+        .options(selectinload(Contact.children))
+        .order_by(Child.id, Contact.id)
+    ).all()
+    restricted, alerts = {}, {}
+    for child_id, flags, note, contact in rows:
+        labels = alert_labels(flags, note)
+        if labels:
+            alerts[child_id] = labels
+        if contact is not None and contact.covers_child_id(child_id):
+            restricted.setdefault(child_id, []).append(contact)
+    return restricted, alerts
 
 
 def camps_for_attendance(today: date) -> list[Event]:
@@ -334,6 +370,7 @@ def record_to_dict(record: AttendanceRecord | None, registration_id: int | None 
             "check_out_at": None,
             "checked_out_by_id": None,
             "picked_up_by_contact_id": None,
+            "picked_up_by_guardian_id": None,
             "picked_up_by": None,
             "absence_reason": "",
         }
@@ -346,6 +383,7 @@ def record_to_dict(record: AttendanceRecord | None, registration_id: int | None 
         "check_out_at": _iso(record.check_out_at),
         "checked_out_by_id": record.check_out_by_id,
         "picked_up_by_contact_id": record.picked_up_by_contact_id,
+        "picked_up_by_guardian_id": record.picked_up_by_guardian_id,
         "picked_up_by": record.picked_up_by_name or None,
         "absence_reason": record.absence_reason,
     }

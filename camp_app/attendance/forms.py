@@ -14,6 +14,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from camp_app.forms import CampForm
 
 UNLISTED = "other"  # the pickup choice for a person who is not on the list
+GUARDIAN_PREFIX = "guardian-"  # a guardian's choice is "guardian-<user id>"; a contact's its id
 NOBODY = "none"  # overnight departures need not name anyone
 
 
@@ -51,8 +52,17 @@ class CheckOutForm(CampForm):
         _l("Name of the person, if not on the list"), validators=[Optional(), Length(max=120)]
     )
 
-    def set_choices(self, contacts, *, allow_none: bool) -> None:
-        choices = [(str(c.id), f"{c.name} ({c.relationship})") for c in contacts]
+    def set_choices(self, pickups, *, allow_none: bool) -> None:
+        """Guardians first (always allowed), then pickup people, then anyone the family named
+        as never to take the child: choosing one of those records the attempt and refuses."""
+        choices = [
+            (f"{GUARDIAN_PREFIX}{g.id}", _l("%(name)s (guardian)", name=g.name))
+            for g in pickups.guardians
+        ]
+        choices += [(str(c.id), f"{c.name} ({c.relationship})") for c in pickups.contacts]
+        choices += [
+            (str(c.id), _l("%(name)s: DO NOT RELEASE", name=c.name)) for c in pickups.restricted
+        ]
         if allow_none:
             choices.insert(0, (NOBODY, _l("Nobody recorded (overnight camp departure)")))
         choices.append((UNLISTED, _l("Someone who is not on this list")))

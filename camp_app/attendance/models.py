@@ -48,6 +48,8 @@ class AttendanceRecord(db.Model):
     picked_up_by_contact_id: Mapped[int | None] = mapped_column(
         ForeignKey("contacts.id", ondelete="SET NULL")
     )
+    # A guardian of the child's household who picked up (they are on no contact list).
+    picked_up_by_guardian_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # The name as it was at pickup: the family may edit or remove the contact later.
     picked_up_by_name: Mapped[str] = mapped_column(String(120), default="")
     absence_reason: Mapped[str] = mapped_column(String(200), default="")
@@ -68,6 +70,7 @@ class AttendanceRecord(db.Model):
         "check_out_at",
         "check_out_by_id",
         "picked_up_by_contact_id",
+        "picked_up_by_guardian_id",
         "picked_up_by_name",
         "absence_reason",
     )
@@ -88,6 +91,7 @@ class AttendanceEvent(db.Model):
     status_after: Mapped[str] = mapped_column(String(20))
     # Plain columns, not foreign keys: history keeps what was attempted even if the contact goes.
     pickup_contact_id: Mapped[int | None] = mapped_column()
+    pickup_guardian_id: Mapped[int | None] = mapped_column()
     pickup_name: Mapped[str] = mapped_column(String(120), default="")
     note: Mapped[str] = mapped_column(String(200), default="")
     # The record's state fields before this action (None: there was no record), for undo.

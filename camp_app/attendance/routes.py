@@ -19,6 +19,7 @@ from flask_login import current_user
 from camp_app.access import roles_required
 from camp_app.attendance import exports, services
 from camp_app.attendance.forms import (
+    GUARDIAN_PREFIX,
     NOBODY,
     UNLISTED,
     AbsentForm,
@@ -27,18 +28,21 @@ from camp_app.attendance.forms import (
     RangeForm,
     SearchForm,
 )
+from camp_app.attendance.pickups import pickups_for
 from camp_app.downloads import XLSX_MIMETYPE, download
 from camp_app.events.models import EventKind
 from camp_app.events.services import event_by_slug
 from camp_app.forms import ButtonForm
 from camp_app.ids import MAX_ID
-from camp_app.roles import CAMP_STAFF
+from camp_app.roles import CAMP_STAFF, HEALTH_CENTER
 from camp_app.service_errors import Conflict, InvalidInput, NotAllowed, ServiceError
 from camp_app.timeutil import camp_local_to_utc, camp_today, is_sane_day, to_camp, utcnow
 
 bp = Blueprint("attendance", __name__, url_prefix="/attendance")
 ID = f"int(min=1, max={MAX_ID})"  # larger ids cannot exist: a plain 404 from routing
 staff_only = roles_required(*CAMP_STAFF)
+# Medications are medical details: the nurse and those who run events, never counselors.
+health_center_only = roles_required(*HEALTH_CENTER)
 
 
 @bp.context_processor
@@ -111,6 +115,22 @@ def index():
     return render_template("attendance/index.html", events=events, counts=counts, today=today)
 
 
+@bp.get("/health-center")
+@health_center_only
+def health_center():
+    """Where the nurse lands: today's medication log of the overnight camp running today
+    (the camps' list when none or several run)."""
+    today = camp_today()
+    running = [
+        event
+        for event in services.camps_for_attendance(today)
+        if event.kind == EventKind.OVERNIGHT_CAMP and event.starts_on <= today <= event.ends_on
+    ]
+    if len(running) != 1:
+        return redirect(url_for("attendance.index"))
+    return redirect(url_for("attendance.medication", slug=running[0].slug, day=today.isoformat()))
+
+
 @bp.get("/<slug>")
 @staff_only
 def event_home(slug: str):
@@ -174,49 +194,62 @@ def undo(slug: str, day: str, registration_id: int):
 def check_out(slug: str, day: str, registration_id: int):
     event, the_day = event_by_slug(slug, include_unpublished=True), _day(day)
     registration = _registration(event, the_day, registration_id)
-    contacts = services.authorized_pickups(registration)
+    pickups = pickups_for(registration)
     form = CheckOutForm()
-    form.set_choices(contacts, allow_none=not event.is_day_camp)
+    form.set_choices(pickups, allow_none=not event.is_day_camp)
     refused = None
     if form.validate_on_submit():
-        contact_id, unlisted = _pickup_choice(form)
-        if contact_id is not None or unlisted or form.pickup.data == NOBODY:
+        contact_id, guardian_id, unlisted = _pickup_choice(form)
+        chosen = contact_id is not None or guardian_id is not None or unlisted
+        if chosen or form.pickup.data == NOBODY:
             try:
                 services.check_out(
-                    current_user, event, registration_id, the_day, contact_id, unlisted
+                    current_user,
+                    event,
+                    registration_id,
+                    the_day,
+                    contact_id,
+                    unlisted,
+                    pickup_guardian_id=guardian_id,
                 )
                 flash(_("%(child)s is checked out.", child=registration.child.full_name), "success")
                 return _back_to_sheet(event, the_day, registration_id)
             except ServiceError as error:
-                refused = next(
-                    (p for p in error.problems if p.code == "pickup_not_authorized"), None
-                )
+                refused = next((p for p in error.problems if p.code in REFUSALS), None)
                 if refused is None:  # a refusal has its own alert box
                     _apply_errors(form, error)
-    return render_template(
+    page = render_template(
         "attendance/check_out.html",
         event=event,
         day=the_day,
         registration=registration,
-        contacts=contacts,
+        pickups=pickups,
         form=form,
         refused=refused,
         q=request.values.get("q", ""),
     )
+    return page, 422 if refused else 200
 
 
-def _pickup_choice(form: CheckOutForm) -> tuple[int | None, str]:
+REFUSALS = ("pickup_not_authorized", "pickup_restricted")
+
+
+def _pickup_choice(form: CheckOutForm) -> tuple[int | None, int | None, str]:
+    """(contact id, guardian id, typed name) of the person chosen."""
     choice = form.pickup.data
     if choice == UNLISTED:
         name = (form.unlisted_name.data or "").strip()
         if not name:
             form.unlisted_name.errors = [_("Enter the name of the person picking up.")]
-        return None, name
+        return None, None, name
     if choice and choice.isdigit():
-        return int(choice), ""
+        return int(choice), None, ""
+    guardian = (choice or "").removeprefix(GUARDIAN_PREFIX)
+    if choice and choice.startswith(GUARDIAN_PREFIX) and guardian.isdigit():
+        return None, int(guardian), ""
     if choice != NOBODY:
         form.pickup.errors = [_("Choose the person who is picking up.")]
-    return None, ""
+    return None, None, ""
 
 
 @bp.route(f"/<slug>/<day>/<{ID}:registration_id>/absent", methods=["GET", "POST"])
@@ -322,7 +355,7 @@ def _overnight_event(slug: str):
 
 
 @bp.get("/<slug>/<day>/medication")
-@staff_only
+@health_center_only
 def medication(slug: str, day: str):
     event, the_day = _overnight_event(slug), _day(day)
     try:
@@ -339,7 +372,7 @@ def medication(slug: str, day: str):
 
 
 @bp.route(f"/<slug>/<day>/medication/<{ID}:registration_id>", methods=["GET", "POST"])
-@staff_only
+@health_center_only
 def record_dose(slug: str, day: str, registration_id: int):
     event, the_day = _overnight_event(slug), _day(day)
     registration = _registration(event, the_day, registration_id)

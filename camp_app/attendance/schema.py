@@ -13,6 +13,12 @@ class AttendanceAction(Schema):
     pickup_contact_id: Identifier(
         required=False,
         description="check_out: the person collecting the child, from the child's authorized "
-        "pickup list. Required at a day camp; optional at an overnight camp.",
+        "pickup list (or pickup_guardian_id). Required at a day camp; optional at an "
+        "overnight camp. A do_not_release contact: 422 `pickup_restricted`.",
+    ) = None
+    pickup_guardian_id: Identifier(
+        required=False,
+        description="check_out: a guardian of the child's household (always allowed), "
+        "instead of pickup_contact_id.",
     ) = None
     reason: Text(200, description="absent: why.") = ""

@@ -17,3 +17,19 @@ def record(actor_id: int | None, action: str, entity, fields=()) -> AuditEntry:
     )
     db.session.add(entry)
     return entry
+
+
+def record_read(
+    actor_id: int | None, action: str, entity_type: str, entity_id: int | None, fields=()
+) -> AuditEntry:
+    """Log that `actor_id` read medical details (`fields`, names only) of a record: one
+    INSERT in the caller's transaction. The caller commits (a read commits on its own)."""
+    entry = AuditEntry(
+        actor_id=actor_id,
+        action=action,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        fields=sorted(fields),
+    )
+    db.session.add(entry)
+    return entry

@@ -57,6 +57,7 @@ ACTION_LABELS = {
     "attendance.check_in": _l("Checked a child in"),
     "attendance.check_out": _l("Checked a child out"),
     "attendance.pickup_refused": _l("Refused a pickup"),
+    "attendance.pickup_restricted": _l("Refused a person who must never pick up"),
     "attendance.absent": _l("Marked a child absent"),
     "attendance.undo": _l("Undid an attendance entry"),
     "medication_dose.create": _l("Recorded a medication dose"),

@@ -17,6 +17,7 @@ from camp_app.accounts.passwords import verify_password
 from camp_app.accounts.users import create_user, find_user_by_email
 from camp_app.audit.services import record
 from camp_app.demo.families import seed_demo_registrations
+from camp_app.demo.this_week import ensure_camp_this_week
 from camp_app.events.models import Event
 from camp_app.events.services import create_event
 from camp_app.extensions import db
@@ -27,6 +28,7 @@ DEMO_ACCOUNTS = (
     (Role.PARENT, "parent@example.org", "Ana Rivera"),
     (Role.COORDINATOR, "coordinator@example.org", "Carlos Mendez"),
     (Role.STAFF, "staff@example.org", "Grace Okafor"),
+    (Role.NURSE, "nurse@example.org", "Nadia Brooks"),
     (Role.ADMIN, "admin@example.org", "Priya Shah"),
 )
 
@@ -177,6 +179,7 @@ def seed_demo() -> SeedReport:
     )
     coordinator = find_user_by_email("coordinator@example.org")
     seed_demo_registrations(coordinator, {event.slug: event for event in demo_events})
+    events.append(ensure_camp_this_week(admin, coordinator))
     return SeedReport(logins=logins, events=events)
 
 

@@ -31,9 +31,14 @@ def verify_patients(coordinator: User, registrations: list[Registration]) -> Non
         set_verification(coordinator, registration.child, "verified")
 
 
-def seed_groups(coordinator: User, event: Event, groups: tuple[dict, ...]) -> None:
-    """Create the event's cabins or groups and put most confirmed children in the one that fits
-    their age and gender, without breaking a limit."""
+def seed_groups(
+    coordinator: User,
+    event: Event,
+    groups: tuple[dict, ...],
+    left_unassigned: int = LEFT_FOR_THE_COORDINATOR,
+) -> None:
+    """Create the event's cabins or groups and put most confirmed children (all but
+    `left_unassigned`) in the one that fits their age and gender, without breaking a limit."""
     created = [create_group(coordinator, event, dict(group)) for group in groups]
     confirmed = db.session.scalars(
         db.select(Registration)
@@ -42,7 +47,7 @@ def seed_groups(coordinator: User, event: Event, groups: tuple[dict, ...]) -> No
     ).all()
     places = {group.id: group.capacity for group in created}
     chosen: dict[int, list[int]] = {}
-    for registration in confirmed[: max(len(confirmed) - LEFT_FOR_THE_COORDINATOR, 0)]:
+    for registration in confirmed[: max(len(confirmed) - left_unassigned, 0)]:
         group = _fitting(event, created, places, registration)
         if group is not None:
             chosen.setdefault(group.id, []).append(registration.id)

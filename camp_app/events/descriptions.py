@@ -1,7 +1,6 @@
 """Events in words for people: who an event is for, its ages, dates and labels (translated)."""
 # ruff: noqa: RUF001, RUF002  (the en dashes in age and date ranges are intended typography)
 
-import phonenumbers
 from babel.dates import format_interval, get_timezone_name
 from babel.lists import format_list
 from flask_babel import format_date, format_time, get_locale
@@ -110,15 +109,6 @@ def event_dates(event: Event, weekdays: bool = False) -> str:
     "Sun, Jul 11 – Sat, Jul 17, 2027"."""
     skeleton = "yMMMEd" if weekdays else "yMMMd"
     return format_interval(event.starts_on, event.ends_on, skeleton, locale=str(get_locale()))
-
-
-def phone_for_people(number: str) -> str:
-    """A stored E.164 number the way people read it, e.g. "+1 305-555-0199"."""
-    try:
-        parsed = phonenumbers.parse(number, None)
-    except phonenumbers.NumberParseException:
-        return number
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
 def camp_zone_name() -> str:

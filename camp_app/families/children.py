@@ -48,6 +48,8 @@ CHILD_SCALARS = (
     "physician_name",
     "physician_phone",
     "gender",
+    "health_alerts",
+    "health_alert_note",
 )
 
 
@@ -185,7 +187,9 @@ def _medication_set(rows) -> list[tuple]:
     def parts(row):
         return row if isinstance(row, dict) else serializers.serialize_medication(row)
 
-    return sorted((m["name"], m["dose"], m["schedule"]) for m in map(parts, rows))
+    return sorted(
+        (m["name"], m["dose"], m["schedule"], tuple(m.get("times") or ())) for m in map(parts, rows)
+    )
 
 
 def _reconcile_medications(existing: list[Medication], wanted: list[dict]) -> list[Medication]:
@@ -199,5 +203,6 @@ def _reconcile_medications(existing: list[Medication], wanted: list[dict]) -> li
         same_name = by_name.get(item["name"].casefold())
         row = same_name.pop(0) if same_name else Medication()
         row.name, row.dose, row.schedule = item["name"], item["dose"], item["schedule"]
+        row.times = list(item.get("times") or [])
         result.append(row)
     return result

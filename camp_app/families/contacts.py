@@ -14,23 +14,40 @@ from camp_app.extensions import db
 from camp_app.families.household import ensure_same_household, household_of
 from camp_app.families.models import Child, Contact, ContactKind, Household
 from camp_app.families.schema import ContactInput
-from camp_app.schemas.validation import validate
+from camp_app.schemas.validation import check
 from camp_app.service_errors import Conflict, InvalidInput, Problem
 
-CONTACT_SCALARS = ("kind", "name", "relationship", "phone")
+CONTACT_SCALARS = ("kind", "name", "relationship", "phone", "note")
 
 
 def clean_contact(data, household_child_ids: set[int], current: dict | None = None) -> dict:
     """Clean contact input (see families/schema.py); child_ids must be children of the same
-    household, and an emergency contact is for every child."""
-    clean = validate(ContactInput, data, partial=current is not None)
+    household, an emergency contact is for every child, and only a do_not_release person may
+    come without a phone number. Every problem is reported together."""
+    clean, problems = check(ContactInput, data, partial=current is not None)
+    if problems:
+        _require_phone(data, clean, current, problems)
+        raise InvalidInput(problems)
     if any(child_id not in household_child_ids for child_id in clean.get("child_ids", [])):
         # The same answer whether the child is another family's or does not exist.
         message = _("Please choose children of your family.")
         raise InvalidInput(Problem("invalid_choice", message, "child_ids"))
     if {**(current or {}), **clean}.get("kind") == ContactKind.EMERGENCY:
         clean["child_ids"] = []
+    _require_phone(data, clean, current, problems)
+    if problems:
+        raise InvalidInput(problems)
     return clean
+
+
+def _require_phone(data, clean: dict, current: dict | None, problems: list[Problem]) -> None:
+    """Staff must be able to call anyone who may take or be called about the children."""
+    if any(p.field == "phone" for p in problems):
+        return
+    merged = {**(current or {}), **clean}
+    kind = merged.get("kind", data.get("kind") if isinstance(data, dict) else None)
+    if kind != ContactKind.DO_NOT_RELEASE and not merged.get("phone"):
+        problems.append(Problem("required", _("This field is required."), "phone"))
 
 
 def add_contact(actor: User, data: dict) -> Contact:
@@ -51,7 +68,7 @@ def add_contact(actor: User, data: dict) -> Contact:
 def update_contact(actor: User, contact: Contact, data: dict, partial: bool = False) -> Contact:
     ensure_same_household(actor, contact.household_id, _("We could not find that contact."))
     household = contact.household
-    current = {"kind": contact.kind}
+    current = {"kind": contact.kind, "phone": contact.phone}
     clean = clean_contact(data, _child_ids(household), current if partial else None)
     changed = _apply_contact(contact, clean, household)
     if changed:

@@ -20,6 +20,7 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 
+from camp_app.families.health_alerts import LABELS
 from camp_app.forms import CampForm, CampSubform
 from camp_app.service_errors import ServiceError
 
@@ -56,7 +57,22 @@ def contact_kind_choices() -> list[SelectChoice]:
     return [
         SelectChoice("emergency", _l("Emergency contact")),
         SelectChoice("pickup", _l("Authorized pickup person")),
+        SelectChoice("do_not_release", _l("Must never pick up (do not release)")),
     ]
+
+
+class TimesField(StringField):
+    """Times typed as "08:00, 20:00"; the stored list is shown the same way."""
+
+    def _value(self):
+        if isinstance(self.data, list):
+            return ", ".join(self.data)
+        return super()._value()
+
+    def as_list(self) -> list[str]:
+        if isinstance(self.data, list):
+            return self.data
+        return [part for part in re.split(r"[,\s]+", self.data or "") if part]
 
 
 class MedicationRow(CampSubform):
@@ -65,9 +81,15 @@ class MedicationRow(CampSubform):
     name = StringField(_l("Medication"))
     dose = StringField(_l("Dose"))
     schedule = StringField(_l("When it is taken"))
+    times = TimesField(_l("Times at an overnight camp"))
 
     def to_data(self) -> dict:
-        return {"name": self.name.data, "dose": self.dose.data, "schedule": self.schedule.data}
+        return {
+            "name": self.name.data,
+            "dose": self.dose.data,
+            "schedule": self.schedule.data,
+            "times": self.times.as_list(),
+        }
 
     def is_blank(self) -> bool:
         return not any((f.data or "").strip() for f in (self.name, self.dose, self.schedule))
@@ -96,6 +118,14 @@ class ChildForm(CampForm):
     allergies = TextAreaField(_l("Allergies"))
     dietary_needs = TextAreaField(_l("Dietary needs"))
     medical_conditions = TextAreaField(_l("Other medical conditions"))
+    health_alerts = SelectMultipleField(
+        _l("Alerts for counselors"),
+        coerce=str,
+        validate_choice=False,  # the service refuses anything else
+        widget=widgets.ListWidget(prefix_label=False),
+        option_widget=widgets.CheckboxInput(),
+    )
+    health_alert_note = StringField(_l("Short alert in your words"))
     medications = FieldList(FormField(MedicationRow), min_entries=BLANK_MEDICATION_ROWS)
     physician_name = StringField(_l("Physician's name"))
     physician_phone = TelField(_l("Physician's phone"))
@@ -105,6 +135,7 @@ class ChildForm(CampForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         mark_required(self, ("first_name", "last_name", "date_of_birth", "relationship"))
+        self.health_alerts.choices = [(flag.value, label) for flag, label in LABELS.items()]
 
     def to_data(self) -> dict:
         """The contract's child fields; blank medication rows dropped (remembered so that
@@ -122,6 +153,8 @@ class ChildForm(CampForm):
             "allergies": self.allergies.data,
             "dietary_needs": self.dietary_needs.data,
             "medical_conditions": self.medical_conditions.data,
+            "health_alerts": list(self.health_alerts.data or []),
+            "health_alert_note": self.health_alert_note.data,
             "medications": [row.form.to_data() for row in self._medication_rows],
             "physician_name": self.physician_name.data,
             "physician_phone": self.physician_phone.data,
@@ -158,8 +191,9 @@ class ContactForm(CampForm):
     name = StringField(_l("Full name"))
     relationship = StringField(_l("Relationship to the children"))
     phone = TelField(_l("Phone"))
+    note = StringField(_l("Note for camp staff"))
     child_ids = SelectMultipleField(
-        _l("Which children may this person pick up?"),
+        _l("Which children does this apply to?"),
         coerce=str,  # ids stay text here: the service checks them
         validate_choice=False,
         widget=widgets.ListWidget(prefix_label=False),
@@ -169,7 +203,7 @@ class ContactForm(CampForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        mark_required(self, ("kind", "name", "relationship", "phone"))
+        mark_required(self, ("kind", "name", "relationship"))
 
     def to_data(self) -> dict:
         return {
@@ -177,6 +211,7 @@ class ContactForm(CampForm):
             "name": self.name.data,
             "relationship": self.relationship.data,
             "phone": self.phone.data,
+            "note": self.note.data,
             # Ids as the API sends them; anything else is left for the service to refuse.
             "child_ids": [int(v) if v.isdigit() else v for v in self.child_ids.data or []],
         }

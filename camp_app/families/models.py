@@ -7,7 +7,7 @@ spells SQLAlchemy's function `orm.relationship`.
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, Date, ForeignKey, String, Table, Text, orm
+from sqlalchemy import JSON, Column, Date, ForeignKey, String, Table, Text, orm
 from sqlalchemy.orm import Mapped, mapped_column
 
 from camp_app.accounts.models import User
@@ -44,9 +44,24 @@ class PatientVerification(StrEnum):
     REJECTED = "rejected"  # the medical team could not confirm them
 
 
+class HealthAlert(StrEnum):
+    """Short flags that every counselor may see (not the diagnosis): what to watch for and
+    what to bring."""
+
+    EPINEPHRINE_AUTO_INJECTOR = "epinephrine_auto_injector"
+    CENTRAL_LINE = "central_line"  # a port or central line: no rough play, keep it dry
+    SEIZURE_PLAN = "seizure_plan"
+    DIABETES = "diabetes"
+    INFECTION_RISK = "infection_risk"  # low immunity: hand washing, call the nurse for a fever
+
+
+HEALTH_ALERT_NOTE_MAX = 80
+
+
 class ContactKind(StrEnum):
     EMERGENCY = "emergency"
     PICKUP = "pickup"
+    DO_NOT_RELEASE = "do_not_release"  # must never take the child (e.g. a court order)
 
 
 class Household(db.Model):
@@ -82,6 +97,11 @@ class Child(db.Model):
     physician_name: Mapped[str] = mapped_column(String(120), default="")
     physician_phone: Mapped[str] = mapped_column(String(32), default="")
     gender: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    # What counselors see instead of the medical details: HealthAlert values and a short note.
+    health_alerts: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    health_alert_note: Mapped[str] = mapped_column(
+        String(HEALTH_ALERT_NOTE_MAX), default="", server_default=""
+    )
     # Set by a coordinator for the medical team; reset when the family changes the details
     # it vouches for (relationship, diagnosis category, treated at the hospital).
     patient_verification: Mapped[str] = mapped_column(
@@ -115,6 +135,8 @@ class Medication(db.Model):
     name: Mapped[str] = mapped_column(String(120))
     dose: Mapped[str] = mapped_column(String(80))
     schedule: Mapped[str] = mapped_column(String(120))
+    # Camp time ("HH:MM") at which a dose is due at an overnight camp; empty: as needed.
+    times: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
 
     child: Mapped[Child] = orm.relationship(back_populates="medications")
 
@@ -137,13 +159,18 @@ class Contact(db.Model):
     name: Mapped[str] = mapped_column(String(120))
     relationship: Mapped[str] = mapped_column(String(80))
     phone: Mapped[str] = mapped_column(String(32))
+    # Why a do_not_release person must not take the child, e.g. "court order on file".
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     household: Mapped[Household] = orm.relationship(back_populates="contacts")
     children: Mapped[list[Child]] = orm.relationship(secondary=contact_children)
 
     def covers(self, child: Child) -> bool:
-        return not self.children or any(c.id == child.id for c in self.children)
+        return self.covers_child_id(child.id)
+
+    def covers_child_id(self, child_id: int) -> bool:
+        return not self.children or any(c.id == child_id for c in self.children)
 
 
 class GuardianInvite(db.Model):

@@ -1,6 +1,5 @@
 """The household pages. Thin: parse the form, call families.services, show its problems."""
 
-import phonenumbers
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -13,6 +12,7 @@ from camp_app.families import services
 from camp_app.families.forms import ChildForm, ContactForm, InviteForm, show_problems
 from camp_app.families.serializers import serialize_child, serialize_contact
 from camp_app.forms import ButtonForm
+from camp_app.phones import readable_phone
 from camp_app.roles import Role
 from camp_app.service_errors import ServiceError
 from camp_app.timeutil import age_on, camp_today
@@ -20,21 +20,7 @@ from camp_app.timeutil import age_on, camp_today
 bp = Blueprint("families", __name__)
 
 
-@bp.app_template_filter("phone_number")
-def phone_number(value: str | None) -> str:
-    """E.164 as people write it: (305) 555-0100 for US numbers, +44 20 … otherwise."""
-    if not value:
-        return ""
-    try:
-        number = phonenumbers.parse(value, "US")
-    except phonenumbers.NumberParseException:
-        return value
-    style = (
-        phonenumbers.PhoneNumberFormat.NATIONAL
-        if number.country_code == 1
-        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
-    )
-    return phonenumbers.format_number(number, style)
+bp.add_app_template_filter(readable_phone, "phone_number")
 
 
 def _me() -> User:
@@ -58,6 +44,7 @@ def _render_household(invite_form: InviteForm, status: int = 200):
         guardians=sorted(family.guardians, key=lambda u: u.id),
         emergency=[c for c in family.contacts if c.kind == "emergency"],
         pickup=[c for c in family.contacts if c.kind == "pickup"],
+        restricted=[c for c in family.contacts if c.kind == "do_not_release"],
         invites=services.pending_invites(family),
         invite_form=invite_form,
         revoke_form=ButtonForm(),
@@ -149,7 +136,9 @@ def remove_child(child_id: int):
 def add_contact():
     family = services.load_family(services.household_of(_me()))
     kind = request.args.get("kind")
-    form = ContactForm(data={"kind": kind if kind in ("emergency", "pickup") else "emergency"})
+    form = ContactForm(
+        data={"kind": kind if kind in ("emergency", "pickup", "do_not_release") else "emergency"}
+    )
     _offer_children(form, family)
     if form.validate_on_submit():
         try:

@@ -5,20 +5,30 @@ from typing import Annotated
 from flask_babel import gettext as _
 from pydantic import Field
 
-from camp_app.families.models import ChildRelationship, ContactKind, DiagnosisCategory, Gender
+from camp_app.families.models import (
+    HEALTH_ALERT_NOTE_MAX,
+    ChildRelationship,
+    ContactKind,
+    DiagnosisCategory,
+    Gender,
+    HealthAlert,
+)
 from camp_app.schemas.fields import (
     Boolean,
     Choice,
+    Choices,
     Day,
     Email,
     Identifiers,
     Items,
     Phone,
     Text,
+    TimesOfDay,
 )
 from camp_app.schemas.validation import Schema
 
 MAX_MEDICATIONS = 30
+MAX_DOSE_TIMES = 12
 
 
 class Medication(Schema):
@@ -27,6 +37,10 @@ class Medication(Schema):
     name: Text(120, required=True)
     dose: Text(80, required=True)
     schedule: Text(120, required=True)
+    times: TimesOfDay(
+        max_items=MAX_DOSE_TIMES,
+        description='Camp time ("HH:MM") at which a dose is due at an overnight camp.',
+    ) = []
 
 
 class ChildInput(Schema):
@@ -67,6 +81,16 @@ class ChildInput(Schema):
     ] = []
     physician_name: Text(120) = ""
     physician_phone: Phone() = ""
+    health_alerts: Choices(
+        HealthAlert,
+        lambda: _("Please choose health alerts from the list."),
+        description="Short flags every counselor sees (never the diagnosis): "
+        "epinephrine_auto_injector, central_line, seizure_plan, diabetes, infection_risk.",
+    ) = []
+    health_alert_note: Text(
+        HEALTH_ALERT_NOTE_MAX,
+        description='A short alert for counselors in the family\'s words, e.g. "no sun".',
+    ) = ""
     gender: Choice(
         Gender,
         lambda: _(
@@ -78,7 +102,8 @@ class ChildInput(Schema):
 
 
 class ContactInput(Schema):
-    """An emergency contact or an authorized pickup person."""
+    """An emergency contact, an authorized pickup person, or a person who must never take the
+    children (`do_not_release`)."""
 
     kind: Choice(
         ContactKind,
@@ -87,7 +112,14 @@ class ContactInput(Schema):
     )
     name: Text(120, required=True)
     relationship: Text(80, required=True)
-    phone: Phone(required=True)
+    phone: Phone(
+        description="Required for an emergency contact and a pickup person (422 `required`); "
+        "optional for `do_not_release`."
+    ) = ""
+    note: Text(
+        200,
+        description='do_not_release: what staff should know, e.g. "court order on file".',
+    ) = ""
     child_ids: Identifiers(
         description="Not in the contract: limits a pickup person to some children of the "
         "household (others: 422 `invalid_choice`). Empty or absent: every child; always empty "

@@ -26,6 +26,8 @@ def serialize_child(child: Child) -> dict:
         "physician_name": child.physician_name or "",
         "physician_phone": child.physician_phone or "",
         "gender": child.gender or "",  # "" not given
+        "health_alerts": list(child.health_alerts or []),
+        "health_alert_note": child.health_alert_note or "",
     }
 
 
@@ -34,7 +36,12 @@ def serialize_medications(child: Child) -> list[dict]:
 
 
 def serialize_medication(medication: Medication) -> dict:
-    return {"name": medication.name, "dose": medication.dose, "schedule": medication.schedule}
+    return {
+        "name": medication.name,
+        "dose": medication.dose,
+        "schedule": medication.schedule,
+        "times": list(medication.times or []),
+    }
 
 
 def serialize_contact(contact: Contact) -> dict:
@@ -44,6 +51,7 @@ def serialize_contact(contact: Contact) -> dict:
         "name": contact.name,
         "relationship": contact.relationship,
         "phone": contact.phone,
+        "note": contact.note or "",
         # Empty: the person is listed for every child of the household.
         "child_ids": sorted(c.id for c in contact.children),
     }

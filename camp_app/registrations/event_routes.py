@@ -32,7 +32,6 @@ def event_helpers() -> dict:
         "event_dates": descriptions.event_dates,
         "camp_moment": descriptions.camp_moment,
         "camp_zone_name": descriptions.camp_zone_name,
-        "phone_for_people": descriptions.phone_for_people,
         "registration_state": services.registration_state,
     }
 

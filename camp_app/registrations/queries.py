@@ -15,6 +15,7 @@ from camp_app.accounts.models import User
 from camp_app.database import like_pattern  # the roster's search: % and _ are literal
 from camp_app.events.models import Event
 from camp_app.extensions import db
+from camp_app.families.health_alerts import alert_labels
 from camp_app.families.models import Child, ContactKind, Household
 from camp_app.ids import possible_id
 from camp_app.registrations.models import ACTIVE, Registration, RegistrationStatus
@@ -150,6 +151,7 @@ def event_registrations(
     query = (
         matching.options(
             joinedload(Registration.child),
+            joinedload(Registration.group),
             joinedload(Registration.event),
             joinedload(Registration.signed_by),
             selectinload(Registration.household).selectinload(Household.guardians),
@@ -175,8 +177,9 @@ def serialize_registration(registration: Registration, position: int | None = No
 
 # --- the roster ------------------------------------------------------------------------------
 
-# What the people running the camp need on the day. Allergies and dietary needs are there for
-# safety; diagnosis, medications and other conditions stay in the child's record.
+# What the people running the camp need on the day. Allergies, dietary needs and the health
+# alerts are there for safety; diagnosis, medications and other conditions stay in the child's
+# record (staff download this roster too).
 ROSTER_COLUMNS = (
     "registration_id",
     "status",
@@ -193,6 +196,8 @@ ROSTER_COLUMNS = (
     "emergency_contact_name",
     "emergency_contact_relationship",
     "emergency_contact_phone",
+    "cabin",
+    "health_alerts",
 )
 
 _STATUS_ORDER = case(
@@ -241,6 +246,8 @@ def roster_row(registration: Registration, event: Event) -> dict:
         "emergency_contact_name": contact.name if contact else "",
         "emergency_contact_relationship": contact.relationship if contact else "",
         "emergency_contact_phone": contact.phone if contact else "",
+        "cabin": registration.group.name if registration.group else "",
+        "health_alerts": "; ".join(alert_labels(child.health_alerts, child.health_alert_note)),
     }
 
 

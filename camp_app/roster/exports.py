@@ -43,7 +43,12 @@ from camp_app.roster.models import CampGroup
 from camp_app.spreadsheets import csv_lines, safe_cell
 from camp_app.timeutil import camp_today
 
-EXPORT_COLUMNS = (*ROSTER_COLUMNS, "group", "patient_verification")
+# The API roster's "cabin" is this export's "group" (cabin or group, by the camp's kind).
+EXPORT_COLUMNS = (
+    *(name for name in ROSTER_COLUMNS if name != "cabin"),
+    "group",
+    "patient_verification",
+)
 
 # The spreadsheet's column titles (the CSV keeps the contract's machine names).
 XLSX_TITLES = {
@@ -62,6 +67,7 @@ XLSX_TITLES = {
     "emergency_contact_name": lazy_gettext("Emergency contact"),
     "emergency_contact_relationship": lazy_gettext("Relationship"),
     "emergency_contact_phone": lazy_gettext("Emergency phone"),
+    "health_alerts": lazy_gettext("Health alerts"),
     "group": lazy_gettext("Cabin or group"),
     "patient_verification": lazy_gettext("Patient verification"),
 }

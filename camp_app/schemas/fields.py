@@ -432,6 +432,33 @@ def Choices(choices: Iterable, message: Callable[[], str], *, description=None):
     return _field(check, schema, rule, nullable=True, description=description)
 
 
+TIME_OF_DAY = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
+
+
+def TimesOfDay(*, max_items: int, description=None):
+    """Wall-clock times "HH:MM" (24 h), as a list; answered sorted, without duplicates."""
+    rule = Rule()
+
+    def check(value):
+        if value is None:
+            return []
+        message = _('Please give times as "HH:MM", for example ["08:00", "20:00"].')
+        if not isinstance(value, list):
+            raise fail("invalid_type", message)
+        if any(not isinstance(v, str) or not TIME_OF_DAY.fullmatch(v) for v in value):
+            raise fail("invalid_time", message)
+        if len(set(value)) > max_items:
+            raise fail("too_many", _("Please list at most %(count)d times.", count=max_items))
+        return sorted(set(value))
+
+    schema = {
+        "type": "array",
+        "maxItems": max_items,
+        "items": {"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$"},
+    }
+    return _field(check, schema, rule, nullable=True, description=description)
+
+
 def Identifiers(*, description=None):
     """A list of record ids (their existence is the services' business)."""
     rule = Rule()

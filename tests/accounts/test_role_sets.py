@@ -1,7 +1,8 @@
 """The role sets (camp_app/roles.py) are what the pages declare: every page of the event
-workspace and the outbox is for coordinators and admins, every attendance page also for staff."""
+workspace and the outbox is for coordinators and admins, every attendance page also for staff
+and the nurse, except the health center's (medications: not for counselors)."""
 
-from camp_app.roles import CAMP_STAFF, MANAGERS
+from camp_app.roles import CAMP_STAFF, HEALTH_CENTER, MANAGERS
 
 
 def _declared(app, prefix: str) -> dict[str, set]:
@@ -14,7 +15,8 @@ def _declared(app, prefix: str) -> dict[str, set]:
 
 def test_the_sets_name_the_roles():
     assert set(MANAGERS) == {"coordinator", "admin"}
-    assert set(CAMP_STAFF) == {"staff", "coordinator", "admin"}
+    assert set(CAMP_STAFF) == {"staff", "nurse", "coordinator", "admin"}
+    assert set(HEALTH_CENTER) == {"nurse", "coordinator", "admin"}
 
 
 def test_every_workspace_page_is_for_managers(app):
@@ -26,5 +28,12 @@ def test_every_workspace_page_is_for_managers(app):
 def test_every_attendance_page_is_for_camp_staff(app):
     declared = _declared(app, "/attendance")
     assert len(declared) >= 10
-    wrong = {rule for rule, roles in declared.items() if roles != {"staff", "coordinator", "admin"}}
+    health_center = {rule for rule in declared if "medication" in rule or "health-center" in rule}
+    assert len(health_center) == 3
+    staff = {"staff", "nurse", "coordinator", "admin"}
+    wrong = {
+        rule
+        for rule, roles in declared.items()
+        if roles != (set(HEALTH_CENTER) if rule in health_center else staff)
+    }
     assert wrong == set()

@@ -58,7 +58,7 @@ def test_the_password_alone_does_not_sign_staff_in(app, app_ctx):
     assert not signed_in(client)
 
     passed = client.post(CODE_PAGE, data={"code": code_now()})
-    assert passed.headers["Location"] == "/"
+    assert passed.headers["Location"] == "/attendance/"  # staff land where their work is
     assert signed_in(client)
 
 
@@ -207,7 +207,7 @@ def test_an_admin_resets_a_lost_authenticator(app, app_ctx):
     theirs, admins = app.test_client(), app.test_client()
     login(theirs, user)
     login(admins, admin)
-    assert "Reset an authenticator" in admins.get("/").get_data(as_text=True)
+    assert "Reset an authenticator" in admins.get("/admin/audit").get_data(as_text=True)
     answer = admins.post(RESET_PAGE, data={"email": user.email.upper()})
     assert answer.headers["Location"] == RESET_PAGE
 

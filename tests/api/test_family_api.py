@@ -44,7 +44,7 @@ def test_add_child_answers_201_with_id_and_location(api, people):
     child = response.get_json()
     assert isinstance(child["id"], int)
     assert response.headers["Location"].endswith(f"/api/v1/family/children/{child['id']}")
-    assert child["medications"] == CHILD["medications"]
+    assert child["medications"] == [{**m, "times": []} for m in CHILD["medications"]]
     assert child["physician_phone"] == "+13055550111"
     assert db.session.get(Child, child["id"]).household_id == parent.household_id
     entry = db.session.scalars(db.select(AuditEntry).where(AuditEntry.action == "child.create"))

@@ -90,11 +90,12 @@ CONTRACT_ACCESS = {
     ("GET", "/events/{slug}/eligibility"): {"parent"},
     ("POST", "/registrations"): {"parent"},
     ("GET", "/registrations"): {"parent"},
-    ("GET", "/registrations/{registration}"): {"parent", "coordinator", "staff"},
+    # v1.1: the nurse reads registrations too (what each role sees of the child differs).
+    ("GET", "/registrations/{registration}"): {"parent", "coordinator", "staff", "nurse"},
     ("POST", "/registrations/{registration}/cancel"): {"parent", "coordinator"},
     ("POST", "/registrations/{registration}/decision"): {"coordinator"},
-    ("GET", "/events/{slug}/registrations"): {"coordinator", "staff"},
-    ("GET", "/events/{slug}/roster.csv"): {"coordinator", "staff"},
+    ("GET", "/events/{slug}/registrations"): {"coordinator", "staff", "nurse"},
+    ("GET", "/events/{slug}/roster.csv"): {"coordinator", "staff", "nurse"},
 }
 ROLES = ("parent", "coordinator", "staff", "admin")
 

@@ -7,6 +7,7 @@ import pytest
 from camp_app.attendance import services
 from camp_app.attendance.models import AttendanceEvent, AttendanceRecord, MedicationDose
 from camp_app.extensions import db
+from camp_app.roles import Role
 from camp_app.service_errors import NotAllowed
 from camp_app.timeutil import camp_today
 from tests.api.conftest import token_for
@@ -34,7 +35,8 @@ def waiting(request, app_ctx):
 
 @pytest.fixture
 def staff_client(client, waiting):
-    login(client, staff_member())
+    # The nurse: every attendance page and the medication log (counselors do not see it).
+    login(client, staff_member(Role.NURSE))
     return client
 
 

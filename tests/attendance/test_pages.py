@@ -107,7 +107,7 @@ def test_unlisted_person_is_refused_on_the_page_and_recorded(staff_client, camp)
         f"{day_url(event, day)}/{maya.id}/check-out",
         data={"pickup": "other", "unlisted_name": "Tom Unknown"},
     )
-    assert answer.status_code == 200
+    assert answer.status_code == 422  # refused: the page says so, and so does the status
     html = answer.get_data(as_text=True)
     assert 'role="alert"' in html and "Do not release the child" in html
     assert "call the camp coordinator" in html.lower()
@@ -168,7 +168,25 @@ def test_exports_download(staff_client, camp):
     assert len(list(csv.reader(io.StringIO(outside.get_data(as_text=True))))) == 1 + days
 
 
-def test_medication_pages_for_an_overnight_camp(staff_client, app_ctx):
+@pytest.fixture
+def nurse_client(client, camp):
+    login(client, staff_member(Role.NURSE))
+    return client
+
+
+def test_counselors_get_403_on_the_medication_log(staff_client, app_ctx):
+    event = running_camp("overnight_camp")
+    maya, _ = confirmed_child(event)
+    day = camp_today().isoformat()
+    assert staff_client.get(f"/attendance/{event.slug}/{day}/medication").status_code == 403
+    url = f"/attendance/{event.slug}/{day}/medication/{maya.id}"
+    assert staff_client.get(url).status_code == 403
+    sheet = staff_client.get(f"/attendance/{event.slug}/{day}").get_data(as_text=True)
+    assert "Medication log for this day" not in sheet
+
+
+def test_medication_pages_for_an_overnight_camp(nurse_client, app_ctx):
+    staff_client = nurse_client
     event = running_camp("overnight_camp")
     meds = [{"name": "Ondansetron", "dose": "4 mg", "schedule": "before meals"}]
     maya, _ = confirmed_child(event, medications=meds)
@@ -196,9 +214,9 @@ def test_medication_pages_for_an_overnight_camp(staff_client, app_ctx):
     ).get_data(as_text=True)
 
 
-def test_medication_page_is_404_for_a_day_camp(staff_client, camp):
+def test_medication_page_is_404_for_a_day_camp(nurse_client, camp):
     event, _maya, _pickup, day = camp
-    assert staff_client.get(f"/attendance/{event.slug}/{day}/medication").status_code == 404
+    assert nurse_client.get(f"/attendance/{event.slug}/{day}/medication").status_code == 404
 
 
 def test_parent_gets_403_on_the_medication_log(client, app_ctx):
@@ -215,4 +233,4 @@ def test_impossible_numbers_are_404_or_refused_never_a_500(staff_client, camp):
     answer = staff_client.post(
         f"{day_url(event, day)}/{maya.id}/check-out", data={"pickup": "99999999999"}
     )
-    assert answer.status_code == 200 and "Do not release the child" in answer.get_data(as_text=True)
+    assert answer.status_code == 422 and "Do not release the child" in answer.get_data(as_text=True)

@@ -8,6 +8,7 @@ import pytest
 from camp_app.accounts.models import User, UserRole
 from camp_app.accounts.passwords import hash_password, verify_password
 from camp_app.audit.models import AuditEntry
+from camp_app.demo import this_week
 from camp_app.events import services
 from camp_app.events.models import Event
 from camp_app.extensions import db
@@ -22,6 +23,7 @@ DEMO_EMAILS = {
     "parent": "parent@example.org",
     "coordinator": "coordinator@example.org",
     "staff": "staff@example.org",
+    "nurse": "nurse@example.org",
     "admin": "admin@example.org",
 }
 # The hospital's launch day for the demo: registration must be open then.
@@ -72,7 +74,8 @@ def test_running_twice_duplicates_nothing(app_ctx, runner):
     seed(runner)
 
     assert counts() == first
-    assert first["Event"] == 2 and first["User"] == 4 + SMALL_DEMO
+    # The two hospital camps and the camp of this week (with its own families).
+    assert first["Event"] == 3 and first["User"] == 5 + SMALL_DEMO + len(this_week.CAMPERS)
     assert first["Child"] >= 2 + SMALL_DEMO  # every demo family has a patient, some siblings
 
 
@@ -141,7 +144,7 @@ def test_the_two_demo_camps(app_ctx, runner):
         assert services.registration_state(camp, DEMO_DAY) == "open"
         assert camp.registration_closes_at.year == 2027 and camp.registration_closes_at.month <= 5
     listed = [e.slug for e in services.published_events(now=DEMO_DAY)]
-    assert listed == ["camp-uots", "bear-hug"]
+    assert [slug for slug in listed if slug != this_week.SLUG] == ["camp-uots", "bear-hug"]
 
 
 def test_the_demo_family(app_ctx, runner):
@@ -178,7 +181,7 @@ def test_an_edited_demo_camp_is_left_as_it_is(app_ctx, runner):
     seed(runner)
 
     assert event("camp-uots").capacity == 45
-    assert db.session.scalar(db.select(db.func.count(Event.id))) == 2
+    assert db.session.scalar(db.select(db.func.count(Event.id))) == 3
 
 
 @pytest.mark.parametrize("email", ["parent@example.org", "admin@example.org"])

@@ -144,11 +144,13 @@ def test_family_summary_has_the_contract_shape(ctx):
         "name": "Ondansetron",
         "dose": "4 mg",
         "schedule": "before meals",
+        "times": [],  # as needed: no dose due at set times
     }
     assert set(shown) == {
         "id", "first_name", "last_name", "date_of_birth", "relationship", "diagnosis_category",
         "diagnosis", "treated_at_hospital", "allergies", "dietary_needs", "medical_conditions",
-        "medications", "physician_name", "physician_phone", "gender",
+        "medications", "physician_name", "physician_phone", "gender", "health_alerts",
+        "health_alert_note",
     }  # fmt: skip
     assert summary["contacts"] == [
         {
@@ -157,6 +159,7 @@ def test_family_summary_has_the_contract_shape(ctx):
             "name": "Ana Lopez",
             "relationship": "aunt",
             "phone": "+13055550100",
+            "note": "",
             "child_ids": [child.id],
         }
     ]

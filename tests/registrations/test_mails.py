@@ -97,7 +97,8 @@ def test_each_mail_names_child_event_dates_place_and_how_to_reach_the_camp(ctx):
             assert "Camp U.O.T.S." in body
             assert "June 14, 2027" in body and "June 19, 2027" in body
             assert "Lake Placid Lodge" in body
-            assert "camps@hospital.example" in body and "+13055550199" in body
+            # The number as people read it (camp_app/phones.py).
+            assert "camps@hospital.example" in body and "(305) 555-0199" in body
             assert "http://camp.test/registrations" in body
         assert "Kid0" in mail.subject and "Camp U.O.T.S." in mail.subject
 
