@@ -25,3 +25,5 @@ def _print_report(report: SeedReport) -> None:
     for login in report.logins:
         password = login.password or "(no longer the demo password; not shown)"
         click.echo(f"  {login.role:<12} {login.email:<26} {password}")
+    click.echo("Every role but parent signs in with a second factor: at the first sign-in, scan")
+    click.echo("the QR code with an authenticator app on a phone (or type the key shown).")
