@@ -98,6 +98,7 @@ def _register_features(app: Flask) -> None:
     from camp_app.notifications import routes as notifications_routes
     from camp_app.ops import metrics as ops_metrics
     from camp_app.ops import routes as ops_routes
+    from camp_app.privacy import cli as privacy_cli
     from camp_app.registrations import event_routes as events_routes
     from camp_app.registrations import hooks as registrations_hooks
     from camp_app.registrations import (  # noqa: F401  (their routes join workspace.bp)
@@ -148,6 +149,7 @@ def _register_features(app: Flask) -> None:
         accounts_cli.users_cli,
         notifications_cli.mail_worker_command,
         demo_cli.seed_demo_command,
+        privacy_cli.privacy_cli,
     ):
         app.cli.add_command(command)
     register_error_handlers(app)

@@ -5,9 +5,15 @@ reveals nothing sealed.
 Keys come from ENCRYPTION_KEYS (comma-separated Fernet keys, newest first: the newest seals,
 every one of them opens, which is how keys are rotated), else from a key generated once into
 the instance folder, as SECRET_KEY is. Use `EncryptedText` as a column type for any value to
-seal; it holds text, and the database column is plain TEXT holding the token.
+seal; it holds text, and the database column is plain TEXT holding the token (`EncryptedJSON`
+holds a JSON value the same way). Every column of either type is re-sealed under the newest key
+by `flask privacy rotate-keys` (privacy/key_rotation.py finds them in the mapped models).
+
+An empty text is sealed too, so a copy of the database does not even tell which child has
+allergies or a note; only NULL stays NULL.
 """
 
+import json
 import os
 from pathlib import Path
 
@@ -48,13 +54,20 @@ def parse_keys(text: str) -> list[str]:
     return keys
 
 
-def _cipher() -> MultiFernet:
+def _ciphers() -> tuple[MultiFernet, Fernet]:
+    """Built once per key set and kept on the app: a value costs one decryption, not a key
+    schedule."""
     keys = current_app.config[CONFIG_KEY]
     cached = current_app.extensions.get("sealing")
-    if cached is None or cached[0] != keys:
-        cached = (keys, MultiFernet([Fernet(key) for key in keys]))
+    if cached is None or cached[0] != keys:  # a copy: a list changed in place is seen too
+        fernets = [Fernet(key) for key in keys]
+        cached = (list(keys), MultiFernet(fernets), fernets[0])
         current_app.extensions["sealing"] = cached
-    return cached[1]
+    return cached[1], cached[2]
+
+
+def _cipher() -> MultiFernet:
+    return _ciphers()[0]
 
 
 def seal(plain: str) -> str:
@@ -70,12 +83,25 @@ def unseal(token: str) -> str:
 
 def reseal(token: str) -> str:
     """The same value sealed under the newest key (for rotation)."""
-    return _cipher().rotate(token.encode()).decode()
+    try:
+        return _cipher().rotate(token.encode()).decode()
+    except InvalidToken:
+        raise SealingKeyError("no configured key opens this value") from None
+
+
+def sealed_under_newest(token: str) -> bool:
+    """Whether the newest key opens this token (rotation leaves it alone)."""
+    try:
+        _ciphers()[1].decrypt(token.encode())
+    except InvalidToken:
+        return False
+    return True
 
 
 class EncryptedText(TypeDecorator):
     """Text sealed in the database; plain text in Python. None stays None (not sealed), so
-    `IS NULL` still works; nothing else can be compared in SQL."""
+    `IS NULL` still works; nothing else can be compared in SQL. A stored empty string (a
+    column's server default, nothing sealed) reads as an empty string."""
 
     impl = Text
     cache_ok = True
@@ -86,6 +112,22 @@ class EncryptedText(TypeDecorator):
         return seal(value)
 
     def process_result_value(self, value, dialect):
+        if not value:
+            return value
+        return unseal(value)
+
+
+class EncryptedJSON(EncryptedText):
+    """A JSON value (a list of flags, say) sealed as its JSON text."""
+
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
         if value is None:
             return None
-        return unseal(value)
+        return seal(json.dumps(value, separators=(",", ":")))
+
+    def process_result_value(self, value, dialect):
+        if not value:
+            return None
+        return json.loads(unseal(value))

@@ -30,6 +30,7 @@ FEATURES = (
     "messages",
     "attendance",
     "audit_log",  # the admins' pages over the audit entries
+    "privacy",  # flask privacy: key rotation
     "api",
     "demo",
 )

@@ -3,13 +3,14 @@
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from camp_app.accounts.models import User
 from camp_app.database import UTCDateTime
 from camp_app.extensions import db
 from camp_app.registrations.models import Registration
+from camp_app.sealing import EncryptedText
 from camp_app.timeutil import utcnow
 
 
@@ -114,11 +115,12 @@ class MedicationDose(db.Model):
     medication_id: Mapped[int | None] = mapped_column(
         ForeignKey("medications.id", ondelete="SET NULL")
     )
-    medication_name: Mapped[str] = mapped_column(String(120))
-    dose: Mapped[str] = mapped_column(String(80))
+    # Sealed, as the child's medication list is (at most 120 and 80 characters).
+    medication_name: Mapped[str] = mapped_column(EncryptedText)
+    dose: Mapped[str] = mapped_column(EncryptedText)
     given_at: Mapped[datetime] = mapped_column(UTCDateTime)
     given_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    note: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(EncryptedText, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     given_by: Mapped[User] = relationship()

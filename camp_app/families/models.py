@@ -7,12 +7,13 @@ spells SQLAlchemy's function `orm.relationship`.
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Column, Date, ForeignKey, String, Table, Text, orm
+from sqlalchemy import JSON, Column, Date, ForeignKey, String, Table, orm
 from sqlalchemy.orm import Mapped, mapped_column
 
 from camp_app.accounts.models import User
 from camp_app.database import UTCDateTime
 from camp_app.extensions import db
+from camp_app.sealing import EncryptedJSON, EncryptedText
 from camp_app.timeutil import utcnow
 
 
@@ -89,19 +90,21 @@ class Child(db.Model):
     date_of_birth: Mapped[date] = mapped_column(Date)
     relationship: Mapped[str] = mapped_column(String(20))
     diagnosis_category: Mapped[str | None] = mapped_column(String(20))
-    diagnosis: Mapped[str] = mapped_column(Text, default="")
+    # The medical details are sealed (sealing.EncryptedText: encrypted in the database, plain
+    # in Python; never filtered or sorted in SQL). Names, dates and the diagnosis category (an
+    # eligibility rule the verification list filters on in SQL) stay plain and searchable.
+    diagnosis: Mapped[str] = mapped_column(EncryptedText, default="")
     treated_at_hospital: Mapped[bool] = mapped_column(default=False)
-    allergies: Mapped[str] = mapped_column(Text, default="")
-    dietary_needs: Mapped[str] = mapped_column(Text, default="")
-    medical_conditions: Mapped[str] = mapped_column(Text, default="")
-    physician_name: Mapped[str] = mapped_column(String(120), default="")
-    physician_phone: Mapped[str] = mapped_column(String(32), default="")
+    allergies: Mapped[str] = mapped_column(EncryptedText, default="")
+    dietary_needs: Mapped[str] = mapped_column(EncryptedText, default="")
+    medical_conditions: Mapped[str] = mapped_column(EncryptedText, default="")
+    physician_name: Mapped[str] = mapped_column(EncryptedText, default="")  # at most 120
+    physician_phone: Mapped[str] = mapped_column(EncryptedText, default="")  # at most 32
     gender: Mapped[str] = mapped_column(String(20), default="", server_default="")
-    # What counselors see instead of the medical details: HealthAlert values and a short note.
-    health_alerts: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
-    health_alert_note: Mapped[str] = mapped_column(
-        String(HEALTH_ALERT_NOTE_MAX), default="", server_default=""
-    )
+    # What counselors see instead of the medical details: HealthAlert values and a short note
+    # (at most HEALTH_ALERT_NOTE_MAX characters); sealed too, "diabetes" is a condition.
+    health_alerts: Mapped[list[str]] = mapped_column(EncryptedJSON, default=list)
+    health_alert_note: Mapped[str] = mapped_column(EncryptedText, default="")
     # Set by a coordinator for the medical team; reset when the family changes the details
     # it vouches for (relationship, diagnosis category, treated at the hospital).
     patient_verification: Mapped[str] = mapped_column(
@@ -132,9 +135,10 @@ class Medication(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     child_id: Mapped[int] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"), index=True)
-    name: Mapped[str] = mapped_column(String(120))
-    dose: Mapped[str] = mapped_column(String(80))
-    schedule: Mapped[str] = mapped_column(String(120))
+    # Sealed (at most 120, 80 and 120 characters, as the schema says); the times are not.
+    name: Mapped[str] = mapped_column(EncryptedText)
+    dose: Mapped[str] = mapped_column(EncryptedText)
+    schedule: Mapped[str] = mapped_column(EncryptedText)
     # Camp time ("HH:MM") at which a dose is due at an overnight camp; empty: as needed.
     times: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
 
@@ -159,8 +163,8 @@ class Contact(db.Model):
     name: Mapped[str] = mapped_column(String(120))
     relationship: Mapped[str] = mapped_column(String(80))
     phone: Mapped[str] = mapped_column(String(32))
-    # Why a do_not_release person must not take the child, e.g. "court order on file".
-    note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Why a do_not_release person must not take the child, e.g. "court order on file" (sealed).
+    note: Mapped[str] = mapped_column(EncryptedText, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     household: Mapped[Household] = orm.relationship(back_populates="contacts")

@@ -1,0 +1,1 @@
+"""Privacy operations: re-sealing under the newest key (`flask privacy rotate-keys`)."""
