@@ -20,7 +20,7 @@ from camp_app.roster.models import CampGroup
 SIZES = (5000, 10000)
 CAPACITY_SHARE = 0.6  # the rest waits
 GROUPS = 12
-PASSWORD = "Bench-coordinator-passphrase-2026"
+PASSWORD = "tundra violet quarry 41 lantern"
 OTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # a coordinator signs in with a second factor
 STATUS_MIX = (  # every 10th of the seat holders is still pending, one in 25 cancelled
     (10, RegistrationStatus.PENDING_REVIEW),
