@@ -57,12 +57,13 @@ def parse_keys(text: str) -> list[str]:
 def _ciphers() -> tuple[MultiFernet, Fernet]:
     """Built once per key set and kept on the app: a value costs one decryption, not a key
     schedule."""
-    keys = current_app.config[CONFIG_KEY]
-    cached = current_app.extensions.get("sealing")
+    app = current_app._get_current_object()  # one look-up of the proxy, not three
+    keys = app.config[CONFIG_KEY]
+    cached = app.extensions.get("sealing")
     if cached is None or cached[0] != keys:  # a copy: a list changed in place is seen too
         fernets = [Fernet(key) for key in keys]
         cached = (list(keys), MultiFernet(fernets), fernets[0])
-        current_app.extensions["sealing"] = cached
+        app.extensions["sealing"] = cached
     return cached[1], cached[2]
 
 

@@ -9,14 +9,14 @@ from typing import NamedTuple
 
 from flask_babel import gettext as _
 from sqlalchemy import case, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import defer, joinedload, selectinload
 
 from camp_app.accounts.models import User
 from camp_app.database import like_pattern  # the roster's search: % and _ are literal
 from camp_app.events.models import Event
 from camp_app.extensions import db
 from camp_app.families.health_alerts import alert_labels
-from camp_app.families.models import Child, ContactKind, Household
+from camp_app.families.models import Child, Contact, ContactKind, Household
 from camp_app.ids import possible_id
 from camp_app.registrations.models import ACTIVE, Registration, RegistrationStatus
 from camp_app.service_errors import InvalidInput, NotFound, Problem
@@ -207,15 +207,28 @@ _STATUS_ORDER = case(
 )
 
 
+def roster_unshown() -> tuple:
+    """Loader options for a roster's children and contacts: the sealed details it never shows
+    are not loaded, so not decrypted (each value costs a decryption)."""
+    return (
+        defer(Child.diagnosis),
+        defer(Child.medical_conditions),
+        defer(Child.physician_name),
+        defer(Child.physician_phone),
+    )
+
+
 def roster_loaders() -> tuple:
     """What roster_row reads, loaded a batch at a time: never a query per row. The signer's
     roles (User.role_rows loads "selectin" by default) are not part of a roster. (Built when
     called: building loader options configures the mappers, which must wait until every
     feature's models are imported, e.g. roster's CampGroup that Registration.group names.)"""
     return (
-        joinedload(Registration.child),
+        joinedload(Registration.child).options(*roster_unshown()),
         joinedload(Registration.signed_by).lazyload(User.role_rows),
-        selectinload(Registration.household).selectinload(Household.contacts),
+        selectinload(Registration.household)
+        .selectinload(Household.contacts)
+        .defer(Contact.note),  # sealed, and not on a roster
     )
 
 

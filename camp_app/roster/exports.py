@@ -29,9 +29,14 @@ from camp_app.accounts.models import User
 from camp_app.audit.services import record
 from camp_app.events.models import Event
 from camp_app.extensions import db
-from camp_app.families.models import Household
+from camp_app.families.models import Contact, Household
 from camp_app.registrations.models import Registration, RegistrationStatus
-from camp_app.registrations.queries import ROSTER_BATCH, ROSTER_COLUMNS, roster_row
+from camp_app.registrations.queries import (
+    ROSTER_BATCH,
+    ROSTER_COLUMNS,
+    roster_row,
+    roster_unshown,
+)
 from camp_app.roster.filters import (
     ACTIVE_STATUSES,
     RosterFilter,
@@ -114,10 +119,13 @@ def export_query(event: Event, f: RosterFilter):
     return (
         filtered_query(event, f)
         .options(
-            contains_eager(Registration.child),  # filtered_query already joins these two
+            # filtered_query already joins these two; sealed details not shown stay sealed
+            contains_eager(Registration.child).options(*roster_unshown()),
             contains_eager(Registration.group),
             joinedload(Registration.signed_by).lazyload(User.role_rows),
-            selectinload(Registration.household).selectinload(Household.contacts),
+            selectinload(Registration.household)
+            .selectinload(Household.contacts)
+            .defer(Contact.note),
         )
         .execution_options(yield_per=ROSTER_BATCH)
     )

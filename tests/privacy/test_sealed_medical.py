@@ -11,12 +11,15 @@ import pytest
 from cryptography.fernet import Fernet, InvalidToken
 from sqlalchemy import inspect, text
 
+from camp_app import sealing
 from camp_app.attendance.models import MedicationDose
 from camp_app.events.models import Event
 from camp_app.extensions import db
 from camp_app.families.models import Child, Contact, Household
 from camp_app.privacy.key_rotation import sealed_columns
+from camp_app.registrations import queries
 from camp_app.roles import Role
+from camp_app.roster import exports
 from camp_app.roster.filters import RosterFilter, filtered_query
 from tests.factories import make_child, make_contact, make_event, make_registration, make_user
 
@@ -248,3 +251,21 @@ def test_rotate_keys_stops_clearly_when_no_key_opens_a_value(app, runner):
     assert result.exit_code == 1
     assert f"no configured key opens children.allergies of row {ids['child']}" in result.output
     assert SECRETS["allergies"] not in result.output
+
+
+def test_the_roster_exports_never_open_what_they_do_not_show(app_ctx, monkeypatch):
+    """Each opened value costs a decryption: the roster (CSV, XLSX, API) leaves the diagnosis,
+    conditions, physician and a contact's note sealed."""
+    ids = _records()
+    event = db.session.get(Event, ids["event"])
+    opened = []
+    unseal = sealing.unseal
+    monkeypatch.setattr(sealing, "unseal", lambda token: opened.append(unseal(token)) or opened[-1])
+
+    export = "".join(exports.roster_csv_lines(event, exports.export_filter(event, {})))
+    api_roster = "".join(queries.roster_csv(event))
+    for csv in (export, api_roster):
+        assert SECRETS["allergies"] in csv and SECRETS["diagnosis"] not in csv
+    assert SECRETS["allergies"] in opened  # what the roster shows is opened
+    never = [SECRETS[k] for k in ("diagnosis", "medical_conditions", "physician_name")]
+    assert [value for value in opened if value in [*never, CONTACT_NOTE]] == []
