@@ -30,6 +30,7 @@ FEATURES = (
     "messages",
     "attendance",
     "audit_log",  # the admins' pages over the audit entries
+    "privacy",  # the family's own copy, closing an account, the retention policy
     "api",
     "demo",
 )
