@@ -20,12 +20,11 @@ from camp_app.accounts.retention import SIGN_IN_RECORDS
 from camp_app.attendance.models import AttendanceEvent, AttendanceRecord, MedicationDose
 from camp_app.audit.models import AuditEntry
 from camp_app.audit.services import record
-from camp_app.events.models import Event
 from camp_app.extensions import db
 from camp_app.families.models import Child, Contact, GuardianInvite, Household, Medication
 from camp_app.notifications.models import MailStatus, OutboxMail
 from camp_app.privacy.closure import close_unverified
-from camp_app.privacy.policy import days, keep_years, years_before
+from camp_app.privacy.policy import days, keep_years, last_camp_day_query, years_before
 from camp_app.registrations.models import Registration
 
 
@@ -95,15 +94,10 @@ def _erase_unverified() -> int:
 
 def _expired_households() -> list[int]:
     """Closed households whose kept records are past the period: closed that long ago and
-    every event they registered for ended that long ago. A household that never registered
+    every camp they held a seat at ended that long ago. A household that never held a seat
     keeps nothing: it goes at the first purge after closing."""
     years = keep_years()
-    last_day = (
-        select(func.max(Event.ends_on))
-        .join(Registration, Registration.event_id == Event.id)
-        .where(Registration.household_id == Household.id)
-        .scalar_subquery()
-    )
+    last_day = last_camp_day_query(Household.id).scalar_subquery()
     expired = (Household.closed_at < _moment_years_ago(years)) & (
         last_day < years_before(timeutil.camp_today(), years)
     )
