@@ -21,6 +21,7 @@ Staff accounts (coordinator, staff, nurse, admin) are closed by an administrator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
@@ -247,4 +248,5 @@ def closure_preview(user: User) -> dict:
         "open_registrations": len(open_registrations),
         "kept_until": last_kept,
         "keep_years": keep_years(),
+        "audit_years": current_app.config["PRIVACY_AUDIT_LOG_YEARS"],
     }

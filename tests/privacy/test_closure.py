@@ -189,3 +189,14 @@ def test_a_family_without_registrations_closes_too(app, app_ctx):
     assert done.household_closed and done.cancelled == [] and done.kept_until is None
     assert db.session.get(Child, child.id).allergies == ""
     assert db.session.scalar(select(UserSession.id).where(UserSession.user_id == parent.id)) is None
+
+
+def test_the_confirmation_speaks_the_parents_language(app, app_ctx):
+    parent, _child, _contact = build_family()
+    parent.locale = "es"
+    db.session.commit()
+    with app.test_request_context():
+        closure.close_account(parent, PASSWORD)
+    [mail] = db.session.scalars(select(OutboxMail).where(OutboxMail.category == "account_closed"))
+    assert mail.subject == "Su cuenta está cerrada"
+    assert "Los datos médicos de sus hijos están borrados" in mail.body_text
