@@ -47,6 +47,7 @@ def test_closing_erases_medical_details_keeps_camp_records_and_frees_the_seat(cl
     token = token_for(world.parent)
     email = world.parent.email
     login(client, world.parent)
+    assert "/account/close" in client.get("/account/settings").get_data(as_text=True)
     page = client.get("/account/close").get_data(as_text=True)
     assert "Your children&#39;s medical details are erased" in page
     assert "1 registration for a camp or event that has not ended is cancelled" in page
@@ -56,16 +57,16 @@ def test_closing_erases_medical_details_keeps_camp_records_and_frees_the_seat(cl
     assert answer.status_code == 302 and answer.location == "/account/closed"
     db.session.expire_all()
     raw = _raw_child(world.child.id)
+    assert raw.pop("health_alerts") in ("[]", [])  # JSON: text on SQLite, parsed on PostgreSQL
     assert raw == {
         "diagnosis_category": None,
         "diagnosis": "",
-        "treated_at_hospital": 0 if isinstance(raw["treated_at_hospital"], int) else False,
+        "treated_at_hospital": False,  # 0 on SQLite, which compares equal
         "allergies": "",
         "dietary_needs": "",
         "medical_conditions": "",
         "physician_name": "",
         "physician_phone": "",
-        "health_alerts": "[]",
         "health_alert_note": "",
         "first_name": "Zoë",  # kept with the camp's records
         "last_name": "Núñez",
