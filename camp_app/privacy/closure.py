@@ -24,7 +24,7 @@ from datetime import date, datetime
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from camp_app import timeutil
 from camp_app.accounts import sessions
@@ -130,13 +130,23 @@ def close_account(user: User, password: str, now: datetime | None = None) -> Clo
     now = now or timeutil.utcnow()
     _check(user, password)
     user_id, household_id = user.id, user.household_id
-    last = household_id is not None and not other_guardians(user)
-    to_cancel = _open_registrations(household_id, timeutil.camp_today(now)) if last else []
+    today = timeutil.camp_today(now)
+    planned = _open_registrations(household_id, today) if household_id is not None else []
     # The events' locks must be the transaction's first statements (events.locking).
     db.session.commit()
     try:
-        lock_events(event_id for _id, event_id in to_cancel)
+        locked_events = {event_id for _id, event_id in planned}
+        lock_events(locked_events)
+        if household_id is not None:
+            _lock_household(household_id)
+        # Under the locks: two guardians closing at once see each other's closing, so the
+        # household closes with the second; registrations are re-read.
         user = db.session.get(User, user_id)
+        last = household_id is not None and not other_guardians(user)
+        to_cancel = []
+        if last:
+            current = _open_registrations(household_id, today)
+            to_cancel = [(r, event_id) for r, event_id in current if event_id in locked_events]
         address, name, locale = user.email, user.name, user.locale
         _end_access(user, now)
         db.session.flush()  # no mail about the cancellations goes to the closing person
@@ -156,6 +166,17 @@ def close_account(user: User, password: str, now: datetime | None = None) -> Clo
         db.session.rollback()
         raise
     return closure
+
+
+def _lock_household(household_id: int) -> None:
+    """The household's row lock (PostgreSQL; SQLite's write lock is already held), so that
+    its guardians close their accounts one after the other."""
+    db.session.execute(
+        update(Household)
+        .where(Household.id == household_id)
+        .values(closed_at=Household.closed_at)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def close_unverified(user: User, now: datetime) -> None:
