@@ -12,10 +12,10 @@ from datetime import datetime
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, exists, func, or_, select, update
 
 from camp_app import timeutil
-from camp_app.accounts.models import User
+from camp_app.accounts.models import User, UserRole
 from camp_app.accounts.retention import SIGN_IN_RECORDS
 from camp_app.attendance.models import AttendanceEvent, AttendanceRecord, MedicationDose
 from camp_app.audit.models import AuditEntry
@@ -26,6 +26,7 @@ from camp_app.notifications.models import MailStatus, OutboxMail
 from camp_app.privacy.closure import close_unverified
 from camp_app.privacy.policy import days, keep_years, last_camp_day_query, years_before
 from camp_app.registrations.models import Registration
+from camp_app.roles import Role
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,8 @@ def _unverified_ids() -> list[int]:
                 User.email_verified_at.is_(None),
                 User.closed_at.is_(None),
                 User.created_at < cutoff,
+                # Parents who signed up; staff accounts are an administrator's to close.
+                ~exists().where(UserRole.user_id == User.id, UserRole.role != Role.PARENT),
             )
             .order_by(User.id)
         )

@@ -117,6 +117,7 @@ def test_a_household_with_nothing_to_keep_goes_at_the_next_purge(app, runner, cl
 def test_accounts_never_confirmed_go_after_30_days(runner, clock, app_ctx):
     unconfirmed = make_user((Role.PARENT,), name="Una Unconfirmed", verified=False)
     confirmed = make_user((Role.PARENT,), name="Cora Confirmed")
+    staff = make_user((Role.STAFF,), name="Stan Staff", verified=False)  # an admin's to close
     household_id = unconfirmed.household_id
     clock.advance(days=29)
     assert "0 erased" in _line(_purge(runner), "unverified_accounts")
@@ -131,6 +132,7 @@ def test_accounts_never_confirmed_go_after_30_days(runner, clock, app_ctx):
     assert (gone.name, gone.email, gone.active) == ("", f"closed-{gone.id}@closed.invalid", False)
     assert db.session.get(Household, household_id) is None
     assert db.session.get(User, confirmed.id).name == "Cora Confirmed"
+    assert db.session.get(User, staff.id).active
 
 
 def _mail(status, created_at, sent_at=None) -> int:
