@@ -81,7 +81,6 @@ def _init_extensions(app: Flask) -> None:
 def _register_features(app: Flask) -> None:
     from camp_app import request_checks, web
     from camp_app.accounts import cli as accounts_cli
-    from camp_app.accounts import hooks as accounts_hooks
     from camp_app.accounts import routes as accounts_routes
     from camp_app.accounts import second_factor_routes
     from camp_app.api import routes as api_routes
@@ -99,6 +98,8 @@ def _register_features(app: Flask) -> None:
     from camp_app.ops import metrics as ops_metrics
     from camp_app.ops import routes as ops_routes
     from camp_app.privacy import cli as privacy_cli
+    from camp_app.privacy import hooks as privacy_hooks
+    from camp_app.privacy import routes as privacy_routes
     from camp_app.registrations import event_routes as events_routes
     from camp_app.registrations import hooks as registrations_hooks
     from camp_app.registrations import (  # noqa: F401  (their routes join workspace.bp)
@@ -114,12 +115,12 @@ def _register_features(app: Flask) -> None:
 
     # What each feature answers for the layers below it (camp_app/hooks.py).
     for feature_hooks in (
-        accounts_hooks,
         families_hooks,
         events_hooks,
         registrations_hooks,
         roster_hooks,
         messages_hooks,
+        privacy_hooks,
     ):
         feature_hooks.connect()
     request_checks.init_app(app)  # first: its <int:...> converter is for every route
@@ -142,6 +143,7 @@ def _register_features(app: Flask) -> None:
         messages_routes.bp,
         export_routes.bp,
         audit_routes.bp,
+        privacy_routes.bp,
     ):
         app.register_blueprint(blueprint)
     csrf.exempt(api_routes.bp)  # bearer tokens, no cookies: nothing for CSRF to protect

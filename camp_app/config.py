@@ -118,6 +118,14 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
         SQLALCHEMY_ENGINE_OPTIONS={},
         TRUSTED_PROXIES=trusted_proxies(env),
+        # The retention policy (README, "Retention"; camp_app/privacy/retention.py): how long
+        # a closed household's camp records are kept after its last camp, an account never
+        # confirmed, sent and failed mails, and the audit log.
+        PRIVACY_KEEP_CAMP_RECORDS_YEARS=positive_int(env, "PRIVACY_KEEP_CAMP_RECORDS_YEARS", 7),
+        PRIVACY_UNVERIFIED_ACCOUNT_DAYS=positive_int(env, "PRIVACY_UNVERIFIED_ACCOUNT_DAYS", 30),
+        PRIVACY_SENT_MAIL_DAYS=positive_int(env, "PRIVACY_SENT_MAIL_DAYS", 90),
+        PRIVACY_FAILED_MAIL_DAYS=positive_int(env, "PRIVACY_FAILED_MAIL_DAYS", 180),
+        PRIVACY_AUDIT_LOG_YEARS=positive_int(env, "PRIVACY_AUDIT_LOG_YEARS", 6),
         # How many demo families `flask seed-demo` registers (tests use fewer: seeding is slow).
         DEMO_FAMILY_COUNT=40,
     )

@@ -40,7 +40,7 @@ def test_the_app_connects_every_features_hooks(app_ctx):
     parent = _FakeUser()
     assert PARENT_ACCOUNT_ADDED(parent) == [None]
     assert isinstance(parent.household, Household)
-    assert len(PURGE_OLD_ROWS()) == 1  # accounts' purge of old sign-in rows
+    assert len(PURGE_OLD_ROWS()) == 1  # privacy: the retention policy (sign-in rows too)
     assert set(LINKERS) == {"events", "registrations", "camp_groups", "event_messages"}
 
 

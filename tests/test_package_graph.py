@@ -30,7 +30,7 @@ FEATURES = (
     "messages",
     "attendance",
     "audit_log",  # the admins' pages over the audit entries
-    "privacy",  # flask privacy: key rotation
+    "privacy",  # the family's own copy, closing an account, retention, key rotation
     "api",
     "demo",
 )

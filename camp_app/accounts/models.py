@@ -28,6 +28,9 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When the person closed the account (camp_app/privacy/closure.py): it is inactive, its
+    # address and sign-in secrets are gone, only the name stays for the records kept.
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The authenticator (TOTP, accounts.second_factor): its secret, sealed; set while enrolling
     # and kept once a code confirmed it (otp_enrolled_at). The last time-step accepted, so
     # that a code is never accepted twice.

@@ -150,11 +150,16 @@ def end_all(user: User) -> int:
     return _end_rows(UserSession.user_id == user.id, timeutil.utcnow())
 
 
-def purge_old() -> int:
-    """Delete sessions that ended or expired long ago. Commits; returns how many."""
+def old_rows():
+    """Which sessions are old enough to go: past the longest lifetime, and a day."""
     config = current_app.config
     longest = max(config["SESSION_LIFETIME_HOURS_PARENT"], config["SESSION_LIFETIME_HOURS_STAFF"])
     cutoff = timeutil.utcnow() - timedelta(hours=longest) - PURGE_AFTER_LIFETIME
-    result = db.session.execute(delete(UserSession).where(UserSession.created_at < cutoff))
+    return UserSession.created_at < cutoff
+
+
+def purge_old() -> int:
+    """Delete sessions that ended or expired long ago. Commits; returns how many."""
+    result = db.session.execute(delete(UserSession).where(old_rows()))
     db.session.commit()
     return result.rowcount

@@ -114,9 +114,13 @@ def finish(attempt: SignInAttempt, outcome: str) -> None:
     db.session.commit()
 
 
+def old_rows():
+    """Which attempts are older than KEEP_FOR."""
+    return SignInAttempt.at < timeutil.utcnow() - KEEP_FOR
+
+
 def purge_old() -> int:
     """Delete attempts older than KEEP_FOR. Commits; returns how many."""
-    cutoff = timeutil.utcnow() - KEEP_FOR
-    result = db.session.execute(delete(SignInAttempt).where(SignInAttempt.at < cutoff))
+    result = db.session.execute(delete(SignInAttempt).where(old_rows()))
     db.session.commit()
     return result.rowcount

@@ -103,9 +103,13 @@ def sign_in_with_link(token: str) -> User:
     return user
 
 
+def old_rows():
+    """Which links expired more than PURGE_AFTER ago (used or not)."""
+    return SignInLink.expires_at < timeutil.utcnow() - PURGE_AFTER
+
+
 def purge_old() -> int:
     """Delete links that expired a while ago. Commits; returns how many."""
-    cutoff = timeutil.utcnow() - PURGE_AFTER
-    result = db.session.execute(delete(SignInLink).where(SignInLink.expires_at < cutoff))
+    result = db.session.execute(delete(SignInLink).where(old_rows()))
     db.session.commit()
     return result.rowcount

@@ -10,6 +10,7 @@ from camp_app.api.blueprint import bp
 from camp_app.api.core import api_roles, current_api_user, json_body
 from camp_app.families import services
 from camp_app.families.serializers import serialize_child, serialize_contact
+from camp_app.privacy import export
 from camp_app.roles import Role
 
 ID = "id"  # see blueprint.IdConverter: an id that cannot exist answers 404
@@ -50,3 +51,11 @@ def update_child(child_id: int):
 def add_contact():
     contact = services.add_contact(current_api_user(), json_body())
     return jsonify(serialize_contact(contact)), 201
+
+
+@bp.get("/family/export")
+@api_roles(Role.PARENT)
+def family_export():
+    response = jsonify(export.family_export(current_api_user(), "json"))
+    response.headers["Cache-Control"] = "no-store"  # the household's medical details
+    return response

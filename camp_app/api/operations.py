@@ -142,6 +142,29 @@ ANSWER_SCHEMAS = {
             "contacts": {"type": "array", "items": _ref("Contact")},
         }
     ),
+    "FamilyExport": _object(
+        {
+            "household_id": {"type": "integer"},
+            "exported_at": {"type": "string", "format": "date-time"},
+            **{
+                name: {"type": "array", "items": {"type": "object"}}
+                for name in (
+                    "guardians",
+                    "children",
+                    "contacts",
+                    "guardian_invitations",
+                    "registrations",
+                    "attendance",
+                    "medication_records",
+                    "health_visits",
+                )
+            },
+        },
+        description="Everything held about the household. `children` as in GET /family plus "
+        "`patient_verification`; `registrations` with `consents: [{key, text, accepted}]`, "
+        "`signature`, `signed_at` and `signed_by`; `attendance` a record per child and day; "
+        "`medication_records` the doses given at camp.",
+    ),
     "Reason": _object({"code": {"type": "string", "enum": ELIGIBILITY_CODES}, "message": _text()}),
     "ChildEligibility": _object(
         {
@@ -331,6 +354,17 @@ OPERATIONS = [
         "The family",
         "Family",
         description="A parent without a household gets a new, empty one.",
+    ),
+    Operation(
+        "get",
+        "/family/export",
+        "Everything held about the caller's household",
+        "The household's data (Cache-Control: no-store)",
+        "FamilyExport",
+        description="Guardians, children with their medical details, contacts, invitations, "
+        "registrations with the consent texts and signatures, attendance, medication records "
+        "and health visits. Only the caller's own household. Each export is recorded in the "
+        "audit log (which sections, never their contents).",
     ),
     Operation(
         "post",

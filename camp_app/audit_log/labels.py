@@ -61,6 +61,15 @@ ACTION_LABELS = {
     "attendance.absent": _l("Marked a child absent"),
     "attendance.undo": _l("Undid an attendance entry"),
     "medication_dose.create": _l("Recorded a medication dose"),
+    # Privacy: the family's own copy, closing an account, the retention policy
+    "household.export": _l("Downloaded their family's data (JSON)"),
+    "household.export_pdf": _l("Downloaded their family's data (PDF)"),
+    "user.close_account": _l("Closed their account"),
+    "user.leave_household": _l("Left a household"),
+    "user.close_unverified": _l("Closed an account never confirmed"),
+    "household.close": _l("Closed a household"),
+    "household.erase": _l("Erased a closed household's records"),
+    "child.erase_medical": _l("Erased a child's medical details"),
 }
 
 # What the stored table names are to a person.

@@ -59,6 +59,15 @@ def event_locked(event_id: int, claim: int = 0) -> Iterator[int]:
         raise
 
 
+def lock_events(event_ids) -> None:
+    """Take several events' locks in the caller's transaction, in ascending id order (two
+    such transactions never wait for each other crosswise); the caller commits, which
+    releases them. Like event_locked, they must be the transaction's first statements: the
+    caller commits what it was reading just before."""
+    for event_id in sorted(set(event_ids)):
+        _take_lock(event_id, 0)
+
+
 @dataclass(frozen=True)
 class LockedEvent:
     """What registering needs to know about the event, read by the lock's own UPDATE: values

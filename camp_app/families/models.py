@@ -70,6 +70,9 @@ class Household(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When its last guardian closed their account (camp_app/privacy/closure.py): medical
+    # details are gone; what the camp must keep waits for the retention period.
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     guardians: Mapped[list[User]] = orm.relationship(back_populates="household")
     children: Mapped[list["Child"]] = orm.relationship(

@@ -144,11 +144,11 @@ def purge_old_rows() -> None:
         removed = sum(PURGE_OLD_ROWS())
     except SQLAlchemyError:
         # Like a failed poll: keep the worker alive, try again at the next purge.
-        log.exception("mail worker: could not purge old sign-in rows, will retry")
+        log.exception("mail worker: could not purge old rows, will retry")
         db.session.rollback()
         return
     if removed:
-        log.info("mail worker: purged %d old sign-in rows", removed)
+        log.info("mail worker: purged %d old rows (retention policy)", removed)
 
 
 def drain(batch_size: int, stop: threading.Event | None = None) -> DeliveryReport:

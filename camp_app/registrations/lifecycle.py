@@ -407,6 +407,14 @@ def _cancel_locked(registration_id: int, actor_id: int, now: datetime) -> Regist
     return registration
 
 
+def cancel_locked(registration_ids: Sequence[int], actor_id: int, now: datetime) -> list:
+    """Cancel these registrations in the caller's transaction, which already holds their
+    events' locks (events.locking.lock_events); each freed seat goes to the waitlist in
+    order and every family concerned is mailed through the outbox. Internal: a parent
+    closing their account (privacy.closure) calls it; the caller commits."""
+    return [_cancel_locked(registration_id, actor_id, now) for registration_id in registration_ids]
+
+
 def _check_decision(actor: User, action, note, override_reason) -> None:
     if not actor.has_role(*MANAGERS):
         message = _("Only a coordinator can decide about registrations.")
@@ -521,6 +529,7 @@ __all__ = [
     "DECISIONS",
     "TRANSITIONS",
     "cancel",
+    "cancel_locked",
     "decide",
     "fill_free_seats",
     "fill_seats",

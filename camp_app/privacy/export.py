@@ -1,0 +1,240 @@
+"""The family's own copy: everything held about a household, as sections.
+
+Each section is one small function of an ExportScope (the household and the ids of its
+children and registrations, read once) that returns plain JSON values; SECTIONS lists them in
+the order the JSON and the PDF show them. A feature that keeps more about a family (health
+visits, consent versions, uploaded documents) adds one function and one line to SECTIONS.
+
+Only the parent's own household is ever reached: the scope is built from the signed-in
+parent's household_id, never from an id in a request.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from camp_app import timeutil
+from camp_app.accounts.models import User
+from camp_app.attendance.models import AttendanceRecord, MedicationDose
+from camp_app.audit.services import record_read
+from camp_app.extensions import db
+from camp_app.families.household import household_of, load_family
+from camp_app.families.models import GuardianInvite, Household
+from camp_app.families.serializers import serialize_child, serialize_contact
+from camp_app.registrations.models import Registration
+
+# What the parent agreed to when signing, in the words of the register form (the same
+# msgids: camp_app/registrations/forms.py). Versioned consent documents replace this.
+CONSENT_TEXTS = {
+    "medical_treatment": _l(
+        "I consent to emergency medical treatment of my child by the camp's medical team."
+    ),
+    "liability_waiver": _l("I have read and accept the liability waiver."),
+    "photo_release": _l("May the camp use photos in which my child appears?"),
+}
+
+
+@dataclass(frozen=True)
+class ExportScope:
+    household: Household  # loaded with guardians, children (medications) and contacts
+    child_ids: tuple[int, ...]
+    registration_ids: tuple[int, ...]
+
+
+def _when(value: datetime | date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+# --- the sections -------------------------------------------------------------------------
+
+
+def guardians(scope: ExportScope) -> list[dict]:
+    return [
+        {
+            "id": user.id,
+            "name": user.name,
+            "email": user.email,
+            "phone": user.phone or "",
+            "locale": user.locale,
+            "created_at": _when(user.created_at),
+            "email_verified_at": _when(user.email_verified_at),
+            "second_factor": user.otp_enrolled_at is not None,
+        }
+        for user in sorted(scope.household.guardians, key=lambda u: u.id)
+    ]
+
+
+def children(scope: ExportScope) -> list[dict]:
+    return [
+        {
+            **serialize_child(child),
+            "patient_verification": child.patient_verification,
+            "created_at": _when(child.created_at),
+            "updated_at": _when(child.updated_at),
+        }
+        for child in scope.household.children
+    ]
+
+
+def contacts(scope: ExportScope) -> list[dict]:
+    return [serialize_contact(contact) for contact in scope.household.contacts]
+
+
+def guardian_invitations(scope: ExportScope) -> list[dict]:
+    invites = db.session.scalars(
+        select(GuardianInvite)
+        .where(GuardianInvite.household_id == scope.household.id)
+        .order_by(GuardianInvite.id)
+    )
+    return [
+        {
+            "email": invite.email,
+            "created_at": _when(invite.created_at),
+            "expires_at": _when(invite.expires_at),
+            "accepted_at": _when(invite.accepted_at),
+        }
+        for invite in invites
+    ]
+
+
+def registrations(scope: ExportScope) -> list[dict]:
+    rows = db.session.scalars(
+        select(Registration)
+        .where(Registration.id.in_(scope.registration_ids))
+        .options(selectinload(Registration.event), selectinload(Registration.signed_by))
+        .order_by(Registration.id)
+    )
+    return [
+        {
+            "id": r.id,
+            "event": r.event.slug,
+            "event_name": r.event.name,
+            "starts_on": _when(r.event.starts_on),
+            "ends_on": _when(r.event.ends_on),
+            "child_id": r.child_id,
+            "status": r.status,
+            "created_at": _when(r.created_at),
+            "cancelled_at": _when(r.cancelled_at),
+            "decision_note": r.decision_note or "",
+            "consents": [
+                {"key": key, "text": str(text), "accepted": bool(_consent(r, key))}
+                for key, text in CONSENT_TEXTS.items()
+            ],
+            "signature": r.signature,
+            "signed_at": _when(r.signed_at),
+            "signed_by": r.signed_by.name if r.signed_by else "",
+        }
+        for r in rows
+    ]
+
+
+def _consent(registration: Registration, key: str) -> bool:
+    return getattr(registration, f"consent_{key}")
+
+
+def attendance(scope: ExportScope) -> list[dict]:
+    rows = db.session.scalars(
+        select(AttendanceRecord)
+        .where(AttendanceRecord.registration_id.in_(scope.registration_ids))
+        .order_by(AttendanceRecord.registration_id, AttendanceRecord.date)
+    )
+    return [
+        {
+            "registration_id": row.registration_id,
+            "date": _when(row.date),
+            "status": row.status,
+            "check_in_at": _when(row.check_in_at),
+            "check_out_at": _when(row.check_out_at),
+            "picked_up_by": row.picked_up_by_name or "",
+            "absence_reason": row.absence_reason or "",
+        }
+        for row in rows
+    ]
+
+
+def medication_records(scope: ExportScope) -> list[dict]:
+    rows = db.session.scalars(
+        select(MedicationDose)
+        .where(MedicationDose.registration_id.in_(scope.registration_ids))
+        .options(selectinload(MedicationDose.given_by))
+        .order_by(MedicationDose.given_at, MedicationDose.id)
+    )
+    return [
+        {
+            "registration_id": row.registration_id,
+            "child_id": row.child_id,
+            "medication": row.medication_name,
+            "dose": row.dose,
+            "given_at": _when(row.given_at),
+            "given_by": row.given_by.name if row.given_by else "",
+            "note": row.note or "",
+        }
+        for row in rows
+    ]
+
+
+def health_visits(scope: ExportScope) -> list[dict]:
+    """Visits to the camp's health center. None are kept yet; the health center's feature
+    replaces this function with its own at merge."""
+    return []
+
+
+# name -> (title in the PDF, function). The JSON keys are the names.
+SECTIONS: dict[str, tuple[str, Callable[[ExportScope], list | dict]]] = {
+    "guardians": (_l("Guardians"), guardians),
+    "children": (_l("Children"), children),
+    "contacts": (_l("Contacts"), contacts),
+    "guardian_invitations": (_l("Guardian invitations"), guardian_invitations),
+    "registrations": (_l("Registrations"), registrations),
+    "attendance": (_l("Attendance"), attendance),
+    "medication_records": (_l("Medication records"), medication_records),
+    "health_visits": (_l("Health visits"), health_visits),
+}
+
+
+# --- assembling ---------------------------------------------------------------------------
+
+
+def scope_of(household: Household) -> ExportScope:
+    family = load_family(household)
+    registration_ids = db.session.scalars(
+        select(Registration.id).where(Registration.household_id == family.id)
+    )
+    return ExportScope(
+        household=family,
+        child_ids=tuple(c.id for c in family.children),
+        registration_ids=tuple(registration_ids),
+    )
+
+
+def household_data(household: Household) -> dict:
+    """Every section of the household, as JSON values (no audit entry: see family_export)."""
+    scope = scope_of(household)
+    return {
+        "household_id": household.id,
+        "exported_at": _when(timeutil.utcnow()),
+        **{name: function(scope) for name, (_title, function) in SECTIONS.items()},
+    }
+
+
+def family_export(actor: User, kind: str = "json") -> dict:
+    """The actor's own household, everything held about it. Records the export (which
+    sections, never their contents) in the audit log and commits: a copy leaving the system
+    is worth an entry even when the family reads its own data."""
+    household = household_of(actor)
+    data = household_data(household)
+    action = "household.export_pdf" if kind == "pdf" else "household.export"
+    record_read(actor.id, action, "households", household.id, SECTIONS)
+    db.session.commit()
+    return data
+
+
+def export_filename(extension: str) -> str:
+    return f"family-data-{timeutil.camp_today().isoformat()}.{extension}"
+
+
+__all__ = ["SECTIONS", "ExportScope", "family_export", "household_data"]
