@@ -44,7 +44,7 @@ class DoseForm(CampForm):
     status = RadioField(
         _l("What happened"),
         choices=list(STATUS_LABELS.items()),
-        validators=[InputRequired(message=_l("Choose given, refused, held or missed."))],
+        validators=[Optional()],  # the service names every missing field at once
         validate_choice=False,  # the service says which
     )
     note = TextAreaField(
@@ -80,7 +80,7 @@ class VisitForm(CampForm):
     disposition = RadioField(
         _l("Then"),
         choices=list(DISPOSITION_LABELS.items()),
-        validators=[InputRequired(message=_l("Choose what happened next."))],
+        validators=[Optional()],  # the service names every missing field at once
         validate_choice=False,
     )
     guardian_notified = BooleanField(_l("Guardian told"))

@@ -22,6 +22,7 @@ class DoseRecordInput(Schema):
         DoseStatus,
         lambda: _l("Choose given, refused, held or missed."),
         required=True,
+        required_message=lambda: _l("Choose given, refused, held or missed."),
         description="What became of the dose.",
     )
     note: Text(
@@ -38,13 +39,19 @@ class DoseRecordInput(Schema):
 class HealthVisitInput(Schema):
     registration_id: Identifier()
     seen_at: Moment(required=False, description="When the child was seen; default now.") = None
-    complaint: Text(TEXT_MAX, required=True, multiline=True)
+    complaint: Text(
+        TEXT_MAX,
+        required=True,
+        multiline=True,
+        required_message=lambda: _l("Enter the complaint: why the child came."),
+    )
     assessment: Text(TEXT_MAX, multiline=True) = ""
     treatment: Text(TEXT_MAX, multiline=True) = ""
     disposition: Choice(
         Disposition,
         lambda: _l("Choose what happened next."),
         required=True,
+        required_message=lambda: _l("Choose what happened next."),
     )
     guardian_notified: Boolean(null=False) = False
     guardian_notified_at: Moment(
@@ -54,4 +61,9 @@ class HealthVisitInput(Schema):
 
 
 class AddendumInput(Schema):
-    text: Text(TEXT_MAX, required=True, multiline=True)
+    text: Text(
+        TEXT_MAX,
+        required=True,
+        multiline=True,
+        required_message=lambda: _l("Enter the addendum."),
+    )
