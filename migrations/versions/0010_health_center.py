@@ -258,7 +258,7 @@ def _move_given_doses_back():
     connection = op.get_bind()
     records = sa.table(
         "dose_records",
-        *(sa.column(c.name) for c in NEW.columns),
+        *(sa.column(c.name, c.type) for c in NEW.columns),
         sa.column("id", sa.Integer()),
     )
     corrected = sa.select(records.c.corrects_id).where(records.c.corrects_id.is_not(None))
