@@ -193,13 +193,19 @@ def medication_day(reader, event: Event, day: date, now: datetime | None = None)
 
 def _presence(own, state: str, day: date, late: timedelta):
     """(present on the day, (from, until) of the doses due)."""
+    # A time written on the day's record counts only if it is that day's (a check-in entered
+    # afterwards for an earlier day carries the time it was entered).
+    arrived = _on_day(own.check_in_at, day) if own is not None and own.date == day else None
+    since = arrived - late if arrived else None
     if state == S.CHECKED_IN:
-        arrived = own.check_in_at if own is not None and own.date == day else None
-        return True, (arrived - late if arrived else None, None)
+        return True, (since, None)
     if own is not None and own.status == S.CHECKED_OUT and own.check_out_at is not None:
-        arrived = own.check_in_at
-        return True, (arrived - late if arrived else None, own.check_out_at)  # left today
+        return True, (since, _on_day(own.check_out_at, day))  # left that day
     return False, (None, None)
+
+
+def _on_day(moment: datetime | None, day: date) -> datetime | None:
+    return moment if moment is not None and to_camp(moment).date() == day else None
 
 
 def _doses(medications, records, day, present, window, now, late) -> list[Dose]:
