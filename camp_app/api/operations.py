@@ -618,7 +618,9 @@ OPERATIONS = [
         "The day's record",
         "AttendanceRecord",
         request="AttendanceAction",
-        description="Only confirmed registrations and days of the event. At an overnight camp "
+        description="Staff, nurse and coordinator (a nurse checks out a child sent home "
+        "from the health center, with the same pickup rules). "
+        "Only confirmed registrations and days of the event. At an overnight camp "
         "a check-in is the arrival and a check-out the departure (the days between count as "
         "checked in). Check-in and check-out are refused for a day still to come (422 "
         "`day_in_future`); an absence may be recorded ahead. A refused pickup is recorded in "
