@@ -2,6 +2,7 @@
 the API's JSON shape (`to_data`)."""
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -17,12 +18,20 @@ from camp_app.health_center.models import Disposition, DoseStatus
 
 LOCAL = "%Y-%m-%dT%H:%M"
 
+# Called at render time: "Given" of a dose is not the "Given" of a consent (msgctxt "dose").
 STATUS_LABELS = {
-    DoseStatus.GIVEN: _l("Given"),
-    DoseStatus.REFUSED: _l("Refused"),
-    DoseStatus.HELD: _l("Held"),
-    DoseStatus.MISSED: _l("Missed"),
+    DoseStatus.GIVEN: lambda: pgettext("dose", "Given"),
+    DoseStatus.REFUSED: lambda: pgettext("dose", "Refused"),
+    DoseStatus.HELD: lambda: pgettext("dose", "Held"),
+    DoseStatus.MISSED: lambda: pgettext("dose", "Missed"),
 }
+
+
+def status_label(status: str) -> str:
+    label = STATUS_LABELS.get(status)
+    return label() if label else pgettext("dose", "Due")
+
+
 DISPOSITION_LABELS = {
     Disposition.RETURNED_TO_ACTIVITY: _l("Back to activity"),
     Disposition.OBSERVED: _l("Observed in the health center"),
@@ -43,7 +52,6 @@ class DoseForm(CampForm):
     corrects_id = HiddenField()
     status = RadioField(
         _l("What happened"),
-        choices=list(STATUS_LABELS.items()),
         validators=[Optional()],  # the service names every missing field at once
         validate_choice=False,  # the service says which
     )
@@ -52,6 +60,10 @@ class DoseForm(CampForm):
         validators=[Optional()],
         description=_l("Required when the dose was refused, held or missed."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.status.choices = [(value, label()) for value, label in STATUS_LABELS.items()]
 
     def to_data(self, registration_id: int) -> dict:
         def number(value):

@@ -17,10 +17,10 @@ from camp_app.events.services import event_by_slug
 from camp_app.health_center import medication, visits
 from camp_app.health_center.forms import (
     DISPOSITION_LABELS,
-    STATUS_LABELS,
     AddendumForm,
     DoseForm,
     VisitForm,
+    status_label,
 )
 from camp_app.ids import MAX_ID
 from camp_app.roles import HEALTH_CENTER, Role
@@ -37,7 +37,7 @@ nurses = roles_required(Role.NURSE)  # the record carries the nurse's name: nurs
 def _helpers():
     return {
         "camp_time": lambda moment: format_time(moment, "short") if moment else "",
-        "status_label": lambda status: STATUS_LABELS.get(status, _("Due")),
+        "status_label": status_label,
         "disposition_label": lambda value: DISPOSITION_LABELS.get(value, value),
         "may_record": current_user.is_authenticated and current_user.has_role(Role.NURSE),
         "now_minute": lambda: utcnow().replace(second=0, microsecond=0),
@@ -131,7 +131,7 @@ def dose(slug: str, day: str, registration_id: int):
                 "%(medication)s for %(child)s: %(status)s.",
                 medication=entry.medication_name,
                 child=registration.child.first_name,
-                status=STATUS_LABELS[entry.status],
+                status=status_label(entry.status),
             )
             flash(message, "success")
             url = url_for("health_center.day", slug=slug, day=the_day.isoformat())
