@@ -76,12 +76,16 @@ def test_counselors_and_parents_get_403_coordinators_read_but_do_not_record(clie
     writes = [f"{base(event, day)}/dose/{maya.id}", f"{base(event, day)}/visits/new"]
     login(client, staff_member(Role.STAFF))
     assert [client.get(url).status_code for url in pages + writes] == [403] * 4
+    sheet = client.get(f"/attendance/{event.slug}/{day}").get_data(as_text=True)
+    assert "Health log of this day" not in sheet and "Medication log" not in sheet
     client.post("/account/logout")
     login(client, staff_member(Role.COORDINATOR))
     assert [client.get(url).status_code for url in pages] == [200, 200]
     assert [client.get(url).status_code for url in writes] == [403, 403]
     html = client.get(base(event, day)).get_data(as_text=True)
     assert "Ondansetron" in html and ">Given" not in html
+    sheet = client.get(f"/attendance/{event.slug}/{day}").get_data(as_text=True)
+    assert f'href="{base(event, day)}/visits"' in sheet and f'href="{base(event, day)}"' in sheet
 
 
 def test_a_visit_and_an_addendum_through_the_pages(nurse_client, camp):
