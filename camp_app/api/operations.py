@@ -733,7 +733,9 @@ OPERATIONS += [
         description="Nurse, coordinator and admin (staff: 403); overnight camps only (422 "
         "`medication_record_overnight_only`). Doses are due at each medication's `times` "
         "(camp time) on each day of the camp. A child not at camp that day (absent, not "
-        "arrived, gone home) has `present: false` and no dose `due`. A dose's `status` is its "
+        "arrived, gone home) has `present: false` and no dose `due`; on the day a child "
+        "arrives or leaves, doses are due from arrival (less the overdue window) until "
+        "departure. A dose's `status` is its "
         "latest record (`due` when there is none). Each read is audited. 422 "
         "`outside_event_dates` or `invalid_date` for the date.",
         errors=(422,),

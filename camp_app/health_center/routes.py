@@ -140,6 +140,8 @@ def dose(slug: str, day: str, registration_id: int):
             _apply_errors(form, error)
     due_at = _moment(form.due_at.data)
     corrected = _corrected(form.corrects_id.data)
+    if corrected is not None and corrected.registration_id != registration.id:
+        corrected = None  # another child's record: the service refuses it on POST
     medicine = next(
         (m for m in registration.child.medications if str(m.id) == form.medication_id.data),
         None,
