@@ -91,6 +91,7 @@ def _register_features(app: Flask) -> None:
     from camp_app.events import hooks as events_hooks
     from camp_app.families import hooks as families_hooks
     from camp_app.families import routes as families_routes
+    from camp_app.health_center import routes as health_center_routes
     from camp_app.messages import hooks as messages_hooks
     from camp_app.messages import routes as messages_routes
     from camp_app.notifications import cli as notifications_cli
@@ -136,6 +137,7 @@ def _register_features(app: Flask) -> None:
         notifications_routes.bp,
         api_routes.bp,
         attendance_routes.bp,
+        health_center_routes.bp,  # under /attendance/health-center
         # The coordinator's event workspace (templates/manage/_event_nav.html links them).
         roster_routes.bp,
         workspace.bp,

@@ -70,6 +70,8 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         SQLALCHEMY_DATABASE_URI=database_url(app.instance_path),
         BASE_URL=env.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         CAMP_TIMEZONE=env.get("CAMP_TIMEZONE", "America/New_York"),
+        # A dose not recorded this many minutes after it was due shows as overdue.
+        DOSE_OVERDUE_MINUTES=positive_int(env, "DOSE_OVERDUE_MINUTES", 60),
         MAIL_SERVER=mail_server,
         MAIL_PORT=int(env.get("MAIL_PORT", "25")),
         MAIL_USE_TLS=env_flag("MAIL_USE_TLS"),

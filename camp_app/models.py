@@ -8,10 +8,11 @@ from camp_app.accounts.models import (
     UserRole,
     UserSession,
 )
-from camp_app.attendance.models import AttendanceEvent, AttendanceRecord, MedicationDose  # noqa: F401
+from camp_app.attendance.models import AttendanceEvent, AttendanceRecord  # noqa: F401
 from camp_app.audit.models import AuditEntry
 from camp_app.events.models import Event
 from camp_app.families.models import Child, Contact, GuardianInvite, Household, Medication
+from camp_app.health_center.models import DoseRecord, HealthVisit, HealthVisitAddendum
 from camp_app.messages.models import EventMessage
 from camp_app.notifications.models import OutboxMail
 from camp_app.registrations.models import Registration
@@ -23,9 +24,12 @@ __all__ = [
     "CampGroup",
     "Child",
     "Contact",
+    "DoseRecord",
     "Event",
     "EventMessage",
     "GuardianInvite",
+    "HealthVisit",
+    "HealthVisitAddendum",
     "Household",
     "Medication",
     "OutboxMail",

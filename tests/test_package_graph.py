@@ -29,6 +29,7 @@ FEATURES = (
     "roster",
     "messages",
     "attendance",
+    "health_center",  # the nurse's medication record and health log
     "audit_log",  # the admins' pages over the audit entries
     "privacy",  # the family's own copy, closing an account, retention, key rotation
     "api",

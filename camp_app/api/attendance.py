@@ -24,7 +24,9 @@ from camp_app.schemas.fields import parse_day
 from camp_app.service_errors import InvalidInput, NotFound, Problem
 from camp_app.timeutil import is_sane_day
 
-GATE_ROLES = (Role.STAFF, Role.COORDINATOR)
+# The gate: staff, and the nurse too (a child sent home from the health center is checked out
+# by the nurse, with the same pickup rules; the pages already allowed it: CAMP_STAFF).
+GATE_ROLES = (Role.STAFF, Role.NURSE, Role.COORDINATOR)
 
 
 def _query_date(field: str) -> date | None:

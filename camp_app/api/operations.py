@@ -14,6 +14,8 @@ from camp_app.accounts.schema import Credentials, SignUp, Verification
 from camp_app.attendance.schema import AttendanceAction
 from camp_app.events.schema import EventInput
 from camp_app.families.schema import ChildInput, ContactInput
+from camp_app.health_center.models import Disposition, DoseStatus
+from camp_app.health_center.schema import AddendumInput, DoseRecordInput, HealthVisitInput
 from camp_app.registrations.eligibility import CONSENT_NAMES
 from camp_app.registrations.models import RegistrationStatus
 from camp_app.registrations.schema import Decision, RegistrationRequest
@@ -29,6 +31,9 @@ INPUT_MODELS = [
     RegistrationRequest,
     Decision,
     AttendanceAction,
+    DoseRecordInput,
+    HealthVisitInput,
+    AddendumInput,
 ]
 PATCHED_MODELS = [ChildInput, EventInput]
 
@@ -130,7 +135,10 @@ ANSWER_SCHEMAS = {
             "name": _text(),
             "roles": {
                 "type": "array",
-                "items": {"type": "string", "enum": ["parent", "coordinator", "staff", "admin"]},
+                "items": {
+                    "type": "string",
+                    "enum": ["parent", "coordinator", "staff", "nurse", "admin"],
+                },
             },
         }
     ),
@@ -189,10 +197,89 @@ ANSWER_SCHEMAS = {
     ),
 }
 
+DOSE_STATUSES = [s.value for s in DoseStatus]
+NULLABLE_INT = {"type": ["integer", "null"]}
+MOMENT = {"type": "string", "format": "date-time"}
+NULLABLE_MOMENT = {"type": ["string", "null"], "format": "date-time"}
+ANSWER_SCHEMAS["DoseRecord"] = _object(
+    {
+        "id": {"type": "integer"},
+        "registration_id": {"type": "integer"},
+        "medication_id": NULLABLE_INT,
+        "name": _text(),
+        "dose": _text(),
+        "due_at": MOMENT,
+        "status": {"type": "string", "enum": DOSE_STATUSES},
+        "note": _text(),
+        "corrects_id": NULLABLE_INT,
+        "recorded_by_id": {"type": "integer"},
+        "recorded_at": MOMENT,
+    }
+)
+ANSWER_SCHEMAS["ChildMedicationDay"] = _object(
+    {
+        "registration_id": {"type": "integer"},
+        "child_first_name": _text(),
+        "child_last_name": _text(),
+        "allergies": _text(),
+        "present": {"type": "boolean"},
+        "doses": {
+            "type": "array",
+            "items": _object(
+                {
+                    "medication_id": NULLABLE_INT,
+                    "name": _text(),
+                    "dose": _text(),
+                    "due_at": MOMENT,
+                    "status": {"type": "string", "enum": ["due", *DOSE_STATUSES]},
+                    "overdue": {
+                        "type": "boolean",
+                        "description": "Still due more than DOSE_OVERDUE_MINUTES (60) after "
+                        "its time.",
+                    },
+                    "record_id": {
+                        "type": ["integer", "null"],
+                        "description": "The dose's current record (the one a correction "
+                        "names); null while due.",
+                    },
+                    "note": _text(),
+                }
+            ),
+        },
+    }
+)
+ANSWER_SCHEMAS["HealthVisit"] = _object(
+    {
+        "id": {"type": "integer"},
+        "registration_id": {"type": "integer"},
+        "seen_at": MOMENT,
+        "complaint": _text(),
+        "assessment": _text(),
+        "treatment": _text(),
+        "disposition": {"type": "string", "enum": [d.value for d in Disposition]},
+        "guardian_notified": {"type": "boolean"},
+        "guardian_notified_at": NULLABLE_MOMENT,
+        "recorded_by_id": {"type": "integer"},
+        "addenda": {
+            "type": "array",
+            "items": _object(
+                {
+                    "id": {"type": "integer"},
+                    "text": _text(),
+                    "author_id": {"type": "integer"},
+                    "author": _text(),
+                    "written_at": MOMENT,
+                }
+            ),
+        },
+    }
+)
+
 PATH_PARAMETERS = {
     "slug": ({"type": "string"}, "The event's slug, e.g. `camp-uots`."),
     "child_id": (ID_SCHEMA, "A child of the caller's household."),
     "registration_id": (ID_SCHEMA, "The registration's id."),
+    "visit_id": (ID_SCHEMA, "A visit to the health center."),
 }
 
 
@@ -565,7 +652,9 @@ OPERATIONS = [
         "The day's record",
         "AttendanceRecord",
         request="AttendanceAction",
-        description="Only confirmed registrations and days of the event. At an overnight camp "
+        description="Staff, nurse and coordinator (a nurse checks out a child sent home "
+        "from the health center, with the same pickup rules). "
+        "Only confirmed registrations and days of the event. At an overnight camp "
         "a check-in is the arrival and a check-out the departure (the days between count as "
         "checked in). Check-in and check-out are refused for a day still to come (422 "
         "`day_in_future`); an absence may be recorded ahead. A refused pickup is recorded in "
@@ -642,5 +731,117 @@ OPERATIONS = [
             ("outside_event_dates", None),
             ("invalid_range", None),
         ),
+    ),
+]
+
+HEALTH_DAY_QUERY = (query("date", DAY, "A day of the event, YYYY-MM-DD; default today."),)
+DOSE_RULES = (
+    ("medication_record_overnight_only", None),
+    ("not_confirmed", "registration_id"),
+    ("not_at_camp", "registration_id"),
+    ("medication_not_on_list", "medication_id"),
+    ("correction_not_found", "corrects_id"),
+    ("correction_mismatch", "medication_id"),
+    ("correction_mismatch", "due_at"),
+    ("outside_event_dates", "due_at"),
+    ("not_a_scheduled_time", "due_at"),
+    ("given_in_future", "due_at"),
+    ("dose_not_yet_due", "due_at"),
+    ("reason_required", "note"),
+)
+VISIT_RULES = (
+    ("health_log_camps_only", None),
+    ("not_confirmed", "registration_id"),
+    ("in_future", "seen_at"),
+    ("outside_event_dates", "seen_at"),
+    ("notified_at_without_notice", "guardian_notified_at"),
+    ("in_future", "guardian_notified_at"),
+)
+OPERATIONS += [
+    Operation(
+        "get",
+        "/events/{slug}/medication",
+        "The nurse's day: each child's allergies and doses due, with their status",
+        "Per child with medications, dose records or allergies; children at camp first",
+        {"type": "array", "items": _ref("ChildMedicationDay")},
+        description="Nurse, coordinator and admin (staff: 403); overnight camps only (422 "
+        "`medication_record_overnight_only`). Doses are due at each medication's `times` "
+        "(camp time) on each day of the camp. A child not at camp that day (absent, not "
+        "arrived, gone home) has `present: false` and no dose `due`; on the day a child "
+        "arrives or leaves, doses are due from arrival (less the overdue window) until "
+        "departure. A dose's `status` is its "
+        "latest record (`due` when there is none). Each read is audited. 422 "
+        "`outside_event_dates` or `invalid_date` for the date.",
+        errors=(422,),
+        query=HEALTH_DAY_QUERY,
+        rules=(
+            ("medication_record_overnight_only", None),
+            ("outside_event_dates", "date"),
+            ("invalid_date", "date"),
+        ),
+    ),
+    Operation(
+        "post",
+        "/events/{slug}/medication",
+        "Record what became of a dose (or correct a record)",
+        "The record",
+        "DoseRecord",
+        status=201,
+        request="DoseRecordInput",
+        description="Nurse only (coordinator and admin read: 403). Records are never changed "
+        "or deleted (PUT, PATCH and DELETE: 405): a correction is a new record whose "
+        "`corrects_id` names the dose's current record. `note` is required for refused, held "
+        "and missed (422 `reason_required`).",
+        errors=(409,),
+        error_notes={
+            409: "`dose_already_recorded` (the dose has a record: correct it instead) or "
+            "`already_corrected` (the record named was corrected meanwhile)"
+        },
+        rules=DOSE_RULES,
+    ),
+    Operation(
+        "get",
+        "/events/{slug}/health-visits",
+        "The day's visits to the health center, with their addenda",
+        "The visits, oldest first",
+        {"type": "array", "items": _ref("HealthVisit")},
+        description="Nurse, coordinator and admin (staff: 403). Each read is audited.",
+        errors=(422,),
+        query=HEALTH_DAY_QUERY,
+        rules=(
+            ("health_log_camps_only", None),
+            ("outside_event_dates", "date"),
+            ("invalid_date", "date"),
+        ),
+    ),
+    Operation(
+        "post",
+        "/events/{slug}/health-visits",
+        "Record a visit to the health center",
+        "The visit",
+        "HealthVisit",
+        status=201,
+        request="HealthVisitInput",
+        description="Nurse only. A visit is locked once written (never changed or deleted: "
+        "405); later notes are addenda.",
+        rules=VISIT_RULES,
+    ),
+    Operation(
+        "get",
+        "/health-visits/{visit_id}",
+        "One visit with its addenda",
+        "The visit",
+        "HealthVisit",
+        description="Nurse, coordinator and admin. Audited. PUT, PATCH and DELETE: 405.",
+    ),
+    Operation(
+        "post",
+        "/health-visits/{visit_id}/addenda",
+        "Add a note to a visit",
+        "The visit, listing the addendum with its author and time",
+        "HealthVisit",
+        status=201,
+        request="AddendumInput",
+        description="Nurse only.",
     ),
 ]

@@ -9,6 +9,7 @@ from camp_app.api import (  # noqa: F401
     attendance,
     events,
     family,
+    health_center,
     openapi,  # the document of every route above
     registrations,
 )

@@ -3,13 +3,11 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
-    DateTimeLocalField,
     RadioField,
     SearchField,
     StringField,
-    TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, Optional
 
 from camp_app.forms import CampForm
 
@@ -67,17 +65,3 @@ class CheckOutForm(CampForm):
             choices.insert(0, (NOBODY, _l("Nobody recorded (overnight camp departure)")))
         choices.append((UNLISTED, _l("Someone who is not on this list")))
         self.pickup.choices = choices
-
-
-class DoseForm(CampForm):
-    medication_id = RadioField(
-        _l("Medication"),
-        validators=[InputRequired(message=_l("Choose the medication."))],
-        coerce=str,
-        validate_choice=False,  # the service checks that it is on the child's list
-    )
-    dose = StringField(_l("Dose given"), validators=[DataRequired(), Length(max=80)])
-    given_at = DateTimeLocalField(
-        _l("Time given"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()]
-    )
-    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=500)])

@@ -1,4 +1,5 @@
-"""Attendance at camp: a record per child and day, its history, and the medication log."""
+"""Attendance at camp: a record per child and day, and its history. (The medication record
+is the health center's: health_center/models.py.)"""
 
 from datetime import date, datetime
 from enum import StrEnum
@@ -6,11 +7,9 @@ from enum import StrEnum
 from sqlalchemy import JSON, Date, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from camp_app.accounts.models import User
 from camp_app.database import UTCDateTime
 from camp_app.extensions import db
 from camp_app.registrations.models import Registration
-from camp_app.sealing import EncryptedText
 from camp_app.timeutil import utcnow
 
 
@@ -102,27 +101,3 @@ class AttendanceEvent(db.Model):
     __table_args__ = (
         Index("ix_attendance_events_registration_date", "registration_id", "date", "id"),
     )
-
-
-class MedicationDose(db.Model):
-    """A dose the camp nurse gave. Name and prescribed dose are copied: the list may change."""
-
-    __tablename__ = "medication_doses"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id"), index=True)
-    child_id: Mapped[int] = mapped_column(ForeignKey("children.id"))
-    medication_id: Mapped[int | None] = mapped_column(
-        ForeignKey("medications.id", ondelete="SET NULL")
-    )
-    # Sealed, as the child's medication list is (at most 120 and 80 characters).
-    medication_name: Mapped[str] = mapped_column(EncryptedText)
-    dose: Mapped[str] = mapped_column(EncryptedText)
-    given_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    given_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    note: Mapped[str] = mapped_column(EncryptedText, default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    given_by: Mapped[User] = relationship()
-
-    __table_args__ = (Index("ix_medication_doses_given_at", "given_at"),)

@@ -1,6 +1,6 @@
 """Attendance pages for staff at the camp gate: thin faces over attendance/services.py."""
 
-from datetime import date, datetime
+from datetime import date
 
 from flask import (
     Blueprint,
@@ -24,7 +24,6 @@ from camp_app.attendance.forms import (
     UNLISTED,
     AbsentForm,
     CheckOutForm,
-    DoseForm,
     RangeForm,
     SearchForm,
 )
@@ -36,7 +35,7 @@ from camp_app.forms import ButtonForm
 from camp_app.ids import MAX_ID
 from camp_app.roles import CAMP_STAFF, HEALTH_CENTER
 from camp_app.service_errors import Conflict, InvalidInput, NotAllowed, ServiceError
-from camp_app.timeutil import camp_local_to_utc, camp_today, is_sane_day, to_camp, utcnow
+from camp_app.timeutil import camp_today, is_sane_day
 
 bp = Blueprint("attendance", __name__, url_prefix="/attendance")
 ID = f"int(min=1, max={MAX_ID})"  # larger ids cannot exist: a plain 404 from routing
@@ -118,7 +117,7 @@ def index():
 @bp.get("/health-center")
 @health_center_only
 def health_center():
-    """Where the nurse lands: today's medication log of the overnight camp running today
+    """Where the nurse lands: today's medication record of the overnight camp running today
     (the camps' list when none or several run)."""
     today = camp_today()
     running = [
@@ -128,7 +127,7 @@ def health_center():
     ]
     if len(running) != 1:
         return redirect(url_for("attendance.index"))
-    return redirect(url_for("attendance.medication", slug=running[0].slug, day=today.isoformat()))
+    return redirect(url_for("health_center.day", slug=running[0].slug, day=today.isoformat()))
 
 
 @bp.get("/<slug>")
@@ -342,70 +341,3 @@ def export_xlsx(slug: str):
 @staff_only
 def sign_in_sheet(slug: str):
     return _export(slug, exports.sign_in_sheet_pdf, "application/pdf", "pdf")
-
-
-# --- Medication log (overnight camps) -----------------------------------------------------
-
-
-def _overnight_event(slug: str):
-    event = event_by_slug(slug, include_unpublished=True)
-    if event.kind != EventKind.OVERNIGHT_CAMP:
-        abort(404)
-    return event
-
-
-@bp.get("/<slug>/<day>/medication")
-@health_center_only
-def medication(slug: str, day: str):
-    event, the_day = _overnight_event(slug), _day(day)
-    try:
-        children = services.doses_for_day(event, the_day)
-    except ServiceError:
-        abort(404)
-    return render_template(
-        "attendance/medication.html",
-        event=event,
-        day=the_day,
-        children=children,
-        days=services.event_days(event),
-    )
-
-
-@bp.route(f"/<slug>/<day>/medication/<{ID}:registration_id>", methods=["GET", "POST"])
-@health_center_only
-def record_dose(slug: str, day: str, registration_id: int):
-    event, the_day = _overnight_event(slug), _day(day)
-    registration = _registration(event, the_day, registration_id)
-    medications = registration.child.medications
-    form = DoseForm()
-    form.medication_id.choices = [
-        (str(m.id), f"{m.name} · {m.dose} · {m.schedule}") for m in medications
-    ]
-    if request.method == "GET":
-        form.given_at.data = _default_given_at(the_day)
-        if len(medications) == 1:
-            form.medication_id.data = str(medications[0].id)
-            form.dose.data = medications[0].dose
-    if form.validate_on_submit():
-        chosen = form.medication_id.data
-        try:
-            services.record_dose(
-                current_user,
-                registration,
-                int(chosen) if chosen and chosen.isdigit() else None,
-                form.dose.data,
-                camp_local_to_utc(form.given_at.data),
-                form.note.data or "",
-            )
-            flash(_("The dose is recorded."), "success")
-            return redirect(url_for("attendance.medication", slug=slug, day=the_day.isoformat()))
-        except ServiceError as error:
-            _apply_errors(form, error)
-    return render_template(
-        "attendance/dose.html", event=event, day=the_day, registration=registration, form=form
-    )
-
-
-def _default_given_at(day: date) -> datetime:
-    now = to_camp(utcnow()).replace(second=0, microsecond=0, tzinfo=None)
-    return now if now.date() == day else datetime.combine(day, now.time())

@@ -70,6 +70,12 @@ ACTION_LABELS = {
     "household.close": _l("Closed a household"),
     "household.erase": _l("Erased a closed household's records"),
     "child.erase_medical": _l("Erased a child's medical details"),
+    # Health center
+    "dose_record.create": _l("Recorded what became of a medication dose"),
+    "medication_record.read": _l("Read the medication record of a day"),
+    "health_visit.create": _l("Recorded a visit to the health center"),
+    "health_visit_addendum.create": _l("Added an addendum to a health center visit"),
+    "health_visit.read": _l("Read health center visits"),
 }
 
 # What the stored table names are to a person.
@@ -89,6 +95,9 @@ ENTITY_LABELS = {
     "attendance_events": _l("Attendance history entry"),
     "medications": _l("Medication"),
     "medication_doses": _l("Medication dose"),
+    "dose_records": _l("Medication record entry"),
+    "health_visits": _l("Health center visit"),
+    "health_visit_addenda": _l("Addendum to a health center visit"),
     "audit_entries": _l("Audit log"),
 }
 
@@ -101,6 +110,7 @@ ACTION_GROUP_LABELS = {
     "child.": _l("Any change to a child"),
     "contact.": _l("Any change to a contact"),
     "attendance.": _l("Any attendance action"),
+    "health_visit": _l("Any health log entry"),
 }
 
 

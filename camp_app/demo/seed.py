@@ -179,7 +179,9 @@ def seed_demo() -> SeedReport:
     )
     coordinator = find_user_by_email("coordinator@example.org")
     seed_demo_registrations(coordinator, {event.slug: event for event in demo_events})
-    events.append(ensure_camp_this_week(admin, coordinator))
+    nurse = find_user_by_email("nurse@example.org")
+    nurse = nurse if nurse is not None and nurse.has_role(Role.NURSE) else None
+    events.append(ensure_camp_this_week(admin, coordinator, nurse))
     return SeedReport(logins=logins, events=events)
 
 

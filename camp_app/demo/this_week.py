@@ -1,6 +1,8 @@
 """A demo camp that runs this week, so staff and the nurse can try the attendance pages and the
 health center on the day they try the app: confirmed children in cabins, some of them already
 arrived, health alerts, medications and a family that named a person who must never pick up.
+The nurse finds doses due today, those before the seed recorded (yesterday's with a refusal and
+a correction) except one left overdue, and a visit to the health center with an addendum.
 
 Idempotent like the rest of the seed. Re-seeded on a later day, when the camp no longer runs
 today, its dates (and registration window) are moved so that it runs again this week: the
@@ -17,10 +19,12 @@ from camp_app.events.models import Event
 from camp_app.events.services import create_event
 from camp_app.extensions import db
 from camp_app.families.services import add_child, add_contact
+from camp_app.health_center.medication import due_times, overdue_after, record_dose
+from camp_app.health_center.visits import add_addendum, record_visit
 from camp_app.registrations import lifecycle
 from camp_app.registrations.models import Registration
 from camp_app.roles import Role
-from camp_app.timeutil import camp_local_to_utc, camp_today, utcnow
+from camp_app.timeutil import camp_local_to_utc, camp_today, to_camp, utcnow
 
 SLUG = "camp-this-week"
 DAYS_BEFORE, DAYS_AFTER = 1, 4  # the camp began yesterday and ends in four days
@@ -78,7 +82,9 @@ def _event_data(today: date) -> dict:
     }
 
 
-def ensure_camp_this_week(admin: User | None, coordinator: User | None) -> tuple[str, bool]:
+def ensure_camp_this_week(
+    admin: User | None, coordinator: User | None, nurse: User | None = None
+) -> tuple[str, bool]:
     """(name, created now). Creates the camp with its campers, or moves it to this week."""
     today = camp_today()
     event = db.session.scalar(db.select(Event).where(Event.slug == SLUG))
@@ -95,6 +101,8 @@ def ensure_camp_this_week(admin: User | None, coordinator: User | None) -> tuple
         _campers(event)
         seed_groups(coordinator, event, CABINS, left_unassigned=0)  # at camp: all in cabins
         _arrivals(coordinator, event)
+        if nurse is not None:
+            _health_center(nurse, event)
     return event.name, True
 
 
@@ -164,3 +172,60 @@ def _arrivals(coordinator: User, event: Event) -> None:
     ).all()
     for registration in registrations[:-1]:
         check_in(coordinator, event, registration.id, event.starts_on)
+
+
+def _health_center(nurse: User, event: Event) -> None:
+    """The nurse's record so far: every dose due before the overdue window recorded (given;
+    yesterday one refused, and one recorded missed then corrected to given), except today's
+    latest such dose, left overdue; a visit this morning with an addendum."""
+    now, today = utcnow(), camp_today()
+    registrations = db.session.scalars(
+        db.select(Registration)
+        .where(Registration.event_id == event.id, Registration.status == "confirmed")
+        .order_by(Registration.id)
+    ).all()[:-1]  # the last child has not arrived
+    past = []
+    for registration in registrations:
+        for item in registration.child.medications:
+            for day in (event.starts_on, today):
+                past += [(due, registration, item) for due in due_times(item, day)]
+    past = sorted((entry for entry in past if entry[0] < now - overdue_after()), key=lambda e: e[0])
+    left_overdue = next((e for e in reversed(past) if to_camp(e[0]).date() == today), None)
+    refused = corrected = None
+    for due, registration, item in past:
+        if (due, registration, item) == left_overdue:
+            continue
+        status, note = "given", ""
+        if refused is None and item.name == "Mercaptopurine":
+            refused, status, note = due, "refused", "Felt sick after dinner; physician told."
+        elif corrected is None and item.name == "Insulin glargine":
+            corrected, status, note = due, "missed", "Not at the health center."
+        body = {
+            "registration_id": registration.id,
+            "medication_id": item.id,
+            "due_at": due.isoformat(),
+            "status": status,
+            "note": note,
+        }
+        record = record_dose(nurse, event, body)
+        if due == corrected:
+            note = "She came at 20:40 after the campfire; recorded missed by mistake."
+            record_dose(
+                nurse, event, {**body, "status": "given", "note": note, "corrects_id": record.id}
+            )
+    seen_at = max(now - timedelta(hours=2), camp_local_to_utc(datetime.combine(today, time(0))))
+    visit = record_visit(
+        nurse,
+        event,
+        {
+            "registration_id": registrations[0].id,
+            "seen_at": seen_at.isoformat(),
+            "complaint": "Scraped knee at the lake.",
+            "assessment": "Superficial abrasion, no swelling; walks normally.",
+            "treatment": "Cleaned, antiseptic, bandage. Epinephrine not needed.",
+            "disposition": "returned_to_activity",
+            "guardian_notified": True,
+            "guardian_notified_at": seen_at.isoformat(),
+        },
+    )
+    add_addendum(nurse, visit.id, {"text": "Checked at lunch: dry and clean."})

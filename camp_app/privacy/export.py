@@ -19,12 +19,13 @@ from sqlalchemy.orm import selectinload
 
 from camp_app import timeutil
 from camp_app.accounts.models import User
-from camp_app.attendance.models import AttendanceRecord, MedicationDose
+from camp_app.attendance.models import AttendanceRecord
 from camp_app.audit.services import record_read
 from camp_app.extensions import db
 from camp_app.families.household import household_of, load_family
 from camp_app.families.models import GuardianInvite, Household
 from camp_app.families.serializers import serialize_child, serialize_contact
+from camp_app.health_center.models import DoseRecord, HealthVisit, HealthVisitAddendum
 from camp_app.registrations.models import Registration
 
 # What the parent agreed to when signing, in the words of the register form (the same
@@ -158,29 +159,63 @@ def attendance(scope: ExportScope) -> list[dict]:
 
 def medication_records(scope: ExportScope) -> list[dict]:
     rows = db.session.scalars(
-        select(MedicationDose)
-        .where(MedicationDose.registration_id.in_(scope.registration_ids))
-        .options(selectinload(MedicationDose.given_by))
-        .order_by(MedicationDose.given_at, MedicationDose.id)
+        select(DoseRecord)
+        .where(DoseRecord.registration_id.in_(scope.registration_ids))
+        .options(selectinload(DoseRecord.recorded_by))
+        .order_by(DoseRecord.due_at, DoseRecord.id)
     )
     return [
         {
+            "id": row.id,
             "registration_id": row.registration_id,
             "child_id": row.child_id,
             "medication": row.medication_name,
             "dose": row.dose,
-            "given_at": _when(row.given_at),
-            "given_by": row.given_by.name if row.given_by else "",
+            "due_at": _when(row.due_at),
+            "status": row.status,
+            "recorded_at": _when(row.recorded_at),
+            "recorded_by": row.recorded_by.name if row.recorded_by else "",
             "note": row.note or "",
+            "corrects_id": row.corrects_id,
         }
         for row in rows
     ]
 
 
 def health_visits(scope: ExportScope) -> list[dict]:
-    """Visits to the camp's health center. None are kept yet; the health center's feature
-    replaces this function with its own at merge."""
-    return []
+    """Visits to the camp's health center, each with its addenda."""
+    rows = db.session.scalars(
+        select(HealthVisit)
+        .where(HealthVisit.registration_id.in_(scope.registration_ids))
+        .options(
+            selectinload(HealthVisit.recorded_by),
+            selectinload(HealthVisit.addenda).selectinload(HealthVisitAddendum.author),
+        )
+        .order_by(HealthVisit.seen_at, HealthVisit.id)
+    )
+    return [
+        {
+            "registration_id": row.registration_id,
+            "child_id": row.child_id,
+            "seen_at": _when(row.seen_at),
+            "complaint": row.complaint,
+            "assessment": row.assessment,
+            "treatment": row.treatment,
+            "disposition": row.disposition,
+            "guardian_notified": row.guardian_notified,
+            "guardian_notified_at": _when(row.guardian_notified_at),
+            "recorded_by": row.recorded_by.name if row.recorded_by else "",
+            "addenda": [
+                {
+                    "text": addendum.text,
+                    "author": addendum.author.name if addendum.author else "",
+                    "written_at": _when(addendum.written_at),
+                }
+                for addendum in row.addenda
+            ],
+        }
+        for row in rows
+    ]
 
 
 # name -> (title in the PDF, function). The JSON keys are the names.

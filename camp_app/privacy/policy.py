@@ -7,9 +7,10 @@ from flask import current_app
 from sqlalchemy import exists, func, or_, select
 
 from camp_app import timeutil
-from camp_app.attendance.models import AttendanceRecord, MedicationDose
+from camp_app.attendance.models import AttendanceRecord
 from camp_app.events.models import Event
 from camp_app.extensions import db
+from camp_app.health_center.models import DoseRecord, HealthVisit
 from camp_app.registrations.models import SEAT_HOLDING, Registration
 
 
@@ -45,7 +46,8 @@ def last_camp_day_query(household_id):
     at_camp = or_(
         Registration.status.in_(SEAT_HOLDING),
         exists().where(AttendanceRecord.registration_id == Registration.id),
-        exists().where(MedicationDose.registration_id == Registration.id),
+        exists().where(DoseRecord.registration_id == Registration.id),
+        exists().where(HealthVisit.registration_id == Registration.id),
     )
     return (
         select(func.max(Event.ends_on))

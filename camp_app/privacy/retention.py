@@ -17,11 +17,12 @@ from sqlalchemy import delete, exists, func, or_, select, update
 from camp_app import timeutil
 from camp_app.accounts.models import User, UserRole
 from camp_app.accounts.retention import SIGN_IN_RECORDS
-from camp_app.attendance.models import AttendanceEvent, AttendanceRecord, MedicationDose
+from camp_app.attendance.models import AttendanceEvent, AttendanceRecord
 from camp_app.audit.models import AuditEntry
 from camp_app.audit.services import record
 from camp_app.extensions import db
 from camp_app.families.models import Child, Contact, GuardianInvite, Household, Medication
+from camp_app.health_center.models import DoseRecord, HealthVisit, HealthVisitAddendum
 from camp_app.notifications.models import MailStatus, OutboxMail
 from camp_app.privacy.closure import close_unverified
 from camp_app.privacy.policy import days, keep_years, last_camp_day_query, years_before
@@ -120,14 +121,17 @@ def _registration_records(registration_ids, child_ids) -> None:
     or child (health visits, documents) adds its delete here."""
     for model in (AttendanceEvent, AttendanceRecord):
         db.session.execute(delete(model).where(model.registration_id.in_(registration_ids)))
-    db.session.execute(
-        delete(MedicationDose).where(
-            or_(
-                MedicationDose.registration_id.in_(registration_ids),
-                MedicationDose.child_id.in_(child_ids),
-            )
-        )
+    doses = or_(
+        DoseRecord.registration_id.in_(registration_ids), DoseRecord.child_id.in_(child_ids)
     )
+    # Corrections first: a record named by a correction cannot go before it.
+    db.session.execute(delete(DoseRecord).where(doses, DoseRecord.corrects_id.is_not(None)))
+    db.session.execute(delete(DoseRecord).where(doses))
+    visits = select(HealthVisit.id).where(
+        or_(HealthVisit.registration_id.in_(registration_ids), HealthVisit.child_id.in_(child_ids))
+    )
+    db.session.execute(delete(HealthVisitAddendum).where(HealthVisitAddendum.visit_id.in_(visits)))
+    db.session.execute(delete(HealthVisit).where(HealthVisit.id.in_(visits)))
     # Mails about them are past their own period long before; any left go with them.
     db.session.execute(delete(OutboxMail).where(OutboxMail.registration_id.in_(registration_ids)))
 

@@ -285,12 +285,15 @@ def Day(*, required: bool = True, required_message=None, description=None):
     )
 
 
-def Moment(*, description=None):
-    """A date and time, ISO 8601; without an offset it is camp time. Kept as aware UTC."""
+def Moment(*, required: bool = True, description=None):
+    """A date and time, ISO 8601; without an offset it is camp time. Kept as aware UTC.
+    Optional ones take null or "" for none."""
     rule = Rule()
 
     def check(value):
         if value is None or value == "":
+            if not required:
+                return None
             raise _required(rule)
         message = _("Enter a date and time, e.g. 2027-03-01T09:00.")
         if not isinstance(value, str | datetime):
@@ -312,7 +315,13 @@ def Moment(*, description=None):
         f"{FIRST_YEAR}-{LAST_YEAR}. Also accepted: without an offset (2027-03-01T09:00), read "
         "in the camp's time zone, as the coordinator's form sends it. Answered in UTC."
     )
-    return _field(check, schema, rule, nullable=False, description=_describe(description, note))
+    return _field(
+        check,
+        _formatted(schema, required),
+        rule,
+        nullable=False,
+        description=_describe(description, note),
+    )
 
 
 # --- numbers, booleans, choices -----------------------------------------------------------

@@ -202,3 +202,40 @@ def test_junk_bodies_never_yield_a_500(client, gate):
             assert answer.get_json().get("errors") or answer.status_code == 200
             statuses.add(answer.status_code)
     assert {404, 422} <= statuses
+
+
+def test_the_nurse_checks_a_child_out_like_staff_with_the_same_pickup_rules(client, app_ctx):
+    """A child sent home from the health center: the nurse checks them out at the gate."""
+    event = running_camp("day_camp")
+    registration, pickup = confirmed_child(event)
+    restricted = make_contact(
+        registration.child.household, kind="do_not_release", name="Rex Restricted"
+    )
+    nurse = token(Role.NURSE)
+    today = camp_today().isoformat()
+    assert (
+        post(
+            client, event, nurse, registration_id=registration.id, date=today, action="check_in"
+        ).status_code
+        == 200
+    )
+    refused = post(
+        client,
+        event,
+        nurse,
+        registration_id=registration.id,
+        date=today,
+        action="check_out",
+        pickup_contact_id=restricted.id,
+    )
+    assert refused.status_code == 422 and codes(refused) == ["pickup_restricted"]
+    answer = post(
+        client,
+        event,
+        nurse,
+        registration_id=registration.id,
+        date=today,
+        action="check_out",
+        pickup_contact_id=pickup.id,
+    )
+    assert answer.status_code == 200 and answer.get_json()["status"] == "checked_out"

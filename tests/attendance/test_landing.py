@@ -1,5 +1,5 @@
 """After sign-in each camp role lands where its work is: staff on today's attendance, the nurse
-on today's health center (the medication log of the overnight camp running today)."""
+on today's health center (the medication record of the overnight camp running today)."""
 
 from camp_app.roles import Role
 from camp_app.timeutil import camp_today
@@ -19,7 +19,9 @@ def test_the_nurse_lands_on_todays_medication_round(client, app_ctx):
     assert answer.headers["Location"].endswith("/attendance/health-center")
     round_page = client.get("/attendance/health-center")
     today = camp_today().isoformat()
-    assert round_page.headers["Location"].endswith(f"/attendance/{event.slug}/{today}/medication")
+    assert round_page.headers["Location"].endswith(
+        f"/attendance/health-center/{event.slug}/{today}"
+    )
     assert client.get(round_page.headers["Location"]).status_code == 200
 
 

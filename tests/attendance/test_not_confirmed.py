@@ -1,12 +1,13 @@
 """Only confirmed children are at camp: a registration pending review, waitlisted, declined or
-cancelled has no check-out, absence, history or medication page, and no attendance action
+cancelled has no check-out, absence, history or medication record page, and no attendance action
 (one rule: attendance.common.registration_at_camp)."""
 
 import pytest
 
 from camp_app.attendance import services
-from camp_app.attendance.models import AttendanceEvent, AttendanceRecord, MedicationDose
+from camp_app.attendance.models import AttendanceEvent, AttendanceRecord
 from camp_app.extensions import db
+from camp_app.health_center.models import DoseRecord
 from camp_app.roles import Role
 from camp_app.service_errors import NotAllowed
 from camp_app.timeutil import camp_today
@@ -15,7 +16,7 @@ from tests.attendance.helpers import family, register, running_camp, staff_membe
 from tests.factories import login, make_contact
 
 NOT_CONFIRMED = ["pending_review", "waitlisted", "declined", "cancelled"]
-MEDS = [{"name": "Ondansetron", "dose": "4 mg", "schedule": "before meals"}]
+MEDS = [{"name": "Ondansetron", "dose": "4 mg", "schedule": "before meals", "times": ["08:00"]}]
 
 
 def _count(model) -> int:
@@ -47,7 +48,7 @@ def test_the_child_pages_refuse_with_a_page_that_says_why(staff_client, waiting)
         f"{base}/{registration.id}/check-out",
         f"{base}/{registration.id}/absent",
         f"{base}/{registration.id}/history",
-        f"{base}/medication/{registration.id}",
+        f"/attendance/health-center/{event.slug}/{day}/dose/{registration.id}",
     ]
     for url in pages:
         response = staff_client.get(url)
@@ -66,10 +67,10 @@ def test_the_actions_through_the_pages_change_nothing(staff_client, waiting):
     posts = {
         f"{base}/check-out": {"pickup": "none"},
         f"{base}/absent": {"reason": "sick"},
-        f"/attendance/{event.slug}/{day}/medication/{registration.id}": {
+        f"/attendance/health-center/{event.slug}/{day}/dose/{registration.id}": {
             "medication_id": str(medication.id),
-            "dose": "4 mg",
-            "given_at": f"{day}T08:00",
+            "due_at": f"{day}T08:00:00-05:00",
+            "status": "given",
         },
     }
     for url, data in posts.items():
@@ -77,7 +78,7 @@ def test_the_actions_through_the_pages_change_nothing(staff_client, waiting):
     for action in ("check-in", "undo"):
         answer = staff_client.post(f"{base}/{action}", follow_redirects=True)
         assert "registration is not confirmed" in answer.get_data(as_text=True), action
-    assert _count(AttendanceRecord) == _count(AttendanceEvent) == _count(MedicationDose) == 0
+    assert _count(AttendanceRecord) == _count(AttendanceEvent) == _count(DoseRecord) == 0
 
 
 def test_every_service_action_refuses_not_confirmed(waiting):

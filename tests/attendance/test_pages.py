@@ -7,7 +7,7 @@ import pytest
 from openpyxl import load_workbook
 
 from camp_app.attendance import services
-from camp_app.attendance.models import AttendanceEvent, MedicationDose
+from camp_app.attendance.models import AttendanceEvent
 from camp_app.extensions import db
 from camp_app.roles import Role
 from camp_app.timeutil import camp_today
@@ -166,64 +166,6 @@ def test_exports_download(staff_client, camp):
     outside = staff_client.get(f"/attendance/{event.slug}/export.csv?date_from=2001-01-01")
     days = (event.ends_on - event.starts_on).days + 1
     assert len(list(csv.reader(io.StringIO(outside.get_data(as_text=True))))) == 1 + days
-
-
-@pytest.fixture
-def nurse_client(client, camp):
-    login(client, staff_member(Role.NURSE))
-    return client
-
-
-def test_counselors_get_403_on_the_medication_log(staff_client, app_ctx):
-    event = running_camp("overnight_camp")
-    maya, _ = confirmed_child(event)
-    day = camp_today().isoformat()
-    assert staff_client.get(f"/attendance/{event.slug}/{day}/medication").status_code == 403
-    url = f"/attendance/{event.slug}/{day}/medication/{maya.id}"
-    assert staff_client.get(url).status_code == 403
-    sheet = staff_client.get(f"/attendance/{event.slug}/{day}").get_data(as_text=True)
-    assert "Medication log for this day" not in sheet
-
-
-def test_medication_pages_for_an_overnight_camp(nurse_client, app_ctx):
-    staff_client = nurse_client
-    event = running_camp("overnight_camp")
-    meds = [{"name": "Ondansetron", "dose": "4 mg", "schedule": "before meals"}]
-    maya, _ = confirmed_child(event, medications=meds)
-    day = camp_today().isoformat()
-    page = staff_client.get(f"/attendance/{event.slug}/{day}/medication")
-    assert "Ondansetron" in page.get_data(as_text=True) and "before meals" in page.get_data(
-        as_text=True
-    )
-    url = f"/attendance/{event.slug}/{day}/medication/{maya.id}"
-    form = staff_client.get(url).get_data(as_text=True)
-    assert 'value="4 mg"' in form  # the only medication is chosen, with its dose
-    answer = staff_client.post(
-        url,
-        data={
-            "medication_id": str(maya.child.medications[0].id),
-            "dose": "4 mg",
-            "given_at": f"{day}T00:01",
-            "note": "",
-        },
-    )
-    assert answer.status_code == 302
-    assert db.session.scalar(db.select(db.func.count()).select_from(MedicationDose)) == 1
-    assert "No doses recorded yet" not in staff_client.get(
-        f"/attendance/{event.slug}/{day}/medication"
-    ).get_data(as_text=True)
-
-
-def test_medication_page_is_404_for_a_day_camp(nurse_client, camp):
-    event, _maya, _pickup, day = camp
-    assert nurse_client.get(f"/attendance/{event.slug}/{day}/medication").status_code == 404
-
-
-def test_parent_gets_403_on_the_medication_log(client, app_ctx):
-    event = running_camp("overnight_camp")
-    login(client, make_user((Role.PARENT,)))
-    day = camp_today().isoformat()
-    assert client.get(f"/attendance/{event.slug}/{day}/medication").status_code == 403
 
 
 def test_impossible_numbers_are_404_or_refused_never_a_500(staff_client, camp):

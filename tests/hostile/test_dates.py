@@ -60,11 +60,17 @@ def _overnight_camp_with_a_dose_to_give(app):
 
 
 @pytest.mark.parametrize("moment", ["9999-12-31T23:59", "0001-01-01T00:00"])
-def test_a_dose_given_at_an_impossible_time_is_refused_on_the_form(app, moment):
-    slug, day, registration_id, medication_id = _overnight_camp_with_a_dose_to_give(app)
-    client, _household = client_for(app, (Role.NURSE,))  # the medication log is the nurse's
-    form = {"medication_id": str(medication_id), "dose": "4 mg", "given_at": moment}
-    response = client.post(f"/attendance/{slug}/{day}/medication/{registration_id}", data=form)
+def test_a_visit_at_an_impossible_time_is_refused_on_the_form(app, moment):
+    slug, day, registration_id, _medication_id = _overnight_camp_with_a_dose_to_give(app)
+    client, _household = client_for(app, (Role.NURSE,))  # the health log is the nurse's
+    form = {
+        "registration_id": str(registration_id),
+        "seen_at": moment,
+        "complaint": "Headache",
+        "disposition": "observed",
+        "guardian_notified_at": moment,
+    }
+    response = client.post(f"/attendance/health-center/{slug}/{day}/visits/new", data=form)
     assert response.status_code in (200, 422)
     assert "Enter a date between 1900 and 2199." in response.get_data(as_text=True)
 

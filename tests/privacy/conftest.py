@@ -8,8 +8,9 @@ from types import SimpleNamespace
 import pytest
 
 from camp_app import timeutil
-from camp_app.attendance.models import AttendanceRecord, MedicationDose
+from camp_app.attendance.models import AttendanceRecord
 from camp_app.extensions import db
+from camp_app.health_center.models import DoseRecord
 from camp_app.roles import Role
 from tests.factories import make_child, make_contact, make_event, make_registration, make_user
 
@@ -68,14 +69,15 @@ def past_camp_records(event, child, parent, nurse):
         )
     )
     db.session.add(
-        MedicationDose(
+        DoseRecord(
             registration_id=registration.id,
             child_id=child.id,
             medication_id=child.medications[0].id,
             medication_name="Ondansetron",
             dose="4 mg",
-            given_at=datetime(day.year, day.month, day.day, 18, tzinfo=UTC),
-            given_by_id=nurse.id,
+            due_at=datetime(day.year, day.month, day.day, 18, tzinfo=UTC),
+            status="given",
+            recorded_by_id=nurse.id,
             note="Took it with dinner",
         )
     )

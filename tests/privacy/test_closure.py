@@ -91,7 +91,7 @@ def test_closing_erases_medical_details_keeps_camp_records_and_frees_the_seat(cl
     # The past camp's records are kept.
     past = world.past_registration.id
     assert _count("SELECT count(*) FROM attendance_records WHERE registration_id = :r", r=past) == 1
-    assert _count("SELECT count(*) FROM medication_doses WHERE registration_id = :r", r=past) == 1
+    assert _count("SELECT count(*) FROM dose_records WHERE registration_id = :r", r=past) == 1
     assert db.session.get(Registration, past).status == "confirmed"
     # The coming camp's registration is cancelled; the waiting child got the seat, and its
     # family is mailed through the outbox.

@@ -57,7 +57,7 @@ def test_the_api_gives_everything_held_about_the_household_and_records_the_expor
     assert day["registration_id"] == world.past_registration.id
     assert day["status"] == "checked_in"
     [dose] = body["medication_records"]
-    assert (dose["medication"], dose["given_by"], dose["note"]) == (
+    assert (dose["medication"], dose["recorded_by"], dose["note"]) == (
         "Ondansetron",
         "Nina Nurse",
         "Took it with dinner",

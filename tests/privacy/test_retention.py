@@ -8,10 +8,11 @@ import pytest
 from sqlalchemy import func, select, text
 
 from camp_app.accounts.models import User
-from camp_app.attendance.models import AttendanceRecord, MedicationDose
+from camp_app.attendance.models import AttendanceRecord
 from camp_app.audit.models import AuditEntry
 from camp_app.extensions import db
 from camp_app.families.models import Child, Contact, Household, Medication
+from camp_app.health_center.models import DoseRecord
 from camp_app.notifications.models import OutboxMail
 from camp_app.privacy import closure
 from camp_app.privacy.policy import years_after
@@ -27,7 +28,7 @@ TABLES = (
     Contact,
     Registration,
     AttendanceRecord,
-    MedicationDose,
+    DoseRecord,
     OutboxMail,
     AuditEntry,
 )
@@ -90,7 +91,7 @@ def test_a_closed_households_records_are_kept_for_the_period_then_erased(app, ru
     assert db.session.get(Child, child_id) is None
     assert db.session.get(Registration, past) is None
     assert db.session.get(Registration, coming_id) is None
-    for model in (AttendanceRecord, MedicationDose):
+    for model in (AttendanceRecord, DoseRecord):
         assert db.session.scalars(select(model).where(model.registration_id == past)).all() == []
     parent = db.session.get(User, world.parent.id)
     assert parent.name == "" and parent.household_id is None

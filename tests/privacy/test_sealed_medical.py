@@ -12,10 +12,10 @@ from cryptography.fernet import Fernet, InvalidToken
 from sqlalchemy import inspect, text
 
 from camp_app import sealing
-from camp_app.attendance.models import MedicationDose
 from camp_app.events.models import Event
 from camp_app.extensions import db
 from camp_app.families.models import Child, Contact, Household
+from camp_app.health_center.models import DoseRecord
 from camp_app.privacy.key_rotation import sealed_columns
 from camp_app.registrations import queries
 from camp_app.roles import Role
@@ -71,13 +71,14 @@ def _records():
     nurse = make_user((Role.NURSE,))
     event = make_event()
     registration = make_registration(event, child, parent)
-    dose = MedicationDose(
+    dose = DoseRecord(
         registration_id=registration.id,
         child_id=child.id,
         medication_id=child.medications[0].id,
         medication_name=MEDICATION["name"],
-        given_at=datetime.now(UTC),
-        given_by_id=nurse.id,
+        due_at=datetime.now(UTC),
+        status="given",
+        recorded_by_id=nurse.id,
         **DOSE,
     )
     db.session.add(dose)
@@ -111,7 +112,7 @@ def _read_back_through_models(ids) -> None:
     [medication] = child.medications
     assert {k: getattr(medication, k) for k in MEDICATION} == MEDICATION
     assert medication.times == ["08:00"]
-    dose = db.session.get(MedicationDose, ids["dose"])
+    dose = db.session.get(DoseRecord, ids["dose"])
     assert (dose.medication_name, dose.dose, dose.note) == (
         MEDICATION["name"],
         DOSE["dose"],
@@ -127,9 +128,13 @@ def test_every_medical_column_is_sealed_and_rotation_knows_it(app_ctx):
         "medications.name",
         "medications.dose",
         "medications.schedule",
-        "medication_doses.medication_name",
-        "medication_doses.dose",
-        "medication_doses.note",
+        "dose_records.medication_name",
+        "dose_records.dose",
+        "dose_records.note",
+        "health_visits.complaint",
+        "health_visits.assessment",
+        "health_visits.treatment",
+        "health_visit_addenda.text",
         "contacts.note",
         "users.otp_secret",
     }
