@@ -98,6 +98,7 @@ def _register_features(app: Flask) -> None:
     from camp_app.notifications import routes as notifications_routes
     from camp_app.ops import metrics as ops_metrics
     from camp_app.ops import routes as ops_routes
+    from camp_app.readiness import routes as readiness_routes
     from camp_app.registrations import event_routes as events_routes
     from camp_app.registrations import hooks as registrations_hooks
     from camp_app.registrations import (  # noqa: F401  (their routes join workspace.bp)
@@ -122,6 +123,7 @@ def _register_features(app: Flask) -> None:
     ):
         feature_hooks.connect()
     request_checks.init_app(app)  # first: its <int:...> converter is for every route
+    readiness_routes.init_app(app)  # uploads' own size limit, before the CSRF check reads them
     web.init_app(app)
     ops_metrics.init_app(app)
     for blueprint in (
@@ -140,6 +142,7 @@ def _register_features(app: Flask) -> None:
         cabin_routes.bp,
         messages_routes.bp,
         export_routes.bp,
+        readiness_routes.bp,
         audit_routes.bp,
     ):
         app.register_blueprint(blueprint)

@@ -14,6 +14,7 @@ from camp_app.events.models import Event
 from camp_app.families.models import Child, Contact, GuardianInvite, Household, Medication
 from camp_app.messages.models import EventMessage
 from camp_app.notifications.models import OutboxMail
+from camp_app.readiness.models import ChildDocument, SentReminder
 from camp_app.registrations.models import Registration
 from camp_app.roster.models import CampGroup
 
@@ -22,6 +23,7 @@ __all__ = [
     "AuditEntry",
     "CampGroup",
     "Child",
+    "ChildDocument",
     "Contact",
     "Event",
     "EventMessage",
@@ -30,6 +32,7 @@ __all__ = [
     "Medication",
     "OutboxMail",
     "Registration",
+    "SentReminder",
     "SignInAttempt",
     "SignInLink",
     "User",

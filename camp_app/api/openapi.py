@@ -170,6 +170,8 @@ def _responses(op: operations.Operation, access: tuple) -> dict:
         statuses.add(403)
     if op.request:
         statuses |= {400, 413, 422}
+    if op.form:
+        statuses |= {413, 422}
     if "{" in op.path:
         statuses.add(404)
     responses = {str(op.status): _answer(op)}
@@ -209,6 +211,8 @@ def _operation(op: operations.Operation, access: tuple) -> dict:
             "required": True,
             "content": {JSON: {"schema": _ref(op.request)}},
         }
+    if op.form:
+        document["requestBody"] = {"required": True, "content": op.form}
     if op.rules:
         document["x-rule-failures"] = [{"code": c, "field": f} for c, f in op.rules]
     return document

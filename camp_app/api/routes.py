@@ -10,6 +10,7 @@ from camp_app.api import (  # noqa: F401
     events,
     family,
     openapi,  # the document of every route above
+    readiness,
     registrations,
 )
 from camp_app.api.blueprint import bp

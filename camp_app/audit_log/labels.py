@@ -61,6 +61,11 @@ ACTION_LABELS = {
     "attendance.absent": _l("Marked a child absent"),
     "attendance.undo": _l("Undid an attendance entry"),
     "medication_dose.create": _l("Recorded a medication dose"),
+    # Camp readiness
+    "document.upload": _l("Uploaded a health document"),
+    "document.review": _l("Reviewed a health document"),
+    "document.read": _l("Opened a health document"),
+    "child.medical_confirmed": _l("Confirmed a child's medical details as current"),
 }
 
 # What the stored table names are to a person.
@@ -81,6 +86,7 @@ ENTITY_LABELS = {
     "medications": _l("Medication"),
     "medication_doses": _l("Medication dose"),
     "audit_entries": _l("Audit log"),
+    "child_documents": _l("Health document"),
 }
 
 # Action groups offered in the action filter: "registration." matches every registration action.
