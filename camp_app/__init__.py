@@ -98,6 +98,8 @@ def _register_features(app: Flask) -> None:
     from camp_app.notifications import routes as notifications_routes
     from camp_app.ops import metrics as ops_metrics
     from camp_app.ops import routes as ops_routes
+    from camp_app.readiness import cli as readiness_cli
+    from camp_app.readiness import hooks as readiness_hooks
     from camp_app.readiness import routes as readiness_routes
     from camp_app.registrations import event_routes as events_routes
     from camp_app.registrations import hooks as registrations_hooks
@@ -118,6 +120,7 @@ def _register_features(app: Flask) -> None:
         families_hooks,
         events_hooks,
         registrations_hooks,
+        readiness_hooks,
         roster_hooks,
         messages_hooks,
     ):
@@ -151,6 +154,7 @@ def _register_features(app: Flask) -> None:
         accounts_cli.users_cli,
         notifications_cli.mail_worker_command,
         demo_cli.seed_demo_command,
+        readiness_cli.reminders_command,
     ):
         app.cli.add_command(command)
     register_error_handlers(app)

@@ -74,7 +74,7 @@ class Requirement:
     due_on: date
 
 
-def _requirements_of(event: Event, registration: Registration) -> list[Requirement]:
+def event_requirements(event: Event, registration: Registration) -> list[Requirement]:
     return [
         Requirement(
             registration,
@@ -105,7 +105,7 @@ def requirements_of_child(child: Child) -> list[Requirement]:
     )
     found = []
     for registration in db.session.scalars(query):
-        found += _requirements_of(registration.event, registration)
+        found += event_requirements(registration.event, registration)
     return found
 
 
