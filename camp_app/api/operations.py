@@ -202,6 +202,12 @@ READINESS = _object(
             "items": _text(),
             "description": "Not in the contract: the missing ones whose newest was rejected.",
         },
+        "medical_confirmed_at": {
+            "type": ["string", "null"],
+            "format": "date-time",
+            "description": "Not in the contract: when a guardian last confirmed the child's "
+            "medical details, medications and contacts as current (null: never).",
+        },
     },
     required=[
         "registration_id",
@@ -731,6 +737,23 @@ OPERATIONS = [
         description="A rejection needs a `note` (422 `note_required`), which the family "
         "receives by mail; they then upload the document again.",
         rules=(("note_required", "note"),),
+    ),
+    Operation(
+        "post",
+        "/family/children/{child_id}/medical-confirmation",
+        "Confirm a child's medical details as still current",
+        "Confirmed now",
+        _object(
+            {
+                "child_id": {"type": "integer"},
+                "medical_confirmed_at": {"type": "string", "format": "date-time"},
+            }
+        ),
+        description="Not in the contract: a returning family confirms the medical details, "
+        "medications and contacts (after reading them, GET /family) instead of silently "
+        "reusing last year's. The registration pages ask for it when a child came to an "
+        "earlier camp and the last confirmation is older than 270 days before the camp's "
+        "first day. No body is read.",
     ),
     Operation(
         "get",

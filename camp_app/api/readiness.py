@@ -5,6 +5,8 @@ from flask import Response, jsonify, request
 from camp_app.api.blueprint import bp
 from camp_app.api.core import api_roles, current_api_user, json_body
 from camp_app.events.services import event_by_slug
+from camp_app.families.confirmation import confirm_medical_details
+from camp_app.families.household import child_of
 from camp_app.readiness import documents
 from camp_app.readiness.routes import file_response
 from camp_app.readiness.status import event_readiness
@@ -46,6 +48,16 @@ def review_document(document_id: int):
     body = json_body()
     document = documents.review_document(current_api_user(), document_id, body)
     return jsonify(documents.serialize_document(document))
+
+
+@bp.post(f"/family/children/<{ID}:child_id>/medical-confirmation")
+@api_roles(Role.PARENT)
+def confirm_medical(child_id: int):
+    user = current_api_user()
+    child = confirm_medical_details(user, child_of(user, child_id))
+    return jsonify(
+        {"child_id": child.id, "medical_confirmed_at": child.medical_confirmed_at.isoformat()}
+    )
 
 
 @bp.get("/events/<slug>/readiness")

@@ -6,6 +6,7 @@ per child and key), whatever its size.
 """
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager
@@ -27,6 +28,8 @@ class Readiness:
     submitted: list[str] = field(default_factory=list)
     accepted: list[str] = field(default_factory=list)
     rejected: list[str] = field(default_factory=list)  # also in `missing`
+    # When a guardian last confirmed the medical details as current (the nurse sees it).
+    medical_confirmed_at: datetime | None = None
 
     @property
     def complete(self) -> bool:
@@ -54,6 +57,9 @@ class Readiness:
             "submitted": self.submitted,
             "accepted": self.accepted,
             "rejected": self.rejected,
+            "medical_confirmed_at": self.medical_confirmed_at.isoformat()
+            if self.medical_confirmed_at
+            else None,
         }
 
 
@@ -83,6 +89,7 @@ def readiness_of(
     for registration in registrations:
         child = registration.child
         item = Readiness(registration.id, child.id, child.first_name, child.last_name)
+        item.medical_confirmed_at = getattr(child, "medical_confirmed_at", None)
         for key in keys:
             document = documents.get((child.id, key))
             status = document.status if document is not None else None

@@ -42,6 +42,7 @@ def test_missing_submitted_accepted(api, world):
         "submitted": ["immunizations"],
         "accepted": ["physician_form"],
         "rejected": [],
+        "medical_confirmed_at": None,  # the factory's child was never confirmed
     }
     assert rows["Omar"]["missing"] == ["physician_form", "immunizations"]
 
