@@ -193,7 +193,8 @@ def _answer(op: operations.Operation) -> dict:
     answer = {"description": op.answer_note}
     if op.answer is not None:
         schema = op.answer if isinstance(op.answer, dict) else _ref(op.answer)
-        answer["content"] = {op.media: {"schema": schema}}
+        media = op.media if isinstance(op.media, tuple) else (op.media,)
+        answer["content"] = {kind: {"schema": schema} for kind in media}
     return answer
 
 

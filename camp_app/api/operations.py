@@ -277,7 +277,7 @@ class Operation:
     error_notes: dict[int, str] = field(default_factory=dict)
     rules: tuple[tuple[str, str | None], ...] = ()
     query: tuple[dict, ...] = ()
-    media: str = "application/json"
+    media: str | tuple[str, ...] = "application/json"
     # A body that is not JSON: {media type: schema} (a file upload's multipart form).
     form: dict | None = None
 
@@ -725,7 +725,7 @@ OPERATIONS = [
         description="The family (another family's: 404), coordinators and nurses; staff 403. "
         "Every read is audited. Served with `Content-Disposition: attachment`, "
         "`Cache-Control: no-store` and `X-Content-Type-Options: nosniff`.",
-        media="application/octet-stream",
+        media=("application/pdf", "image/jpeg", "image/png"),
     ),
     Operation(
         "post",
