@@ -51,6 +51,7 @@ ACTION_LABELS = {
     "event.export_roster_csv": _l("Downloaded a roster (CSV)"),
     "event.export_roster_xlsx": _l("Downloaded a roster (Excel)"),
     "event.export_medical_summary": _l("Downloaded the medical summary"),
+    "event.export_readiness_csv": _l("Downloaded the readiness list (CSV)"),
     "outbox.retry": _l("Asked to send a mail again"),
     "audit.exported": _l("Downloaded the audit log"),
     # Attendance
@@ -107,6 +108,7 @@ DOWNLOAD_ACTIONS = frozenset(
         "event.export_roster_csv",
         "event.export_roster_xlsx",
         "event.export_medical_summary",
+        "event.export_readiness_csv",
         "audit.exported",
     }
 )

@@ -295,3 +295,10 @@ def _mail_rejection(document: ChildDocument) -> None:
             event_id=event.id,
             reply_to=event.contact_email,
         )
+
+
+def record_export(actor: User, event: Event) -> None:
+    """The readiness CSV is on the record, like the roster's downloads: its own transaction,
+    committed before a byte is sent."""
+    record(actor.id, "event.export_readiness_csv", event, [])
+    db.session.commit()

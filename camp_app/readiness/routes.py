@@ -196,6 +196,7 @@ def event_readiness(slug: str):
 def readiness_csv(slug: str):
     event = event_by_slug(slug, include_unpublished=True)
     overview = event_overview(event)
+    documents.record_export(_me(), event)
     header = [
         "registration_id",
         "child_first_name",

@@ -6,6 +6,7 @@ import io
 
 from sqlalchemy import select
 
+from camp_app.audit.models import AuditEntry
 from camp_app.events.models import Event
 from camp_app.extensions import db
 from camp_app.readiness.models import ChildDocument
@@ -102,6 +103,10 @@ def test_the_nurse_filters_reviews_and_exports(client, world, api):
         "registration_id,child_first_name,child_last_name,physician_form,immunizations,missing"
     )
     assert f"{world.registration.id},Maya,Lopez,accepted,missing,immunizations" in lines
+    exported = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "event.export_readiness_csv")
+    ).all()
+    assert [e.actor_id for e in exported] == [world.nurse.id]
 
 
 def test_staff_may_not_see_readiness(client, world):
