@@ -303,6 +303,7 @@ REGISTRATION_RULES = (
     *((code, f"consents.{name}") for code in ("consent_missing",) for name in CONSENT_NAMES),
     ("consent_missing", "consents"),
     ("signature_missing", "signature"),
+    ("medical_confirmation_required", "child_id"),
 )
 EVENT_RULES = (
     ("slug_taken", "slug"),
@@ -503,7 +504,10 @@ OPERATIONS = [
         "an unknown event: 404). The answer's status is `confirmed`, or `pending_review` when "
         "the event needs a coordinator's review, or `waitlisted` when it is full. 422 lists "
         "every failing eligibility rule (codes as in GET /events/{slug}/eligibility, field "
-        "`child_id`, `consents` or `signature`).",
+        "`child_id`, `consents` or `signature`). Not in the contract: a child registered for "
+        "an earlier camp whose details were not confirmed in the 270 days before this one "
+        "gets 422 `medical_confirmation_required` (POST "
+        "/family/children/{child_id}/medical-confirmation first).",
         errors=(404, 409),
         error_notes={409: "`already_registered`"},
         rules=REGISTRATION_RULES,

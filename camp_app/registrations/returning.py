@@ -27,10 +27,12 @@ def season_start(event: Event) -> datetime:
     )
 
 
-def confirmation_due(event: Event, child_ids: Iterable[int]) -> set[int]:
-    """The children (of `child_ids`) who were registered for an earlier camp and whose
-    details were not confirmed this season: one statement."""
-    ids = list(dict.fromkeys(child_ids))
+def confirmation_due(
+    event: Event, child_ids: Iterable[int], household_id: int | None = None
+) -> set[int]:
+    """The children (of `child_ids`; of `household_id` when given) who were registered for
+    an earlier camp and whose details were not confirmed this season: one statement."""
+    ids = [i for i in dict.fromkeys(child_ids) if isinstance(i, int)]
     if not ids:
         return set()
     earlier = (
@@ -44,6 +46,8 @@ def confirmation_due(event: Event, child_ids: Iterable[int]) -> set[int]:
         .correlate(Child)
         .exists()
     )
+    if household_id is not None:
+        earlier = and_(earlier, Child.household_id == household_id)
     query = select(Child.id).where(
         Child.id.in_(ids),
         earlier,
@@ -57,7 +61,9 @@ def confirmation_due(event: Event, child_ids: Iterable[int]) -> set[int]:
 
 def require_confirmed(event: Event, children: list[Child]) -> None:
     """InvalidInput naming each chosen child whose details must be confirmed first."""
-    due = confirmation_due(event, [c.id for c in children])
+    if not children:
+        return
+    due = confirmation_due(event, [c.id for c in children], children[0].household_id)
     problems = [
         Problem(
             "medical_confirmation_required",
@@ -73,3 +79,13 @@ def require_confirmed(event: Event, children: list[Child]) -> None:
     ]
     if problems:
         raise InvalidInput(problems)
+
+
+def require_confirmed_by_id(event: Event, household_id: int | None, child_id) -> None:
+    """require_confirmed for a child named by id (the API): a child of another household is
+    left to the registration's own 404."""
+    if household_id is None or not isinstance(child_id, int):
+        return
+    if child_id in confirmation_due(event, [child_id], household_id):
+        child = db.session.get(Child, child_id)
+        require_confirmed(event, [child])

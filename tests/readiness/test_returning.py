@@ -135,3 +135,25 @@ def test_adding_a_child_confirms_what_was_typed(api, world):
     assert answer.status_code == 201
     child = db.session.get(Child, answer.get_json()["id"])
     assert child.medical_confirmed_at is not None
+
+
+def test_the_api_asks_a_returning_family_to_confirm_first(api, world):
+    _last_year(world)
+    event = _new_camp(world)
+    body = {
+        "event": event.slug,
+        "child_id": world.child.id,
+        "consents": {"medical_treatment": True, "liability_waiver": True, "photo_release": False},
+        "signature": "Paula Parent",
+    }
+    refused = api.post("/registrations", world.tokens["parent"], json=body)
+    assert refused.status_code == 422
+    [problem] = refused.get_json()["errors"]
+    assert (problem["code"], problem["field"]) == ("medical_confirmation_required", "child_id")
+    api.post(f"/family/children/{world.child.id}/medical-confirmation", world.tokens["parent"])
+    assert api.post("/registrations", world.tokens["parent"], json=body).status_code == 201
+    # Another family's child is still the registration's own 404.
+    other = api.post(
+        "/registrations", world.tokens["other_parent"], json={**body, "signature": "Otto Other"}
+    )
+    assert other.status_code == 404
