@@ -64,8 +64,13 @@ class FsspecStorage:
     """Any store fsspec reaches (S3, GCS, Azure…), e.g. `s3://bucket/documents`."""
 
     def __init__(self, url: str):
-        import fsspec  # optional: installed only where an object store is used
-
+        try:
+            import fsspec  # optional: installed only where an object store is used
+        except ImportError as error:
+            raise RuntimeError(
+                f"DOCUMENT_STORAGE_URL uses {urlsplit(url).scheme}://, which needs fsspec and "
+                "its backend installed (e.g. pip install fsspec s3fs)"
+            ) from error
         self.fs, self.root = fsspec.core.url_to_fs(url)
 
     def _path(self, name: str) -> str:
