@@ -101,6 +101,9 @@ def _register_features(app: Flask) -> None:
     from camp_app.privacy import cli as privacy_cli
     from camp_app.privacy import hooks as privacy_hooks
     from camp_app.privacy import routes as privacy_routes
+    from camp_app.readiness import cli as readiness_cli
+    from camp_app.readiness import hooks as readiness_hooks
+    from camp_app.readiness import routes as readiness_routes
     from camp_app.registrations import event_routes as events_routes
     from camp_app.registrations import hooks as registrations_hooks
     from camp_app.registrations import (  # noqa: F401  (their routes join workspace.bp)
@@ -119,12 +122,14 @@ def _register_features(app: Flask) -> None:
         families_hooks,
         events_hooks,
         registrations_hooks,
+        readiness_hooks,
         roster_hooks,
         messages_hooks,
         privacy_hooks,
     ):
         feature_hooks.connect()
     request_checks.init_app(app)  # first: its <int:...> converter is for every route
+    readiness_routes.init_app(app)  # uploads' own size limit, before the CSRF check reads them
     web.init_app(app)
     ops_metrics.init_app(app)
     for blueprint in (
@@ -144,6 +149,7 @@ def _register_features(app: Flask) -> None:
         cabin_routes.bp,
         messages_routes.bp,
         export_routes.bp,
+        readiness_routes.bp,
         audit_routes.bp,
         privacy_routes.bp,
     ):
@@ -154,6 +160,7 @@ def _register_features(app: Flask) -> None:
         notifications_cli.mail_worker_command,
         demo_cli.seed_demo_command,
         privacy_cli.privacy_cli,
+        readiness_cli.reminders_command,
     ):
         app.cli.add_command(command)
     register_error_handlers(app)

@@ -118,6 +118,9 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         REMEMBER_COOKIE_HTTPONLY=True,
         WTF_CSRF_TIME_LIMIT=None,
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        # Uploaded health documents (readiness.storage): file:///path or an fsspec URL such
+        # as s3://bucket/documents. Empty: the folder `documents` in the instance folder.
+        DOCUMENT_STORAGE_URL=env.get("DOCUMENT_STORAGE_URL", ""),
         SQLALCHEMY_ENGINE_OPTIONS={},
         TRUSTED_PROXIES=trusted_proxies(env),
         # The retention policy (README, "Retention"; camp_app/privacy/retention.py): how long

@@ -15,6 +15,7 @@ from camp_app.families.models import Child, Contact, GuardianInvite, Household, 
 from camp_app.health_center.models import DoseRecord, HealthVisit, HealthVisitAddendum
 from camp_app.messages.models import EventMessage
 from camp_app.notifications.models import OutboxMail
+from camp_app.readiness.models import ChildDocument, SentReminder
 from camp_app.registrations.models import Registration
 from camp_app.roster.models import CampGroup
 
@@ -23,6 +24,7 @@ __all__ = [
     "AuditEntry",
     "CampGroup",
     "Child",
+    "ChildDocument",
     "Contact",
     "DoseRecord",
     "Event",
@@ -34,6 +36,7 @@ __all__ = [
     "Medication",
     "OutboxMail",
     "Registration",
+    "SentReminder",
     "SignInAttempt",
     "SignInLink",
     "User",

@@ -26,6 +26,7 @@ FEATURES = (
     "families",
     "events",
     "registrations",
+    "readiness",  # required documents, uploads and their review, reminders
     "roster",
     "messages",
     "attendance",

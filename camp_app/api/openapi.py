@@ -170,6 +170,8 @@ def _responses(op: operations.Operation, access: tuple) -> dict:
         statuses.add(403)
     if op.request:
         statuses |= {400, 413, 422}
+    if op.form:
+        statuses |= {413, 422}
     if "{" in op.path:
         statuses.add(404)
     responses = {str(op.status): _answer(op)}
@@ -191,7 +193,8 @@ def _answer(op: operations.Operation) -> dict:
     answer = {"description": op.answer_note}
     if op.answer is not None:
         schema = op.answer if isinstance(op.answer, dict) else _ref(op.answer)
-        answer["content"] = {op.media: {"schema": schema}}
+        media = op.media if isinstance(op.media, tuple) else (op.media,)
+        answer["content"] = {kind: {"schema": schema} for kind in media}
     return answer
 
 
@@ -209,6 +212,8 @@ def _operation(op: operations.Operation, access: tuple) -> dict:
             "required": True,
             "content": {JSON: {"schema": _ref(op.request)}},
         }
+    if op.form:
+        document["requestBody"] = {"required": True, "content": op.form}
     if op.rules:
         document["x-rule-failures"] = [{"code": c, "field": f} for c, f in op.rules]
     return document

@@ -16,6 +16,7 @@ from camp_app.events.schema import EventInput
 from camp_app.families.schema import ChildInput, ContactInput
 from camp_app.health_center.models import Disposition, DoseStatus
 from camp_app.health_center.schema import AddendumInput, DoseRecordInput, HealthVisitInput
+from camp_app.readiness.schema import DocumentReview
 from camp_app.registrations.eligibility import CONSENT_NAMES
 from camp_app.registrations.models import RegistrationStatus
 from camp_app.registrations.schema import Decision, RegistrationRequest
@@ -34,6 +35,7 @@ INPUT_MODELS = [
     DoseRecordInput,
     HealthVisitInput,
     AddendumInput,
+    DocumentReview,
 ]
 PATCHED_MODELS = [ChildInput, EventInput]
 
@@ -197,6 +199,79 @@ ANSWER_SCHEMAS = {
     ),
 }
 
+DOCUMENT = _object(
+    {
+        "id": {"type": "integer"},
+        "key": {"type": "string", "description": "The event's required document it answers."},
+        "filename": {"type": "string", "description": "As uploaded (never the name on disk)."},
+        "content_type": {"type": "string", "enum": ["application/pdf", "image/jpeg", "image/png"]},
+        "size": {"type": "integer", "description": "Bytes."},
+        "status": {"type": "string", "enum": ["submitted", "accepted", "rejected"]},
+        "event": {"type": "string", "description": "Not in the contract: the event's slug."},
+        "review_note": {
+            "type": "string",
+            "description": "Not in the contract: why it was rejected.",
+        },
+        "uploaded_at": {"type": "string", "format": "date-time"},
+    },
+    required=["id", "key", "filename", "content_type", "size", "status"],
+)
+READINESS = _object(
+    {
+        "registration_id": {"type": "integer"},
+        "child_first_name": _text(),
+        "child_last_name": _text(),
+        "missing": {
+            "type": "array",
+            "items": _text(),
+            "description": "Never sent, or the newest was rejected.",
+        },
+        "submitted": {"type": "array", "items": _text(), "description": "Waiting for review."},
+        "accepted": {"type": "array", "items": _text()},
+        "rejected": {
+            "type": "array",
+            "items": _text(),
+            "description": "Not in the contract: the missing ones whose newest was rejected.",
+        },
+        "medical_confirmed_at": {
+            "type": ["string", "null"],
+            "format": "date-time",
+            "description": "Not in the contract: when a guardian last confirmed the child's "
+            "medical details, medications and contacts as current (null: never).",
+        },
+    },
+    required=[
+        "registration_id",
+        "child_first_name",
+        "child_last_name",
+        "missing",
+        "submitted",
+        "accepted",
+    ],
+)
+ANSWER_SCHEMAS["Document"] = DOCUMENT
+ANSWER_SCHEMAS["Readiness"] = READINESS
+UPLOAD_FORM = {
+    "multipart/form-data": {
+        "schema": _object(
+            {
+                "key": {
+                    "type": "string",
+                    "description": "A required document of an event the child is registered "
+                    "for (`unknown_document` otherwise).",
+                },
+                "file": {
+                    "type": "string",
+                    "format": "binary",
+                    "description": "PDF, JPEG or PNG, judged by its content "
+                    "(`file_type_not_allowed`, also for an empty file); at most 10 MB (413).",
+                },
+            }
+        )
+    }
+}
+
+
 DOSE_STATUSES = [s.value for s in DoseStatus]
 NULLABLE_INT = {"type": ["integer", "null"]}
 MOMENT = {"type": "string", "format": "date-time"}
@@ -280,6 +355,7 @@ PATH_PARAMETERS = {
     "child_id": (ID_SCHEMA, "A child of the caller's household."),
     "registration_id": (ID_SCHEMA, "The registration's id."),
     "visit_id": (ID_SCHEMA, "A visit to the health center."),
+    "document_id": (ID_SCHEMA, "The document's id."),
 }
 
 
@@ -312,7 +388,9 @@ class Operation:
     error_notes: dict[int, str] = field(default_factory=dict)
     rules: tuple[tuple[str, str | None], ...] = ()
     query: tuple[dict, ...] = ()
-    media: str = "application/json"
+    media: str | tuple[str, ...] = "application/json"
+    # A body that is not JSON: {media type: schema} (a file upload's multipart form).
+    form: dict | None = None
 
     def path_parameters(self) -> list[dict]:
         return [
@@ -336,6 +414,7 @@ REGISTRATION_RULES = (
     *((code, f"consents.{name}") for code in ("consent_missing",) for name in CONSENT_NAMES),
     ("consent_missing", "consents"),
     ("signature_missing", "signature"),
+    ("medical_confirmation_required", "child_id"),
 )
 EVENT_RULES = (
     ("slug_taken", "slug"),
@@ -348,6 +427,7 @@ EVENT_RULES = (
     ("capacity_below_taken", "capacity"),
     ("ages_reversed", "eligibility.max_age"),
     ("ages_reversed", "eligibility.min_age"),
+    ("duplicate_key", "required_documents"),
 )
 CHILD_RULES = (
     ("date_in_future", "date_of_birth"),
@@ -546,7 +626,10 @@ OPERATIONS = [
         "an unknown event: 404). The answer's status is `confirmed`, or `pending_review` when "
         "the event needs a coordinator's review, or `waitlisted` when it is full. 422 lists "
         "every failing eligibility rule (codes as in GET /events/{slug}/eligibility, field "
-        "`child_id`, `consents` or `signature`).",
+        "`child_id`, `consents` or `signature`). Not in the contract: a child registered for "
+        "an earlier camp whose details were not confirmed in the 270 days before this one "
+        "gets 422 `medical_confirmation_required` (POST "
+        "/family/children/{child_id}/medical-confirmation first).",
         errors=(404, 409),
         error_notes={409: "`already_registered`"},
         rules=REGISTRATION_RULES,
@@ -731,6 +814,84 @@ OPERATIONS = [
             ("outside_event_dates", None),
             ("invalid_range", None),
         ),
+    ),
+    Operation(
+        "post",
+        "/family/children/{child_id}/documents",
+        "Upload a document for a child",
+        "Stored, waiting for review",
+        "Document",
+        status=201,
+        form=UPLOAD_FORM,
+        description="`multipart/form-data` with `key` and `file`. The file is judged by its "
+        "content, never its name: PDF, JPEG or PNG (422 `file_type_not_allowed`, also for an "
+        "empty file); over 10 MB: 413 `too_large`. `key` must be a required document of an "
+        "event the child holds an active registration for, which has not ended (422 "
+        "`unknown_document`). Another family's child: 404. A refused upload stores nothing. "
+        "Sending a document again (after a rejection) adds a new one; the newest counts.",
+        errors=(413, 422),
+        rules=(
+            ("file_type_not_allowed", "file"),
+            ("required", "file"),
+            ("required", "key"),
+            ("unknown_document", "key"),
+        ),
+    ),
+    Operation(
+        "get",
+        "/family/children/{child_id}/documents",
+        "A child's documents, newest first",
+        "The documents",
+        {"type": "array", "items": _ref("Document")},
+    ),
+    Operation(
+        "get",
+        "/documents/{document_id}/file",
+        "A document's file",
+        "The file, as an attachment",
+        {"type": "string", "format": "binary"},
+        description="The family (another family's: 404), coordinators and nurses; staff 403. "
+        "Every read is audited. Served with `Content-Disposition: attachment`, "
+        "`Cache-Control: no-store` and `X-Content-Type-Options: nosniff`.",
+        media=("application/pdf", "image/jpeg", "image/png"),
+    ),
+    Operation(
+        "post",
+        "/documents/{document_id}/review",
+        "Accept or reject a document",
+        "The document",
+        "Document",
+        request="DocumentReview",
+        description="A rejection needs a `note` (422 `note_required`), which the family "
+        "receives by mail; they then upload the document again.",
+        rules=(("note_required", "note"),),
+    ),
+    Operation(
+        "post",
+        "/family/children/{child_id}/medical-confirmation",
+        "Confirm a child's medical details as still current",
+        "Confirmed now",
+        _object(
+            {
+                "child_id": {"type": "integer"},
+                "medical_confirmed_at": {"type": "string", "format": "date-time"},
+            }
+        ),
+        description="Not in the contract: a returning family confirms the medical details, "
+        "medications and contacts (after reading them, GET /family) instead of silently "
+        "reusing last year's. The registration pages ask for it when a child came to an "
+        "earlier camp and the last confirmation is older than 270 days before the camp's "
+        "first day. No body is read.",
+    ),
+    Operation(
+        "get",
+        "/events/{slug}/readiness",
+        "Who is missing what",
+        "A row per active registration",
+        {"type": "array", "items": _ref("Readiness")},
+        description="Active registrations (pending, confirmed, waitlisted) by the child's "
+        "name; each required document key is in `missing`, `submitted` or `accepted` by the "
+        "newest document sent for it.",
     ),
 ]
 

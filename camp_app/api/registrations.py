@@ -13,7 +13,7 @@ from camp_app.api.core import api_roles, current_api_user, read_body
 from camp_app.events.services import event_by_slug
 from camp_app.extensions import db
 from camp_app.families.services import household_of
-from camp_app.registrations import lifecycle, queries
+from camp_app.registrations import lifecycle, queries, returning
 from camp_app.registrations.child_views import child_view_for
 from camp_app.registrations.models import Registration
 from camp_app.registrations.schema import Decision, RegistrationRequest
@@ -77,6 +77,8 @@ def register():
     # session keeps loaded rows only while referenced, and registering reads it again.
     _household = household_of(user)
     try:
+        # A child who came to an earlier camp: the family confirms the details first.
+        returning.require_confirmed_by_id(event, user.household_id, child_id)
         created = lifecycle.register(user, event, [child_id], consents or {}, signature)
     except ServiceError as error:
         error.problems = [_contract_field(p) for p in error.problems]

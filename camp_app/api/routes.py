@@ -11,6 +11,7 @@ from camp_app.api import (  # noqa: F401
     family,
     health_center,
     openapi,  # the document of every route above
+    readiness,
     registrations,
 )
 from camp_app.api.blueprint import bp

@@ -23,6 +23,7 @@ from camp_app.events.models import Event, EventKind
 from camp_app.extensions import db
 from camp_app.families.health_alerts import alert_labels
 from camp_app.families.models import Child, Contact, ContactKind
+from camp_app.readiness.status import Readiness, document_titles, readiness_by_registration
 from camp_app.registrations.models import Registration, RegistrationStatus
 from camp_app.roster.models import CampGroup
 from camp_app.service_errors import InvalidInput, Problem
@@ -82,10 +83,24 @@ class DaySheet:
     restricted: dict = field(default_factory=dict)
     # Health alerts (labels) per child id: what counselors may see, never the diagnosis.
     alerts: dict = field(default_factory=dict)
+    # Camp readiness per registration id (events that ask for documents): what is missing.
+    readiness: dict[int, Readiness] = field(default_factory=dict)
+    document_titles: dict[str, str] = field(default_factory=dict)
 
     @property
     def show_groups(self) -> bool:
         return any(row.group for row in self.rows)
+
+    def missing_documents(self, row: "SheetRow") -> list[str]:
+        """The titles of the documents the child's family has not sent (or sent again)."""
+        found = self.readiness.get(row.registration_id)
+        if found is None:
+            return []
+        return [self.document_titles.get(key, key) for key in found.missing]
+
+    def documents_waiting(self, row: "SheetRow") -> int:
+        found = self.readiness.get(row.registration_id)
+        return len(found.submitted) if found is not None else 0
 
 
 def has_allergy(allergies: str | None) -> bool:
@@ -220,7 +235,16 @@ def day_sheet(event: Event, day: date, q: str | None = None) -> DaySheet:
         counts[row.state] += 1
     restricted, alerts = child_alerts([row.child_id for row in rows])
     return DaySheet(
-        event=event, day=day, rows=rows, counts=counts, restricted=restricted, alerts=alerts
+        event=event,
+        day=day,
+        rows=rows,
+        counts=counts,
+        restricted=restricted,
+        alerts=alerts,
+        readiness=readiness_by_registration(
+            event, [(row.registration_id, row.child_id) for row in rows]
+        ),
+        document_titles=document_titles(event),
     )
 
 

@@ -51,6 +51,7 @@ ACTION_LABELS = {
     "event.export_roster_csv": _l("Downloaded a roster (CSV)"),
     "event.export_roster_xlsx": _l("Downloaded a roster (Excel)"),
     "event.export_medical_summary": _l("Downloaded the medical summary"),
+    "event.export_readiness_csv": _l("Downloaded the readiness list (CSV)"),
     "outbox.retry": _l("Asked to send a mail again"),
     "audit.exported": _l("Downloaded the audit log"),
     # Attendance
@@ -76,6 +77,11 @@ ACTION_LABELS = {
     "health_visit.create": _l("Recorded a visit to the health center"),
     "health_visit_addendum.create": _l("Added an addendum to a health center visit"),
     "health_visit.read": _l("Read health center visits"),
+    # Camp readiness
+    "document.upload": _l("Uploaded a health document"),
+    "document.review": _l("Reviewed a health document"),
+    "document.read": _l("Opened a health document"),
+    "child.medical_confirmed": _l("Confirmed a child's medical details as current"),
 }
 
 # What the stored table names are to a person.
@@ -99,6 +105,7 @@ ENTITY_LABELS = {
     "health_visits": _l("Health center visit"),
     "health_visit_addenda": _l("Addendum to a health center visit"),
     "audit_entries": _l("Audit log"),
+    "child_documents": _l("Health document"),
 }
 
 # Action groups offered in the action filter: "registration." matches every registration action.
@@ -120,6 +127,7 @@ DOWNLOAD_ACTIONS = frozenset(
         "event.export_roster_csv",
         "event.export_roster_xlsx",
         "event.export_medical_summary",
+        "event.export_readiness_csv",
         "audit.exported",
     }
 )

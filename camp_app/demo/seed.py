@@ -62,6 +62,31 @@ CAMP_UOTS = {
     "requires_review": True,
     "requires_verification": True,
     "published": True,
+    "required_documents": [
+        {
+            "key": "physician_clearance",
+            "title": "Physician's clearance",
+            "description": "The camp form signed by your child's oncologist or hematologist, "
+            "dated within 60 days of camp.",
+            "due_days_before": 30,
+        },
+        {
+            "key": "immunization_record",
+            "title": "Immunization record",
+            "description": "A copy of the current record from your pediatrician.",
+            "due_days_before": 21,
+        },
+        {
+            "key": "medication_authorization",
+            "title": "Medication authorization",
+            "description": "Signed by the prescriber for every medication given at camp.",
+            "due_days_before": 14,
+        },
+    ],
+    "arrival_details": "Sunday from 2:00 to 4:00 PM at the main lodge; the nurses meet each "
+    "child and take their medications.",
+    "packing_list": "Sleeping bag and pillow, clothes for 7 days, swimsuit, sunscreen, hat, "
+    "flashlight, medications in their original packaging.",
     "eligibility": {
         "min_age": 7,
         "max_age": 16,

@@ -55,6 +55,11 @@ class Event(db.Model):
     # Incremented under the event's row lock for each registration received: both the lock
     # that serialises seat decisions and the order in which the waitlist is served.
     registration_counter: Mapped[int] = mapped_column(default=0)
+    # Camp readiness: the documents families upload before camp ([{key, title, description,
+    # due_days_before}]), and what the practical mail a week before camp tells them.
+    required_documents: Mapped[list[dict]] = mapped_column(JSON, default=list, server_default="[]")
+    arrival_details: Mapped[str] = mapped_column(Text, default="", server_default="")
+    packing_list: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -107,6 +107,24 @@ def _check_together(merged: dict, given: set[str], seats_taken: int, problems: _
         )
 
 
+def _check_document_keys(documents: list[dict], problems: _Problems) -> None:
+    seen: set[str] = set()
+    for document in documents:
+        if document["key"] in seen:
+            problems.items.append(
+                Problem(
+                    "duplicate_key",
+                    _(
+                        "Each document needs its own key; %(key)s is used twice.",
+                        key=document["key"],
+                    ),
+                    "required_documents",
+                )
+            )
+            problems.fields.add("required_documents")
+        seen.add(document["key"])
+
+
 def _flat(values: dict, *, new: bool) -> dict[str, Any]:
     """The model's columns: eligibility rules flat beside the other fields, read-only dropped.
     A new event without eligibility rules gets the defaults."""
@@ -133,6 +151,7 @@ def clean_event_data(data: Any, *, event: Event | None = None, seats_taken: int 
     slug = cleaned.get("slug")
     if slug and (event is None or slug != event.slug) and _slug_taken(slug, event):
         problems.add("slug", "slug_taken", slug_taken_message())
+    _check_document_keys(cleaned.get("required_documents") or [], problems)
     merged = {**_current_values(event), **cleaned}
     _check_together(merged, set(cleaned), seats_taken, problems)
     if problems.items:

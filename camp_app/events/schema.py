@@ -14,6 +14,7 @@ from camp_app.schemas.fields import (
     Day,
     Email,
     Integer,
+    Items,
     Moment,
     Nested,
     Phone,
@@ -63,6 +64,32 @@ class EligibilityRules(Schema):
 ELIGIBILITY_FIELDS = tuple(EligibilityRules.model_fields)
 
 
+MAX_REQUIRED_DOCUMENTS = 20
+MAX_DUE_DAYS_BEFORE = 365
+DOCUMENT_KEY_PATTERN = r"^[a-z0-9]+(?:_[a-z0-9]+)*$"
+
+
+class RequiredDocument(Schema):
+    """A document families upload before camp (e.g. a physician's clearance)."""
+
+    key: Text(
+        60,
+        required=True,
+        pattern=(
+            DOCUMENT_KEY_PATTERN,
+            "invalid_key",
+            lambda: _("Use lowercase letters, digits and single underscores, e.g. physician_form."),
+        ),
+        description="Names the document in uploads and readiness; unique within the event "
+        "(`duplicate_key`).",
+    )
+    title: Text(160, required=True)
+    description: Text(2000, multiline=True) = ""
+    due_days_before: Integer(
+        0, MAX_DUE_DAYS_BEFORE, description="Due this many days before the event's first day."
+    )
+
+
 class EventInput(Schema):
     """An event or camp. Read-only fields sent back are ignored; unknown fields are refused
     (422 `unknown_field`)."""
@@ -97,6 +124,24 @@ class EventInput(Schema):
         "team has verified the child."
     ) = False
     published: Boolean() = False
+    required_documents: Items(
+        RequiredDocument,
+        max_items=MAX_REQUIRED_DOCUMENTS,
+        message=lambda: _("Please send a list of documents."),
+        too_many=lambda: _(
+            "Please ask for at most %(count)d documents.", count=MAX_REQUIRED_DOCUMENTS
+        ),
+    ) = []
+    arrival_details: Text(
+        2000,
+        multiline=True,
+        description="Not in the contract: arrival time and place, for the mail a week before camp.",
+    ) = ""
+    packing_list: Text(
+        4000,
+        multiline=True,
+        description="Not in the contract: what to bring, for the mail a week before camp.",
+    ) = ""
     eligibility: Nested(EligibilityRules, lambda: _("Send the eligibility rules as an object.")) = (
         None
     )

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from camp_app import timeutil
 from camp_app.accounts.models import User
 from camp_app.audit.services import record
 from camp_app.extensions import db
@@ -99,6 +100,7 @@ def add_child(actor: User, data: dict) -> Child:
     child = Child()
     _apply_child(child, clean)
     child.household = household  # only now: a half-built child must not be autoflushed
+    child.medical_confirmed_at = timeutil.utcnow()  # what was just typed is current
     db.session.add(child)
     filled = [name for name, value in clean.items() if value not in (None, "", [], False)]
     record(actor.id, "child.create", child, fields=filled)

@@ -9,10 +9,12 @@ from camp_app.access import roles_required
 from camp_app.accounts.models import User
 from camp_app.extensions import db
 from camp_app.families import services
+from camp_app.families.confirmation import confirm_medical_details
 from camp_app.families.forms import ChildForm, ContactForm, InviteForm, show_problems
 from camp_app.families.serializers import serialize_child, serialize_contact
 from camp_app.forms import ButtonForm
 from camp_app.phones import readable_phone
+from camp_app.redirects import safe_next
 from camp_app.roles import Role
 from camp_app.service_errors import ServiceError
 from camp_app.timeutil import age_on, camp_today
@@ -102,6 +104,29 @@ def edit_child(child_id: int):
 def _render_child_form(form: ChildForm, child):
     status = 422 if form.errors or form.form_errors else 200
     return render_template("families/child_form.html", form=form, child=child), status
+
+
+@bp.route("/family/children/<int:child_id>/confirm", methods=["GET", "POST"])
+@roles_required(Role.PARENT)
+def confirm_details(child_id: int):
+    """A returning family checks the child's medical details, medications and contacts and
+    confirms them as still current (or follows the links to change them first)."""
+    child = services.child_of(_me(), child_id)
+    form = ButtonForm()
+    back = safe_next(request.values.get("next")) or url_for(".household")
+    if form.validate_on_submit():
+        confirm_medical_details(_me(), child)
+        flash(
+            _("Thank you: %(name)s's details are confirmed as current.", name=child.first_name),
+            "success",
+        )
+        return redirect(back)
+    family = services.load_family(services.household_of(_me()))
+    contacts = [c for c in family.contacts if c.kind == "do_not_release" or c.covers(child)]
+    page = render_template(
+        "families/confirm_details.html", child=child, contacts=contacts, form=form, back=back
+    )
+    return page, (400 if form.is_submitted() else 200)
 
 
 @bp.route("/family/children/<int:child_id>/remove", methods=["GET", "POST"])

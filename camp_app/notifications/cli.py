@@ -28,6 +28,9 @@ log = logging.getLogger(__name__)
 # (accounts: its old sign-in rows, accounts.retention).
 PURGE_INTERVAL_SECONDS = 3600.0
 PURGE_OLD_ROWS = Hook("the mail worker purges old rows", required=False)
+# ...and, as often, sends the reminders that are due (readiness: documents still missing, the
+# mail a week before camp), so that no cron job is left to remember. Returns how many went.
+SEND_REMINDERS = Hook("the mail worker sends the reminders due", required=False)
 
 
 def no_server_message() -> str:
@@ -73,6 +76,7 @@ def mail_worker_command(once: bool, interval: float, batch_size: int) -> None:
 
 def _run_once(batch_size: int) -> None:
     purge_old_rows()
+    send_reminders()
     if not mail_server_configured():
         click.echo(no_server_message() + " " + _("%(count)d waiting.", count=count_waiting()))
         return
@@ -88,6 +92,7 @@ def _run_until_stopped(interval: float, batch_size: int) -> None:
         while not stop.is_set():
             if time.monotonic() >= next_purge:
                 purge_old_rows()
+                send_reminders()
                 next_purge = time.monotonic() + PURGE_INTERVAL_SECONDS
             if configured:
                 _poll(batch_size, stop)
@@ -149,6 +154,19 @@ def purge_old_rows() -> None:
         return
     if removed:
         log.info("mail worker: purged %d old rows (retention policy)", removed)
+
+
+def send_reminders() -> None:
+    """The reminders due now go into the outbox (delivered by the next poll); each run
+    commits. A database error is logged and tried again at the next hour."""
+    try:
+        sent = sum(SEND_REMINDERS())
+    except SQLAlchemyError:
+        log.exception("mail worker: could not send the reminders due, will retry")
+        db.session.rollback()
+        return
+    if sent:
+        log.info("mail worker: queued %d reminders", sent)
 
 
 def drain(batch_size: int, stop: threading.Event | None = None) -> DeliveryReport:

@@ -38,6 +38,7 @@ from camp_app.extensions import db
 from camp_app.families.models import Child, Contact, GuardianInvite, Household
 from camp_app.notifications.services import queue_mail
 from camp_app.privacy.policy import keep_years, kept_until
+from camp_app.readiness.documents import erase_documents_of
 from camp_app.registrations import lifecycle
 from camp_app.registrations.models import ACTIVE, Registration
 from camp_app.roles import Role
@@ -226,6 +227,8 @@ def _close_household(household: Household, actor_id: int, now: datetime) -> None
     for child in db.session.scalars(select(Child).where(Child.household_id == household.id)):
         erase_medical_details(child)
         record(actor_id, "child.erase_medical", child, [*MEDICAL_FIELDS, "medications"])
+    # Health documents are medical details too: erased at once with the rest.
+    erase_documents_of(select(Child.id).where(Child.household_id == household.id))
     for contact in db.session.scalars(select(Contact).where(Contact.household_id == household.id)):
         db.session.delete(contact)  # the contact_children rows go with it
     db.session.execute(delete(GuardianInvite).where(GuardianInvite.household_id == household.id))

@@ -26,6 +26,7 @@ from camp_app.families.household import household_of, load_family
 from camp_app.families.models import GuardianInvite, Household
 from camp_app.families.serializers import serialize_child, serialize_contact
 from camp_app.health_center.models import DoseRecord, HealthVisit, HealthVisitAddendum
+from camp_app.readiness.models import ChildDocument
 from camp_app.registrations.models import Registration
 
 # What the parent agreed to when signing, in the words of the register form (the same
@@ -218,6 +219,30 @@ def health_visits(scope: ExportScope) -> list[dict]:
     ]
 
 
+def health_documents(scope: ExportScope) -> list[dict]:
+    """The documents uploaded for the children (what they are and their review; the files
+    themselves are downloaded from the family's pages)."""
+    rows = db.session.scalars(
+        select(ChildDocument)
+        .where(ChildDocument.child_id.in_(scope.child_ids))
+        .order_by(ChildDocument.created_at, ChildDocument.id)
+    )
+    return [
+        {
+            "id": row.id,
+            "child_id": row.child_id,
+            "key": row.key,
+            "filename": row.filename,
+            "content_type": row.content_type,
+            "size": row.size,
+            "status": row.status,
+            "review_note": row.review_note or "",
+            "uploaded_at": _when(row.created_at),
+        }
+        for row in rows
+    ]
+
+
 # name -> (title in the PDF, function). The JSON keys are the names.
 SECTIONS: dict[str, tuple[str, Callable[[ExportScope], list | dict]]] = {
     "guardians": (_l("Guardians"), guardians),
@@ -228,6 +253,7 @@ SECTIONS: dict[str, tuple[str, Callable[[ExportScope], list | dict]]] = {
     "attendance": (_l("Attendance"), attendance),
     "medication_records": (_l("Medication records"), medication_records),
     "health_visits": (_l("Health visits"), health_visits),
+    "health_documents": (_l("Health documents"), health_documents),
 }
 
 

@@ -26,6 +26,7 @@ from camp_app.health_center.models import DoseRecord, HealthVisit, HealthVisitAd
 from camp_app.notifications.models import MailStatus, OutboxMail
 from camp_app.privacy.closure import close_unverified
 from camp_app.privacy.policy import days, keep_years, last_camp_day_query, years_before
+from camp_app.readiness.documents import erase_documents_of
 from camp_app.registrations.models import Registration
 from camp_app.roles import Role
 
@@ -138,7 +139,10 @@ def _registration_records(registration_ids, child_ids) -> None:
 
 # Functions (registration ids, child ids) that delete what other features keep about a
 # household's registrations and children; each runs in the household's transaction.
-HOUSEHOLD_RECORDS: list[Callable] = [_registration_records]
+HOUSEHOLD_RECORDS: list[Callable] = [
+    _registration_records,
+    lambda _registration_ids, child_ids: erase_documents_of(child_ids),
+]
 
 
 def erase_household(household_id: int) -> None:

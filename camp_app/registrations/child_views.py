@@ -51,6 +51,10 @@ def medical_child_view(registration: Registration) -> dict:
         "medications": serialize_medications(child),
         "physician_name": child.physician_name or "",
         "physician_phone": child.physician_phone or "",
+        # When a guardian last confirmed these details as current (null: never).
+        "medical_confirmed_at": child.medical_confirmed_at.isoformat()
+        if child.medical_confirmed_at
+        else None,
     }
 
 

@@ -9,7 +9,7 @@ from camp_app.access import roles_required
 from camp_app.events.models import Event
 from camp_app.events.services import event_by_slug
 from camp_app.forms import ButtonForm
-from camp_app.registrations import lifecycle, overview, queries
+from camp_app.registrations import lifecycle, overview, queries, returning
 from camp_app.registrations.availability import seat_summary
 from camp_app.registrations.forms import RegisterForm
 from camp_app.registrations.labels import status_label
@@ -46,8 +46,14 @@ def register(slug: str):
     form = RegisterForm()
     child_problems: dict[int, list[str]] = {}
     status = 200
+    household_children = {
+        s.child.id: s.child for s in overview.family_standing(current_user, event)
+    }
+    to_confirm = returning.confirmation_due(event, household_children)
     if form.validate_on_submit():
         try:
+            chosen = [household_children[i] for i in form.children.data or [] if i in to_confirm]
+            returning.require_confirmed(event, chosen)
             created = lifecycle.register(
                 current_user,
                 event,
@@ -72,6 +78,7 @@ def register(slug: str):
         chosen=set(form.children.data or []),
         child_problems=child_problems,
         seats=seat_summary(event),
+        to_confirm=to_confirm,
     )
     return page, status
 

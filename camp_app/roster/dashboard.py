@@ -14,6 +14,7 @@ from camp_app.events.models import Event
 from camp_app.extensions import db
 from camp_app.families.models import Child, ChildRelationship, PatientVerification
 from camp_app.notifications.services import count_failed
+from camp_app.readiness.status import attention_counts
 from camp_app.registrations.models import (
     ACTIVE,
     SEAT_HOLDING,
@@ -46,6 +47,8 @@ class Dashboard:
     failed_mails: int = 0  # mails about the event given up on (refused, or undelivered for a day)
     days: list[DayCount] = field(default_factory=list)
     ages: dict[int, int] = field(default_factory=dict)  # age on the first day -> seat holders
+    documents_missing: int = 0  # active registrations whose family still owes a document
+    documents_to_review: int = 0  # documents waiting for a nurse or coordinator
 
     @property
     def taken(self) -> int:
@@ -182,6 +185,7 @@ def event_dashboard(event: Event) -> Dashboard:
     """Everything the dashboard shows, in five aggregate queries."""
     by_status, unassigned, unverified = _status_counts(event)
     groups, beds = _groups(event)
+    documents_missing, documents_to_review = attention_counts(event)
     return Dashboard(
         capacity=event.capacity,
         by_status=by_status,
@@ -192,4 +196,6 @@ def event_dashboard(event: Event) -> Dashboard:
         failed_mails=count_failed(event_id=event.id),
         days=received_per_day(event),
         ages=seat_holder_ages(event),
+        documents_missing=documents_missing,
+        documents_to_review=documents_to_review,
     )

@@ -20,6 +20,7 @@ SECTIONS = [
     "attendance",
     "medication_records",
     "health_visits",
+    "health_documents",
 ]
 
 
