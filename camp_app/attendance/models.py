@@ -4,12 +4,13 @@ is the health center's: health_center/models.py.)"""
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from camp_app.database import UTCDateTime
 from camp_app.extensions import db
 from camp_app.registrations.models import Registration
+from camp_app.sealing import EncryptedJSON, EncryptedText
 from camp_app.timeutil import utcnow
 
 
@@ -52,7 +53,9 @@ class AttendanceRecord(db.Model):
     picked_up_by_guardian_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # The name as it was at pickup: the family may edit or remove the contact later.
     picked_up_by_name: Mapped[str] = mapped_column(String(120), default="")
-    absence_reason: Mapped[str] = mapped_column(String(200), default="")
+    # Sealed ("fever", "chemotherapy on Tuesday"), at most 200 characters; so are the copies
+    # the history keeps (AttendanceEvent.note and .before).
+    absence_reason: Mapped[str] = mapped_column(EncryptedText, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -93,9 +96,9 @@ class AttendanceEvent(db.Model):
     pickup_contact_id: Mapped[int | None] = mapped_column()
     pickup_guardian_id: Mapped[int | None] = mapped_column()
     pickup_name: Mapped[str] = mapped_column(String(120), default="")
-    note: Mapped[str] = mapped_column(String(200), default="")
+    note: Mapped[str] = mapped_column(EncryptedText, default="")  # at most 200 characters
     # The record's state fields before this action (None: there was no record), for undo.
-    before: Mapped[dict | None] = mapped_column(JSON)
+    before: Mapped[dict | None] = mapped_column(EncryptedJSON)
     undoes_id: Mapped[int | None] = mapped_column(ForeignKey("attendance_events.id"))
 
     __table_args__ = (

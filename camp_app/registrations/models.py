@@ -3,7 +3,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from camp_app.accounts.models import User
@@ -11,6 +11,7 @@ from camp_app.database import UTCDateTime
 from camp_app.events.models import Event
 from camp_app.extensions import db
 from camp_app.families.models import Child, Household
+from camp_app.sealing import EncryptedText
 from camp_app.timeutil import utcnow
 
 
@@ -43,12 +44,14 @@ class Registration(db.Model):
     signature: Mapped[str] = mapped_column(String(200))
     signed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     signed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    decision_note: Mapped[str] = mapped_column(Text, default="")
+    # The note to the family and an override's reason are sealed: a coordinator writing why
+    # may well name a diagnosis.
+    decision_note: Mapped[str] = mapped_column(EncryptedText, default="")
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # A coordinator who approves despite failing rules must say why; both are kept.
-    override_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    override_reason: Mapped[str] = mapped_column(EncryptedText, default="")
     overridden_codes: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     # The cabin (overnight camp) or group (day camp) the child is assigned to.
     group_id: Mapped[int | None] = mapped_column(

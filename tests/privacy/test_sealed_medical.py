@@ -9,15 +9,17 @@ from pathlib import Path
 import flask_migrate
 import pytest
 from cryptography.fernet import Fernet, InvalidToken
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect, select, text
 
 from camp_app import sealing
+from camp_app.attendance.models import AttendanceEvent, AttendanceRecord
 from camp_app.events.models import Event
 from camp_app.extensions import db
 from camp_app.families.models import Child, Contact, Household
 from camp_app.health_center.models import DoseRecord
 from camp_app.privacy.key_rotation import sealed_columns
 from camp_app.registrations import queries
+from camp_app.registrations.models import Registration
 from camp_app.roles import Role
 from camp_app.roster import exports
 from camp_app.roster.filters import RosterFilter, filtered_query
@@ -37,12 +39,16 @@ MEDICATION = {"name": "Deferasirox", "dose": "360 mg crushed", "schedule": "befo
 DOSE = {"dose": "361 mg crushed", "note": "Vomited twenty minutes later"}
 CONTACT_NOTE = "Restraining order 2026-FL-0042"
 ALERT = "seizure_plan"
+DECISION = {"decision_note": "Welcome back after the transplant", "override_reason": "Relapsed ALL"}
+ABSENCE = "Febrile neutropenia admission"
 EVERY_SECRET = [
     *SECRETS.values(),
     *MEDICATION.values(),
     *DOSE.values(),
     CONTACT_NOTE,
     ALERT,
+    *DECISION.values(),
+    ABSENCE,
 ]
 
 OLD_KEY = Fernet.generate_key().decode()
@@ -70,7 +76,24 @@ def _records():
     contact = make_contact(parent.household, kind="do_not_release", note=CONTACT_NOTE)
     nurse = make_user((Role.NURSE,))
     event = make_event()
-    registration = make_registration(event, child, parent)
+    registration = make_registration(event, child, parent, **DECISION)
+    today = datetime.now(UTC).date()
+    db.session.add(
+        AttendanceRecord(
+            registration_id=registration.id, date=today, status="absent", absence_reason=ABSENCE
+        )
+    )
+    db.session.add(
+        AttendanceEvent(
+            registration_id=registration.id,
+            date=today,
+            action="absent",
+            status_before="expected",
+            status_after="absent",
+            note=ABSENCE,
+            before={"status": "expected", "absence_reason": ABSENCE},
+        )
+    )
     dose = DoseRecord(
         registration_id=registration.id,
         child_id=child.id,
@@ -83,7 +106,13 @@ def _records():
     )
     db.session.add(dose)
     db.session.commit()
-    ids = {"child": child.id, "contact": contact.id, "dose": dose.id, "event": event.id}
+    ids = {
+        "child": child.id,
+        "contact": contact.id,
+        "dose": dose.id,
+        "event": event.id,
+        "registration": registration.id,
+    }
     db.session.remove()
     return ids
 
@@ -119,6 +148,12 @@ def _read_back_through_models(ids) -> None:
         DOSE["note"],
     )
     assert db.session.get(Contact, ids["contact"]).note == CONTACT_NOTE
+    registration = db.session.get(Registration, ids["registration"])
+    assert (registration.decision_note, registration.override_reason) == tuple(DECISION.values())
+    record = db.session.scalars(select(AttendanceRecord)).one()
+    history = db.session.scalars(select(AttendanceEvent)).one()
+    assert (record.absence_reason, history.note) == (ABSENCE, ABSENCE)
+    assert history.before == {"status": "expected", "absence_reason": ABSENCE}
 
 
 def test_every_medical_column_is_sealed_and_rotation_knows_it(app_ctx):
@@ -137,6 +172,11 @@ def test_every_medical_column_is_sealed_and_rotation_knows_it(app_ctx):
         "health_visit_addenda.text",
         "contacts.note",
         "users.otp_secret",
+        "registrations.decision_note",
+        "registrations.override_reason",
+        "attendance_records.absence_reason",
+        "attendance_events.note",
+        "attendance_events.before",
     }
     assert expected <= labels, expected - labels
 
@@ -250,12 +290,13 @@ def test_rotate_keys_reseals_every_value_under_the_newest_key(app, runner):
 
 def test_rotate_keys_stops_clearly_when_no_key_opens_a_value(app, runner):
     with app.app_context():
-        ids = _records()
+        _records()
     app.config["ENCRYPTION_KEYS"] = [NEW_KEY]  # the old key dropped before rotating
     result = runner.invoke(args=["privacy", "rotate-keys"])
     assert result.exit_code == 1
-    assert f"no configured key opens children.allergies of row {ids['child']}" in result.output
-    assert SECRETS["allergies"] not in result.output
+    # the first sealed column in name order
+    assert "no configured key opens attendance_events.before of row 1" in result.output
+    assert ABSENCE not in result.output
 
 
 def test_the_roster_exports_never_open_what_they_do_not_show(app_ctx, monkeypatch):
