@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from camp_app.access import roles_required
+from camp_app.audit.services import read_recorded
 from camp_app.events.descriptions import CATEGORY_LABELS
 from camp_app.events.models import Event
 from camp_app.events.services import event_by_slug
@@ -18,6 +19,7 @@ from camp_app.families.verification import STATE_LABELS
 from camp_app.forms import form_problems
 from camp_app.registrations import lifecycle, queries, review
 from camp_app.registrations.availability import seat_summary
+from camp_app.registrations.child_views import MEDICAL_FIELDS, STAFF_HEALTH_FIELDS
 from camp_app.registrations.labels import status_label
 from camp_app.registrations.models import Registration
 from camp_app.registrations.models import RegistrationStatus as S
@@ -57,6 +59,15 @@ def _queue_page(event: Event, page: int, refusal: Refusal | None = None, status:
         verification_labels=STATE_LABELS,
         rule_labels=review.RULE_LABELS,
         queue_url=url_for("review.queue", slug=event.slug, page=queue.page),
+    )
+    # The cards show each child's medical details: one entry naming the children shown.
+    read_recorded(
+        current_user.id,
+        "event.review_read",
+        "events",
+        event.id,
+        (*STAFF_HEALTH_FIELDS, *MEDICAL_FIELDS),
+        ids=[card.registration.child_id for card in queue.cards],
     )
     return page_html, status
 
