@@ -81,7 +81,7 @@ def start(user: User, factors=None) -> str:
         UserSession(user_id=user.id, key_hash=hash_key(plain), created_at=now, last_seen_at=now)
     )
     if factors is not None:
-        record_sign_in(user.id, "sign_in", "users", user.id, factors)
+        record_sign_in(user.id, "sign_in.web", "users", user.id, factors)
     db.session.commit()
     return plain
 

@@ -61,6 +61,24 @@ ACTION_LABELS = {
     "attendance.absent": _l("Marked a child absent"),
     "attendance.undo": _l("Undid an attendance entry"),
     "medication_dose.create": _l("Recorded a medication dose"),
+    # Reads of medical details (pages, files, API answers)
+    "child.read": _l("Read a child's allergies and health alerts"),
+    "child.medical_read": _l("Read a child's medical details"),
+    "child.medication_read": _l("Read a child's medications"),
+    "event.roster_read": _l("Looked at the roster"),
+    "event.review_read": _l("Looked at the review queue"),
+    "event.verification_read": _l("Looked at the patient verification list"),
+    "attendance.day_sheet_read": _l("Looked at the day sheet"),
+    "attendance.medication_log_read": _l("Looked at the medication log"),
+    "attendance.export_sign_in_sheet": _l("Downloaded the sign-in sheet"),
+    # Signing in
+    "sign_in.web": _l("Signed in"),
+    "sign_in.api": _l("Signed in through the API"),
+    "sign_in.failed": _l("Failed to sign in"),
+    "sign_in.refused": _l("Sign-in refused: too many failed attempts"),
+    "second_factor.enrol": _l("Set up an authenticator"),
+    "second_factor.reset": _l("Reset an authenticator"),
+    "second_factor.recovery_code_used": _l("Used a recovery code"),
 }
 
 # What the stored table names are to a person.
@@ -81,6 +99,7 @@ ENTITY_LABELS = {
     "medications": _l("Medication"),
     "medication_doses": _l("Medication dose"),
     "audit_entries": _l("Audit log"),
+    "sign_in_attempts": _l("Sign-in attempt"),
 }
 
 # Action groups offered in the action filter: "registration." matches every registration action.
@@ -92,6 +111,14 @@ ACTION_GROUP_LABELS = {
     "child.": _l("Any change to a child"),
     "contact.": _l("Any change to a contact"),
     "attendance.": _l("Any attendance action"),
+    "sign_in.": _l("Any sign-in, failed ones too"),
+}
+
+# The kinds of entry, for the filter: what happened to the records.
+KIND_LABELS = {
+    "change": _l("Changes"),
+    "read": _l("Reads of medical details"),
+    "sign_in": _l("Sign-ins"),
 }
 
 
@@ -104,6 +131,11 @@ DOWNLOAD_ACTIONS = frozenset(
         "audit.exported",
     }
 )
+
+
+def kind_label(kind: str) -> str:
+    label = KIND_LABELS.get(kind)
+    return str(label) if label is not None else kind
 
 
 def is_download(action: str) -> bool:
