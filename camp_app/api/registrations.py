@@ -178,7 +178,7 @@ def roster(slug: str):
         "event.export_roster_csv",
         "events",
         event.id,
-        ["api", *queries.ROSTER_HEALTH_FIELDS],
+        [],
         count=queries.roster_count(event),
     )
     lines = stream_with_context(queries.roster_csv(event))

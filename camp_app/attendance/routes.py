@@ -167,7 +167,7 @@ def day(slug: str, day: str):
         "attendance.day_sheet_read",
         "events",
         event.id,
-        ["allergies", "health_alerts", "day", *(["q"] if q else [])],
+        ["day", *(["q"] if q else [])],
         ids=[row.child_id for row in sheet.rows],
     )
     return page
@@ -334,7 +334,7 @@ def _export(slug: str, build, mimetype: str, extension: str, audit_action: str |
     body = build(event, *span)
     if audit_action:
         days = [name for name, value in zip(("from", "to"), span, strict=True) if value]
-        read_recorded(current_user.id, audit_action, "events", event.id, ["allergies", *days])
+        read_recorded(current_user.id, audit_action, "events", event.id, days)
     return download(body, mimetype, _filename(event, extension, *span))
 
 
@@ -391,7 +391,7 @@ def medication(slug: str, day: str):
         "attendance.medication_log_read",
         "events",
         event.id,
-        ["allergies", "medications", "medication_doses", "day"],
+        ["day"],
         ids=[row.registration.child_id for row in children],
     )
     return page

@@ -280,10 +280,6 @@ def roster_count(event: Event):
     )
 
 
-# What the roster holds of each child's health, named in the audit of each download.
-ROSTER_HEALTH_FIELDS = ("allergies", "dietary_needs", "health_alerts")
-
-
 def roster_csv(event: Event) -> Iterator[str]:
     """The roster as CSV lines (header first), for a streamed text/csv response."""
     rows = roster_rows(event)

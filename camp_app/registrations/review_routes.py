@@ -19,7 +19,6 @@ from camp_app.families.verification import STATE_LABELS
 from camp_app.forms import form_problems
 from camp_app.registrations import lifecycle, queries, review
 from camp_app.registrations.availability import seat_summary
-from camp_app.registrations.child_views import MEDICAL_FIELDS, STAFF_HEALTH_FIELDS
 from camp_app.registrations.labels import status_label
 from camp_app.registrations.models import Registration
 from camp_app.registrations.models import RegistrationStatus as S
@@ -61,14 +60,8 @@ def _queue_page(event: Event, page: int, refusal: Refusal | None = None, status:
         queue_url=url_for("review.queue", slug=event.slug, page=queue.page),
     )
     # The cards show each child's medical details: one entry naming the children shown.
-    read_recorded(
-        current_user.id,
-        "event.review_read",
-        "events",
-        event.id,
-        (*STAFF_HEALTH_FIELDS, *MEDICAL_FIELDS),
-        ids=[card.registration.child_id for card in queue.cards],
-    )
+    child_ids = [card.registration.child_id for card in queue.cards]
+    read_recorded(current_user.id, "event.review_read", "events", event.id, ids=child_ids)
     return page_html, status
 
 

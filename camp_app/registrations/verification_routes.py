@@ -74,7 +74,7 @@ def verification(slug: str):
         "event.verification_read",
         "events",
         event.id,
-        ["diagnosis_category", "diagnosis", *filters],
+        filters,
         ids=[row.child.id for row in listing.rows],
     )
     return page_html

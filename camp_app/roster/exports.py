@@ -104,14 +104,10 @@ def matching_count(event: Event, f: RosterFilter):
     return count_query(event, f).scalar_subquery()
 
 
-# What the roster files hold of a child's health, named in the audit of each download.
-ROSTER_HEALTH_FIELDS = ("allergies", "dietary_needs", "health_alerts", "patient_verification")
-
-
 def record_roster_export(actor: User, event: Event, f: RosterFilter, action: str) -> None:
-    """The audit entry of a roster download: the filters used (names), the medical columns
-    and how many rows. Commits, before a byte is sent."""
-    fields = [*ROSTER_HEALTH_FIELDS, *filter_field_names(f)]
+    """The audit entry of a roster download: the filters used (names, never values) and how
+    many rows. Commits, before a byte is sent."""
+    fields = filter_field_names(f)
     record_read(actor.id, action, "events", event.id, fields, count=matching_count(event, f))
     db.session.commit()
 

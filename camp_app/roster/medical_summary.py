@@ -49,7 +49,7 @@ def medical_summary_pdf(actor: User, event: Event, args) -> bytes:
     """The PDF for the query string's options, after recording the access (option names
     only) in its own committed transaction. Raises InvalidInput."""
     choice = parse_choice(event, args)
-    fields = [*SUMMARY_FIELDS, *(name for name, value in asdict(choice).items() if value)]
+    fields = [name for name, value in asdict(choice).items() if value]
     # How many children: counted inside the entry's INSERT (no statement of its own).
     chosen = _registrations(event, choice).with_only_columns(func.count(Registration.id))
     record_read(
@@ -62,17 +62,6 @@ def medical_summary_pdf(actor: User, event: Event, args) -> bytes:
     )
     db.session.commit()
     return summary_pdf(event, summary_sections(event, choice), choice)
-
-
-# What the summary holds of each child's health, named in the audit of each download.
-SUMMARY_FIELDS = (
-    "allergies",
-    "dietary_needs",
-    "medical_conditions",
-    "medications",
-    "physician_name",
-    "physician_phone",
-)
 
 
 def medical_filename(event: Event) -> str:

@@ -128,17 +128,14 @@ def roster(slug: str):
         typed=request.args,
     )
     # The page shows which children are the hospital's patients and their verification: a
-    # read, recorded with the children shown (one INSERT, committed before the page is sent).
+    # read, recorded with the filters used (names) and the children shown (one INSERT,
+    # committed before the page is sent).
     read_recorded(
         current_user.id,
         "event.roster_read",
         "events",
         event.id,
-        [*ROSTER_PAGE_FIELDS, *filter_field_names(view.chosen)],
+        filter_field_names(view.chosen),
         ids=[row.registration.child_id for row in view.page.rows],
     )
     return page
-
-
-# What the roster page shows of a child's health, named in the audit of each look.
-ROSTER_PAGE_FIELDS = ("is_patient", "patient_verification")
