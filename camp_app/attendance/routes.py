@@ -333,7 +333,7 @@ def _export(slug: str, build, mimetype: str, extension: str, audit_action: str |
         return redirect(url_for("attendance.event_home", slug=slug))
     body = build(event, *span)
     if audit_action:
-        days = [name for name, value in zip(("from", "to"), span, strict=True) if value]
+        days = [name for name, value in zip(("date_from", "date_to"), span, strict=True) if value]
         read_recorded(current_user.id, audit_action, "events", event.id, days)
     return download(body, mimetype, _filename(event, extension, *span))
 
