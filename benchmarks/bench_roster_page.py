@@ -1,6 +1,7 @@
-"""The coordinator's roster page (first page, a search, a sort) and event dashboard at 5,000 and
-10,000 registrations, through the test client as a signed-in coordinator: whole requests
-(queries and template), with the SQL statements each one runs."""
+"""The coordinator's roster page (first page, a search, a sort), event dashboard and downloads
+(roster CSV and XLSX, medical summary PDF) at 5,000 and 10,000 registrations, through the test
+client as a signed-in coordinator: whole requests (queries, template or file, and the audit
+entry of the read), with the SQL statements each one runs."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -133,3 +134,11 @@ def run():
             _page(client, engine, f"{base}/roster?status=waitlisted&min_age=9&max_age=10&sort=age"),
         )
         yield f"dashboard ({size} registrations)", _page(client, engine, f"{base}/dashboard")
+        # The downloads through their routes, with the access recorded as a coordinator sees
+        # it (issue 12: the audit entry of each read).
+        yield f"roster CSV download ({size})", _page(client, engine, f"{base}/roster.csv")
+        yield f"roster XLSX download ({size})", _page(client, engine, f"{base}/roster.xlsx")
+        yield (
+            f"medical summary PDF download ({size})",
+            _page(client, engine, f"{base}/medical-summary.pdf?include_pending=1"),
+        )

@@ -16,12 +16,13 @@ PENDING_KEY = "pending_sign_in"
 PENDING_LIFETIME = timedelta(minutes=10)
 
 
-def begin(user: User, next_url: str | None) -> None:
+def begin(user: User, next_url: str | None, first_factor: str = "password") -> None:
     session[PENDING_KEY] = {
         "uid": user.id,
         "av": user.auth_version,
         "at": int(timeutil.utcnow().timestamp()),
         "next": next_url or "",
+        "by": first_factor,  # for the audit of the sign-in: what passed before the code
     }
 
 
@@ -52,6 +53,15 @@ def pending_user() -> User | None:
 def next_url() -> str:
     state = _state() or {}
     return state.get("next") or ""
+
+
+FIRST_FACTORS = ("password", "sign_in_link", "reset_link")
+
+
+def first_factor() -> str:
+    """What passed before the code: "password", "sign_in_link" or "reset_link"."""
+    by = (_state() or {}).get("by")
+    return by if by in FIRST_FACTORS else "password"
 
 
 def clear() -> None:

@@ -56,28 +56,29 @@ def _home_for(user) -> str:
     return url_for(endpoint)
 
 
-def _start_session(user) -> None:
+def _start_session(user, factors=None) -> None:
     """A new server-side session (accounts.sessions) in a fresh cookie; only the language
-    choice carries over. A session this browser still had is ended first."""
+    choice carries over. A session this browser still had is ended first. `factors`: what
+    was checked, for the audit of the sign-in (None: not a sign-in, e.g. a password change)."""
     sessions.end(session.get(SESSION_KEY))
     locale = session.get("locale")
     session.clear()
     if locale:
         session["locale"] = locale
-    key = sessions.start(user)
+    key = sessions.start(user, factors)
     login_user(user)
     # Flask-Login keeps the id it resumes from in the cookie: ours is the session's key
     # (web.load_user), not the user's id.
     session[SESSION_KEY] = key
 
 
-def _sign_in(user, next_url: str | None = None):
+def _sign_in(user, next_url: str | None = None, first_factor: str = "password"):
     """Where a passed password (or sign-in or reset link) leads: a full session, or first the
     second factor (accounts.second_factor) for an account that has or needs one."""
     if not second_factor.needed_at_sign_in(user):
-        _start_session(user)
+        _start_session(user, [first_factor])
         return redirect(safe_next(next_url) or _home_for(user))
-    pending_sign_in.begin(user, safe_next(next_url))
+    pending_sign_in.begin(user, safe_next(next_url), first_factor)
     step = "verify" if second_factor.is_enrolled(user) else "enrol"
     return redirect(url_for(f"second_factor.{step}"))
 
@@ -171,8 +172,8 @@ def sign_in_with_link(token: str):
     except InvalidInput:
         return render_template("accounts/sign_in_confirm.html", form=form, invalid=True), 404
     if second_factor.needed_at_sign_in(user):
-        return _sign_in(user)
-    _start_session(user)
+        return _sign_in(user, first_factor="sign_in_link")
+    _start_session(user, ["sign_in_link"])
     flash(_("You are logged in."), "success")
     return redirect(_home_for(user))
 
@@ -300,8 +301,8 @@ def reset(token: str):
         return render_template("accounts/reset.html", form=form), INVALID
     if second_factor.needed_at_sign_in(user):
         flash(_("Your new password is set."), "success")
-        return _sign_in(user)
-    _start_session(user)
+        return _sign_in(user, first_factor="reset_link")
+    _start_session(user, ["reset_link"])
     flash(_("Your new password is set, and you are logged in."), "success")
     return redirect(_home_for(user))
 

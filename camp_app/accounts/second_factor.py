@@ -26,7 +26,7 @@ from camp_app.accounts import sessions, sign_in_attempts
 from camp_app.accounts.models import RecoveryCode, User
 from camp_app.accounts.sign_in_attempts import Outcome
 from camp_app.accounts.tokens import revoke_all as revoke_all_tokens
-from camp_app.audit.services import record
+from camp_app.audit.services import record, record_sign_in
 from camp_app.extensions import db
 from camp_app.roles import SECOND_FACTOR_REQUIRED
 from camp_app.service_errors import InvalidInput, NotAllowed, Problem
@@ -180,11 +180,18 @@ def code_attempts_key(user: User) -> str:
 
 def _check(user: User, code, *, address, recovery_allowed: bool) -> None:
     attempt = sign_in_attempts.record_attempt(code_attempts_key(user), address)
-    sign_in_attempts.check_cap(attempt)
+    try:
+        sign_in_attempts.check_cap(attempt)
+    except sign_in_attempts.SignInsCapped:
+        record_sign_in(user.id, "sign_in.refused", "users", user.id, ["otp"])
+        db.session.commit()
+        raise
     typed = code if isinstance(code, str) and len(code) <= MAX_CODE_LENGTH else ""
     accepted = _claim_totp(user, typed) or (recovery_allowed and _use_recovery_code(user, typed))
     if not accepted:
         db.session.rollback()
+        # Written with the attempt's outcome (finish commits).
+        record_sign_in(user.id, "sign_in.failed", "users", user.id, ["otp"])
         sign_in_attempts.finish(attempt, Outcome.FAILED)
         raise _invalid_code()
     sign_in_attempts.finish(attempt, Outcome.SUCCEEDED)  # commits the claimed step too

@@ -27,8 +27,9 @@ def _expired():
 
 def _finish_sign_in(user):
     destination = safe_next(pending_sign_in.next_url()) or _home_for(user)
+    factors = [pending_sign_in.first_factor(), "otp"]
     pending_sign_in.clear()
-    _start_session(user)
+    _start_session(user, factors)
     return destination
 
 

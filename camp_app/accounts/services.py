@@ -18,10 +18,10 @@ from camp_app.accounts import (
 from camp_app.accounts.models import User
 from camp_app.accounts.passwords import hash_password, password_problem, verify_password
 from camp_app.accounts.schema import SignUp
-from camp_app.accounts.sign_in_attempts import Outcome
+from camp_app.accounts.sign_in_attempts import Outcome, SignInsCapped
 from camp_app.accounts.tokens import revoke_all as revoke_all_tokens
 from camp_app.accounts.users import create_user, find_user_by_email
-from camp_app.audit.services import record
+from camp_app.audit.services import record, record_sign_in
 from camp_app.extensions import db
 from camp_app.hooks import Hook
 from camp_app.roles import Role
@@ -252,11 +252,17 @@ def authenticate(email: str, password: str, *, address: str | None = None) -> Us
 
     Every attempt is recorded and committed first: see accounts.sign_in_attempts."""
     attempt = sign_in_attempts.record_attempt(email or "", address)
-    sign_in_attempts.check_cap(attempt)
+    try:
+        sign_in_attempts.check_cap(attempt)
+    except SignInsCapped:
+        note_failed_sign_in(find_user_by_email(email or ""), attempt, ["password"], capped=True)
+        db.session.commit()
+        raise
     user = find_user_by_email(email or "")
     # verify_password compares against a dummy hash for unknown addresses: same time taken.
     password_ok = verify_password(user.password_hash if user else None, password or "")
     if user is None or not password_ok or not user.active:
+        note_failed_sign_in(user, attempt, ["password"])  # written with the attempt's outcome
         sign_in_attempts.finish(attempt, Outcome.FAILED)
         message = _("The email address or password is not right. Please try again.")
         raise NotAllowed(Problem("invalid_credentials", message))
@@ -266,6 +272,17 @@ def authenticate(email: str, password: str, *, address: str | None = None) -> Us
         raise NotAllowed(Problem("email_not_verified", message, "email"))
     sign_in_attempts.finish(attempt, Outcome.SUCCEEDED)
     return user
+
+
+def note_failed_sign_in(user: User | None, attempt, factors, *, capped: bool = False) -> None:
+    """The audit entry of a failed sign-in (or one refused by the cap): the account's, or for
+    an address nobody has no actor and the attempt's row (which keeps only a hash of the
+    address). The caller commits."""
+    action = "sign_in.refused" if capped else "sign_in.failed"
+    if user is not None:
+        record_sign_in(user.id, action, "users", user.id, factors)
+    else:
+        record_sign_in(None, action, "sign_in_attempts", attempt.id, factors)
 
 
 # --- passwords ---------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from sqlalchemy import delete, select, update
 
 from camp_app import timeutil
 from camp_app.accounts.models import User, UserSession
+from camp_app.audit.services import record_sign_in
 from camp_app.extensions import db
 from camp_app.roles import Role
 
@@ -70,13 +71,17 @@ def hash_key(plain: str) -> str:
     return hashlib.sha256(plain.encode()).hexdigest()
 
 
-def start(user: User) -> str:
-    """A new session for `user`; returns the plain key for the cookie (never stored). Commits."""
+def start(user: User, factors=None) -> str:
+    """A new session for `user`; returns the plain key for the cookie (never stored). Commits.
+    With `factors` (what was checked: "password", "sign_in_link", "otp"...), it is a sign-in,
+    logged in the same transaction."""
     plain = secrets.token_urlsafe(32)
     now = timeutil.utcnow()
     db.session.add(
         UserSession(user_id=user.id, key_hash=hash_key(plain), created_at=now, last_seen_at=now)
     )
+    if factors is not None:
+        record_sign_in(user.id, "sign_in.web", "users", user.id, factors)
     db.session.commit()
     return plain
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from camp_app.accounts.models import ApiToken, User
-from camp_app.audit.services import record
+from camp_app.audit.services import record, record_sign_in
 from camp_app.database import commit_keeping_loaded
 from camp_app.extensions import db
 from camp_app.timeutil import utcnow
@@ -29,8 +29,9 @@ def hash_token(plain: str) -> str:
     return hashlib.sha256(plain.encode()).hexdigest()
 
 
-def issue_token(user: User) -> tuple[str, ApiToken]:
-    """A new token for `user`: (the plain token to hand out once, its stored row). Commits."""
+def issue_token(user: User, factors=None) -> tuple[str, ApiToken]:
+    """A new token for `user`: (the plain token to hand out once, its stored row). Commits.
+    With `factors` (what was checked: "password", "otp"), it is a sign-in and logged so."""
     plain = secrets.token_urlsafe(32)
     now = utcnow()
     row = ApiToken(
@@ -41,6 +42,8 @@ def issue_token(user: User) -> tuple[str, ApiToken]:
     )
     db.session.add(row)
     record(user.id, "api_token.issue", row, fields=["expires_at"])
+    if factors is not None:
+        record_sign_in(user.id, "sign_in.api", "users", user.id, factors)
     db.session.commit()
     return plain, row
 

@@ -67,7 +67,8 @@ def create_token():
         headers = {"WWW-Authenticate": 'Bearer realm="api"'} if status == 401 else None
         raise ApiError(status, refused.problems, headers) from None
     _check_second_factor(user, credentials.get("otp"))
-    plain, row = tokens.issue_token(user)
+    factors = ["password", "otp"] if second_factor.is_enrolled(user) else ["password"]
+    plain, row = tokens.issue_token(user, factors)
     return jsonify({"token": plain, "expires_at": row.expires_at.isoformat()}), 201
 
 

@@ -350,6 +350,47 @@ ANSWER_SCHEMAS["HealthVisit"] = _object(
     }
 )
 
+AUDIT_KINDS = ["change", "read", "sign_in"]
+ANSWER_SCHEMAS["AuditEntry"] = _object(
+    {
+        "id": {"type": "integer"},
+        "at": {"type": "string", "format": "date-time"},
+        "actor_id": {
+            "type": ["integer", "null"],
+            "description": "Who; null for the system, or a failed sign-in with an address "
+            "nobody has.",
+        },
+        "action": {"type": "string", "description": "e.g. `child.medical_read`, `sign_in`."},
+        "kind": {"type": "string", "enum": AUDIT_KINDS},
+        "record_type": {"type": "string", "description": "The table, e.g. `children`."},
+        "record_id": {"type": ["integer", "null"]},
+        "fields": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "Names only, never values: the fields changed; for a read, the "
+            "fields shown and the filters used; for a sign-in, the factors checked.",
+        },
+        "record_count": {
+            "type": ["integer", "null"],
+            "description": "A read of a list or an export: how many records it held.",
+        },
+        "record_ids": {
+            "type": ["array", "null"],
+            "items": {"type": "integer"},
+            "description": "A read of a page: the children shown.",
+        },
+    }
+)
+ANSWER_SCHEMAS["AuditPage"] = _object(
+    {
+        "items": {"type": "array", "items": _ref("AuditEntry")},
+        "next": {
+            "type": ["string", "null"],
+            "description": "Send it as `cursor` for the next (older) page; null on the last.",
+        },
+    }
+)
+
 PATH_PARAMETERS = {
     "slug": ({"type": "string"}, "The event's slug, e.g. `camp-uots`."),
     "child_id": (ID_SCHEMA, "A child of the caller's household."),
@@ -788,6 +829,56 @@ OPERATIONS = [
         "is not confirmed.",
         errors=(404, 422),
         rules=(("not_confirmed", None),),
+    ),
+    Operation(
+        "get",
+        "/audit",
+        "Search the audit log (admin)",
+        "A page of entries, newest first",
+        "AuditPage",
+        description="Changes, reads of medical details (pages, files, API answers) and "
+        "sign-ins, failed ones too. Keyset paging: pass `next` back as `cursor`. A bad "
+        "argument is 422 with `invalid_<name>`.",
+        errors=(422,),
+        query=(
+            query("actor_id", ID_SCHEMA, "Only this account's entries."),
+            query(
+                "record_type",
+                {"type": "string", "pattern": "^[a-z0-9_]{1,40}$"},
+                "Only records of this kind (a table, e.g. `children`).",
+            ),
+            query("record_id", ID_SCHEMA, "Only this record (with `record_type`)."),
+            query(
+                "since",
+                {"type": "string"},
+                "From this day (YYYY-MM-DD, camp time) or moment (ISO 8601 with offset).",
+            ),
+            query("kind", {"type": "string", "enum": AUDIT_KINDS}, "Only this kind."),
+            query(
+                "action",
+                {"type": "string", "pattern": "^[a-z0-9_]+(\\.[a-z0-9_]*)*$", "maxLength": 60},
+                "An action, or a prefix ending in a dot (`sign_in.`).",
+            ),
+            query("cursor", ID_SCHEMA, "The `next` of the page before."),
+            query(
+                "limit",
+                {"type": "integer", "minimum": 1, "maximum": 200, "default": 50},
+                "Entries per page.",
+            ),
+        ),
+        rules=tuple(
+            (f"invalid_{name}", name)
+            for name in (
+                "actor_id",
+                "record_type",
+                "record_id",
+                "since",
+                "kind",
+                "action",
+                "cursor",
+                "limit",
+            )
+        ),
     ),
     Operation(
         "get",

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from camp_app.accounts.models import User
 from camp_app.api.blueprint import bp
 from camp_app.api.core import api_roles, current_api_user, read_body
+from camp_app.audit.services import read_recorded
 from camp_app.events.services import event_by_slug
 from camp_app.extensions import db
 from camp_app.families.services import household_of
@@ -172,6 +173,16 @@ def event_registrations(slug: str):
 @api_roles(*SEE_ANY)
 def roster(slug: str):
     event = event_by_slug(slug, include_unpublished=True)
+    # The download is recorded (committed) before a byte is sent; its rows are counted
+    # inside the entry's INSERT.
+    read_recorded(
+        current_api_user().id,
+        "event.export_roster_csv",
+        "events",
+        event.id,
+        [],
+        count=queries.roster_count(event),
+    )
     lines = stream_with_context(queries.roster_csv(event))
     response = Response(lines, mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{event.slug}-roster.csv"'

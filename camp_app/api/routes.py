@@ -7,6 +7,7 @@ service modules. create_app registers `bp` and exempts it from CSRF (bearer toke
 from camp_app.api import (  # noqa: F401
     accounts,
     attendance,
+    audit,
     events,
     family,
     health_center,

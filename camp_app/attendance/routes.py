@@ -28,6 +28,7 @@ from camp_app.attendance.forms import (
     SearchForm,
 )
 from camp_app.attendance.pickups import pickups_for
+from camp_app.audit.services import read_recorded
 from camp_app.downloads import XLSX_MIMETYPE, download
 from camp_app.events.models import EventKind
 from camp_app.events.services import event_by_slug
@@ -149,7 +150,7 @@ def day(slug: str, day: str):
         sheet = services.day_sheet(event, the_day, q)
     except ServiceError:
         abort(404)
-    return render_template(
+    page = render_template(
         "attendance/day.html",
         sheet=sheet,
         search=search,
@@ -159,6 +160,16 @@ def day(slug: str, day: str):
         days=services.event_days(event),
         is_today=the_day == camp_today(),
     )
+    # The sheet flags allergies and shows health alerts: one entry naming the children shown.
+    read_recorded(
+        current_user.id,
+        "attendance.day_sheet_read",
+        "events",
+        event.id,
+        ["day", *(["q"] if q else [])],
+        ids=[row.child_id for row in sheet.rows],
+    )
+    return page
 
 
 @bp.post(f"/<slug>/<day>/<{ID}:registration_id>/check-in")
@@ -311,14 +322,19 @@ def _filename(event, extension: str, date_from, date_to) -> str:
     return f"attendance-{event.slug}-{first}-{last}.{extension}"
 
 
-def _export(slug: str, build, mimetype: str, extension: str):
+def _export(slug: str, build, mimetype: str, extension: str, audit_action: str | None = None):
     """The event's file for the chosen days (`build(event, date_from, date_to)`); a bad range
-    goes back to the event's attendance with the message."""
+    goes back to the event's attendance with the message. With `audit_action` (a file that
+    shows health details), the download is recorded first."""
     event = event_by_slug(slug, include_unpublished=True)
     span = _range(event)
     if span is None:
         return redirect(url_for("attendance.event_home", slug=slug))
-    return download(build(event, *span), mimetype, _filename(event, extension, *span))
+    body = build(event, *span)
+    if audit_action:
+        days = [name for name, value in zip(("date_from", "date_to"), span, strict=True) if value]
+        read_recorded(current_user.id, audit_action, "events", event.id, days)
+    return download(body, mimetype, _filename(event, extension, *span))
 
 
 def _streamed_csv(event, date_from, date_to):
@@ -340,4 +356,5 @@ def export_xlsx(slug: str):
 @bp.get("/<slug>/sign-in-sheet.pdf")
 @staff_only
 def sign_in_sheet(slug: str):
-    return _export(slug, exports.sign_in_sheet_pdf, "application/pdf", "pdf")
+    pdf = exports.sign_in_sheet_pdf
+    return _export(slug, pdf, "application/pdf", "pdf", "attendance.export_sign_in_sheet")

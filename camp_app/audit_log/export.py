@@ -1,14 +1,13 @@
 """The filtered audit log as CSV, streamed in batches, and the record of who downloaded it."""
 
 from collections.abc import Iterator
-from types import SimpleNamespace
 
 from sqlalchemy import func, select
 
 from camp_app import spreadsheets
 from camp_app.accounts.models import User
 from camp_app.audit.models import AuditEntry
-from camp_app.audit.services import record
+from camp_app.audit.services import record_read
 from camp_app.audit_log.labels import action_label
 from camp_app.audit_log.queries import AuditFilter, beyond, filtered_query
 from camp_app.extensions import db
@@ -23,8 +22,7 @@ def record_download(actor, f: AuditFilter) -> None:
     """Note that `actor` downloaded the log, naming the filters used (not their values): the
     record is the log itself, up to its newest entry. Commits."""
     newest = db.session.scalar(select(func.max(AuditEntry.id)))
-    the_log = SimpleNamespace(__tablename__="audit_entries", id=newest)
-    record(actor.id, "audit.exported", the_log, fields=f.used)
+    record_read(actor.id, "audit.exported", "audit_entries", newest, fields=f.used)
     db.session.commit()
 
 

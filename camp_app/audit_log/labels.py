@@ -82,6 +82,24 @@ ACTION_LABELS = {
     "document.review": _l("Reviewed a health document"),
     "document.read": _l("Opened a health document"),
     "child.medical_confirmed": _l("Confirmed a child's medical details as current"),
+    # Reads of medical details (pages, files, API answers)
+    "child.read": _l("Read a child's allergies and health alerts"),
+    "child.medical_read": _l("Read a child's medical details"),
+    "child.medication_read": _l("Read a child's medications"),
+    "event.roster_read": _l("Looked at the roster"),
+    "event.review_read": _l("Looked at the review queue"),
+    "event.verification_read": _l("Looked at the patient verification list"),
+    "attendance.day_sheet_read": _l("Looked at the day sheet"),
+    "attendance.medication_log_read": _l("Looked at the medication log"),
+    "attendance.export_sign_in_sheet": _l("Downloaded the sign-in sheet"),
+    # Signing in
+    "sign_in.web": _l("Signed in"),
+    "sign_in.api": _l("Signed in through the API"),
+    "sign_in.failed": _l("Failed to sign in"),
+    "sign_in.refused": _l("Sign-in refused: too many failed attempts"),
+    "second_factor.enrol": _l("Set up an authenticator"),
+    "second_factor.reset": _l("Reset an authenticator"),
+    "second_factor.recovery_code_used": _l("Used a recovery code"),
 }
 
 # What the stored table names are to a person.
@@ -106,6 +124,7 @@ ENTITY_LABELS = {
     "health_visit_addenda": _l("Addendum to a health center visit"),
     "audit_entries": _l("Audit log"),
     "child_documents": _l("Health document"),
+    "sign_in_attempts": _l("Sign-in attempt"),
 }
 
 # Action groups offered in the action filter: "registration." matches every registration action.
@@ -118,6 +137,14 @@ ACTION_GROUP_LABELS = {
     "contact.": _l("Any change to a contact"),
     "attendance.": _l("Any attendance action"),
     "health_visit": _l("Any health log entry"),
+    "sign_in.": _l("Any sign-in, failed ones too"),
+}
+
+# The kinds of entry, for the filter: what happened to the records.
+KIND_LABELS = {
+    "change": _l("Changes"),
+    "read": _l("Reads of medical details"),
+    "sign_in": _l("Sign-ins"),
 }
 
 
@@ -131,6 +158,11 @@ DOWNLOAD_ACTIONS = frozenset(
         "audit.exported",
     }
 )
+
+
+def kind_label(kind: str) -> str:
+    label = KIND_LABELS.get(kind)
+    return str(label) if label is not None else kind
 
 
 def is_download(action: str) -> bool:

@@ -15,7 +15,7 @@ from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import aliased
 
 from camp_app.accounts.models import User
-from camp_app.audit.models import AuditEntry
+from camp_app.audit.models import AuditEntry, EntryKind
 from camp_app.audit_log.labels import ACTION_LABELS, ENTITY_LABELS
 from camp_app.extensions import db
 from camp_app.ids import MAX_ID
@@ -38,12 +38,17 @@ class AuditFilter:
     entity_id: int | None = None
     date_from: date | None = None  # in the camp's time zone, inclusive
     date_to: date | None = None
+    kind: str = ""  # EntryKind: changes, reads of medical details, sign-ins
+    actor_id: int | None = None  # the API's filters
+    since: datetime | None = None
 
     def query_args(self) -> dict[str, str]:
         """The values set, as parse_filter reads them: for page links and the download."""
         names = {"date_from": "from", "date_to": "to"}
         return {
-            names.get(key, key): value.isoformat() if isinstance(value, date) else str(value)
+            names.get(key, key): value.isoformat()
+            if isinstance(value, date | datetime)
+            else str(value)
             for key, value in asdict(self).items()
             if value not in ("", None)
         }
@@ -109,7 +114,12 @@ def parse_filter(args) -> tuple[AuditFilter, list[Problem]]:
         problems.append(Problem("invalid_date_range", message, "from"))
         date_from = date_to = None
     entity_id = _entity_id(args, problems)
-    return AuditFilter(actor, action, entity_type, entity_id, date_from, date_to), problems
+    kind = _text(args, "kind")
+    if kind and kind not in EntryKind.ALL:
+        problems.append(Problem("invalid_kind", _("That is not a kind of entry."), "kind"))
+        kind = ""
+    found = AuditFilter(actor, action, entity_type, entity_id, date_from, date_to, kind)
+    return found, problems
 
 
 def parse_cursor(args, name: str, problems: list) -> int | None:
@@ -153,6 +163,12 @@ def _conditions(f: AuditFilter) -> list:
         conditions.append(AuditEntry.at >= _day_start(f.date_from))
     if f.date_to:
         conditions.append(AuditEntry.at < _day_start(f.date_to + timedelta(days=1)))
+    if f.kind:
+        conditions.append(AuditEntry.kind == f.kind)
+    if f.actor_id is not None:
+        conditions.append(AuditEntry.actor_id == f.actor_id)
+    if f.since is not None:
+        conditions.append(AuditEntry.at >= f.since)
     return conditions
 
 

@@ -10,7 +10,13 @@ from flask_login import current_user
 from camp_app.access import roles_required
 from camp_app.audit.links import record_links
 from camp_app.audit_log import export, queries
-from camp_app.audit_log.labels import ACTION_GROUP_LABELS, action_label, entity_label, is_download
+from camp_app.audit_log.labels import (
+    ACTION_GROUP_LABELS,
+    KIND_LABELS,
+    action_label,
+    entity_label,
+    is_download,
+)
 from camp_app.roles import Role
 from camp_app.timeutil import camp_today
 
@@ -36,6 +42,7 @@ def log():
         errors=errors,
         actions=actions,
         action_groups=ACTION_GROUP_LABELS,
+        kinds=KIND_LABELS,
         entity_types=entity_types,
         links=record_links(row.entry for row in page.rows),
         action_label=action_label,

@@ -186,7 +186,14 @@ def medication_day(reader, event: Event, day: date, now: datetime | None = None)
             )
         )
     children.sort(key=lambda child: not child.present)  # stable: name order within
-    record_read(reader.id, "medication_record.read", "events", event.id, MEDICATION_READ_FIELDS)
+    record_read(
+        reader.id,
+        "medication_record.read",
+        "events",
+        event.id,
+        MEDICATION_READ_FIELDS,
+        ids=[child.child_id for child in children],
+    )
     commit_keeping_loaded(db.session)
     return MedicationDay(event, day, children)
 

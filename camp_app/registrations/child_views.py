@@ -58,9 +58,16 @@ def medical_child_view(registration: Registration) -> dict:
     }
 
 
+# What the staff view shows of a child's health: named in the audit of each read.
+STAFF_HEALTH_FIELDS = ("allergies", "dietary_needs", "health_alerts", "health_alert_note")
+
+
 def child_view_for(user: User, registration: Registration) -> dict:
-    """The view the user's role allows; a medical view is audited (the caller commits)."""
+    """The view the user's role allows; every view is audited, naming the health fields it
+    showed (the caller commits)."""
     if not user.has_role(*HEALTH_CENTER):
+        record_read(user.id, "child.read", "children", registration.child_id, STAFF_HEALTH_FIELDS)
         return staff_child_view(registration)
-    record_read(user.id, "child.medical_read", "children", registration.child_id, MEDICAL_FIELDS)
+    fields = (*STAFF_HEALTH_FIELDS, *MEDICAL_FIELDS)
+    record_read(user.id, "child.medical_read", "children", registration.child_id, fields)
     return medical_child_view(registration)

@@ -284,6 +284,15 @@ def roster_rows(event: Event) -> Iterator[dict]:
         yield roster_row(registration, event)
 
 
+def roster_count(event: Event):
+    """How many rows roster_csv holds, as a scalar subquery (for the audit entry's INSERT)."""
+    return (
+        select(func.count(Registration.id))
+        .where(Registration.event_id == event.id, Registration.status.in_(ACTIVE))
+        .scalar_subquery()
+    )
+
+
 def roster_csv(event: Event) -> Iterator[str]:
     """The roster as CSV lines (header first), for a streamed text/csv response."""
     rows = roster_rows(event)

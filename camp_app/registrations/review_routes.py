@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from camp_app.access import roles_required
+from camp_app.audit.services import read_recorded
 from camp_app.events.descriptions import CATEGORY_LABELS
 from camp_app.events.models import Event
 from camp_app.events.services import event_by_slug
@@ -58,6 +59,9 @@ def _queue_page(event: Event, page: int, refusal: Refusal | None = None, status:
         rule_labels=review.RULE_LABELS,
         queue_url=url_for("review.queue", slug=event.slug, page=queue.page),
     )
+    # The cards show each child's medical details: one entry naming the children shown.
+    child_ids = [card.registration.child_id for card in queue.cards]
+    read_recorded(current_user.id, "event.review_read", "events", event.id, ids=child_ids)
     return page_html, status
 
 

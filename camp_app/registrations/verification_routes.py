@@ -12,6 +12,7 @@ from flask_login import current_user
 from wtforms import HiddenField
 
 from camp_app.access import roles_required
+from camp_app.audit.services import read_recorded
 from camp_app.events.descriptions import CATEGORY_LABELS
 from camp_app.events.services import event_by_slug
 from camp_app.families import verification as service
@@ -55,7 +56,7 @@ def verification(slug: str):
     page = page_arg()
     q = request.args.get("q", "")[:MAX_SEARCH]
     listing = verification_list.verification_list(event, None if state == ALL else state, page, q)
-    return render_template(
+    page_html = render_template(
         "review/verification.html",
         event=event,
         listing=listing,
@@ -66,6 +67,17 @@ def verification(slug: str):
         category_labels=CATEGORY_LABELS,
         form=VerificationForm(),
     )
+    # The rows show each patient's diagnosis: one entry naming the children shown.
+    filters = [name for name, value in (("state", state), ("q", q)) if value]
+    read_recorded(
+        current_user.id,
+        "event.verification_read",
+        "events",
+        event.id,
+        filters,
+        ids=[row.child.id for row in listing.rows],
+    )
+    return page_html
 
 
 def _done_message(child, state: str) -> str:

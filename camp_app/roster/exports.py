@@ -26,7 +26,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from camp_app.accounts.models import User
-from camp_app.audit.services import record
+from camp_app.audit.services import record_read
 from camp_app.events.models import Event
 from camp_app.extensions import db
 from camp_app.families.models import Contact, Household
@@ -41,6 +41,7 @@ from camp_app.roster.filters import (
     ACTIVE_STATUSES,
     RosterFilter,
     count_matching,
+    count_query,
     filtered_query,
     parse_filter,
 )
@@ -102,12 +103,25 @@ def filter_field_names(f: RosterFilter) -> list[str]:
     return sorted(name for name in f.query_args() if name != "dir")
 
 
+def matching_count(event: Event, f: RosterFilter):
+    """How many registrations the filter holds, as a scalar subquery: evaluated inside the
+    audit entry's INSERT, so recording an export costs no statement of its own."""
+    return count_query(event, f).scalar_subquery()
+
+
+def record_roster_export(actor: User, event: Event, f: RosterFilter, action: str) -> None:
+    """The audit entry of a roster download: the filters used (names, never values) and how
+    many rows. Commits, before a byte is sent."""
+    fields = filter_field_names(f)
+    record_read(actor.id, action, "events", event.id, fields, count=matching_count(event, f))
+    db.session.commit()
+
+
 def start_roster_export(actor: User, event: Event, args, action: str) -> RosterFilter:
     """Check the filter and record the access (its own transaction, committed before a byte
     is sent). `action`: "event.export_roster_csv" or "event.export_roster_xlsx"."""
     f = export_filter(event, args)
-    record(actor.id, action, event, filter_field_names(f))
-    db.session.commit()
+    record_roster_export(actor, event, f, action)
     return f
 
 

@@ -190,8 +190,13 @@ def filtered_query(event: Event, f: RosterFilter) -> Select:
     )
 
 
-def count_matching(event: Event, f: RosterFilter) -> int:
-    query = (
+def count_query(event: Event, f: RosterFilter) -> Select:
+    """SELECT how many registrations match the filter (a scalar subquery of it can go into
+    another statement: the audit entry of an export)."""
+    return (
         select(func.count(Registration.id)).join(Registration.child).where(*_conditions(event, f))
     )
-    return db.session.scalar(query)
+
+
+def count_matching(event: Event, f: RosterFilter) -> int:
+    return db.session.scalar(count_query(event, f))

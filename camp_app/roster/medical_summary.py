@@ -9,10 +9,10 @@ grouped by cabin, in three column queries whatever their number; medical_pdf.py 
 from dataclasses import asdict
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from camp_app.accounts.models import User
-from camp_app.audit.services import record
+from camp_app.audit.services import record_read
 from camp_app.events.models import Event
 from camp_app.extensions import db
 from camp_app.families.models import Child, Contact, ContactKind, Medication
@@ -50,7 +50,16 @@ def medical_summary_pdf(actor: User, event: Event, args) -> bytes:
     only) in its own committed transaction. Raises InvalidInput."""
     choice = parse_choice(event, args)
     fields = [name for name, value in asdict(choice).items() if value]
-    record(actor.id, "event.export_medical_summary", event, fields)
+    # How many children: counted inside the entry's INSERT (no statement of its own).
+    chosen = _registrations(event, choice).with_only_columns(func.count(Registration.id))
+    record_read(
+        actor.id,
+        "event.export_medical_summary",
+        "events",
+        event.id,
+        fields,
+        count=chosen.scalar_subquery(),
+    )
     db.session.commit()
     return summary_pdf(event, summary_sections(event, choice), choice)
 

@@ -10,6 +10,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from camp_app.access import roles_required
+from camp_app.audit.services import read_recorded
 from camp_app.events import services as event_services
 from camp_app.events.descriptions import camp_moment, camp_zone_name, event_dates
 from camp_app.families.models import PatientVerification
@@ -23,6 +24,7 @@ from camp_app.registrations.review import QUEUE_PER_PAGE
 from camp_app.roles import MANAGERS
 from camp_app.roster import charts, listing
 from camp_app.roster.dashboard import event_dashboard
+from camp_app.roster.exports import filter_field_names
 from camp_app.roster.filters import ACTIVE_STATUSES, MAIL_FAILED, NO_GROUP, SORTS
 
 bp = Blueprint("roster", __name__)
@@ -114,7 +116,7 @@ def _sort_labels() -> dict[str, str]:
 def roster(slug: str):
     event = event_services.event_by_slug(slug, include_unpublished=True)
     view = listing.roster_view(event, request.args)
-    return render_template(
+    page = render_template(
         "roster/roster.html",
         event=event,
         groups=view.groups,
@@ -125,3 +127,15 @@ def roster(slug: str):
         # Filled from what was typed, so a mistake can be corrected rather than retyped.
         typed=request.args,
     )
+    # The page shows which children are the hospital's patients and their verification: a
+    # read, recorded with the filters used (names) and the children shown (one INSERT,
+    # committed before the page is sent).
+    read_recorded(
+        current_user.id,
+        "event.roster_read",
+        "events",
+        event.id,
+        filter_field_names(view.chosen),
+        ids=[row.registration.child_id for row in view.page.rows],
+    )
+    return page

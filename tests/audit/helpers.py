@@ -3,7 +3,9 @@
 from datetime import datetime
 from types import SimpleNamespace
 
-from camp_app.audit.models import AuditEntry
+from sqlalchemy import delete
+
+from camp_app.audit.models import AuditEntry, EntryKind
 from camp_app.roles import Role
 from tests.support.outside_requests import data, person, sign_in
 from tests.support.queries import counted_statements  # noqa: F401  (the audit tests use it)
@@ -12,7 +14,16 @@ from tests.support.queries import counted_statements  # noqa: F401  (the audit t
 def signed_in_admin(app, client, **kwargs) -> SimpleNamespace:
     admin = person(app, (Role.ADMIN,), **kwargs)
     sign_in(client, admin)
+    forget_sign_ins(app)
     return admin
+
+
+def forget_sign_ins(app) -> None:
+    """Remove the sign-in entries (the log tests look at the entries they wrote; signing in
+    has its own tests, tests/audit/test_sign_ins.py)."""
+    with data(app) as session:
+        session.execute(delete(AuditEntry).where(AuditEntry.kind == EntryKind.SIGN_IN))
+        session.commit()
 
 
 def add_entry(app, *, actor_id, action, entity_type="events", entity_id=1, fields=(), at=None):
