@@ -1,6 +1,6 @@
-"""Every form a visitor, a parent, a coordinator, a staff member and an admin can reach, one
-field at a time, with hostile values: no answer is a server error, nothing hostile is stored,
-and no hostile value is written to the log."""
+"""Every form a visitor, a parent, a coordinator, a staff member, a nurse and an admin can
+reach, one field at a time, with hostile values: no answer is a server error, nothing hostile
+is stored, and no hostile value is written to the log."""
 
 import logging
 from itertools import count
@@ -13,7 +13,6 @@ from tests.hostile.fuzz import (
     LOG_NEEDLES,
     FormFuzzer,
     Tally,
-    camp_local_input,
     crawl,
     form_key,
 )
@@ -64,6 +63,11 @@ def _starts(world) -> dict[str | None, list[str]]:
             "/manage/outbox",
         ],
         "staff": ["/attendance/"],
+        "nurse": [
+            f"/attendance/health-center/{slugs['running']}/{world.day}",
+            f"/attendance/health-center/{slugs['running']}/{world.day}/visits",
+            f"/attendance/health-center/{slugs['running']}/{world.day}/visits/new",
+        ],
         "admin": ["/admin/audit", "/account/settings"],
     }
 
@@ -104,8 +108,8 @@ def _good_values(app, world):
         "subject": "See you at camp",
         "body": "Bring a hat.",
         "reason": "sick",
-        "dose": "4 mg",
-        "given_at": camp_local_input(app),
+        "complaint": "Headache",
+        "text": "Better after lunch",
         "override_reason": "Approved by the medical team",
         "medical_treatment": "y",
         "liability_waiver": "y",
@@ -174,5 +178,6 @@ def test_every_form_of_coordinators_staff_and_admins_refuses_hostile_input(
     sqlite_app, world, tmp_path, caplog, quiet_limits
 ):
     caplog.set_level(logging.INFO, logger="camp_app")
-    tally = _fuzz_roles(sqlite_app, world, ("coordinator", "staff", "admin"), tmp_path)
+    roles = ("coordinator", "staff", "admin", "nurse")
+    tally = _fuzz_roles(sqlite_app, world, roles, tmp_path)
     _check(tally, caplog, minimum_forms=20)

@@ -40,6 +40,7 @@ def _valid_arguments(world) -> dict[str, str]:
         "invite_id": "1",
         "mail_id": str(ids["failed_mail"]),
         "message_id": "1",
+        "visit_id": str(ids["visit"]),
         "token": "not-a-token",
         "code": "es",
     }

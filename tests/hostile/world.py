@@ -14,6 +14,7 @@ from camp_app.accounts import services as account_services
 from camp_app.attendance import actions
 from camp_app.extensions import db
 from camp_app.families.invites import invite_guardian
+from camp_app.health_center.visits import record_visit
 from camp_app.notifications.models import MailStatus, OutboxMail
 from camp_app.roles import Role
 from camp_app.timeutil import camp_today
@@ -28,7 +29,10 @@ from tests.factories import (
 )
 from tests.support.outside_requests import data
 
-MEDICATIONS = [{"name": "Ondansetron", "dose": "4 mg", "schedule": "with breakfast"}]
+MEDICATIONS = [
+    {"name": "Ondansetron", "dose": "4 mg", "schedule": "with breakfast"},  # as needed
+    {"name": "Hydroxyurea", "dose": "500 mg", "schedule": "twice", "times": ["00:00", "23:59"]},
+]
 
 
 @dataclass
@@ -54,6 +58,7 @@ def _people(world: World) -> dict:
         "invitee": make_user((Role.PARENT,), name="Luis Rivera"),
         "coordinator": make_user((Role.COORDINATOR,), name="Carlos Mendez"),
         "staff": make_user((Role.STAFF,), name="Grace Okafor"),
+        "nurse": make_user((Role.NURSE,), name="Nadia Brooks"),
         "admin": make_user((Role.ADMIN,), name="Priya Shah"),
         "visitor": make_user((Role.PARENT,), name="Vera Visitor"),
         "everyone": make_user(
@@ -127,7 +132,12 @@ def _running_camp(world: World, parent, patient, staff):
     signer, kid = _other_child("Ben")
     present = make_registration(camp, kid, signer, "confirmed")
     actions.check_in(staff, camp, present.id, today)
-    world.ids.update(running_mine=mine.id, running_present=present.id)
+    visit = record_visit(
+        staff,
+        camp,
+        {"registration_id": present.id, "complaint": "Headache", "disposition": "observed"},
+    )
+    world.ids.update(running_mine=mine.id, running_present=present.id, visit=visit.id)
 
 
 def _open_camp(world: World, parent, patient):
