@@ -10,11 +10,11 @@ from camp_app.accounts.models import (
 )
 from camp_app.attendance.models import AttendanceEvent, AttendanceRecord, MedicationDose  # noqa: F401
 from camp_app.audit.models import AuditEntry
-from camp_app.events.models import Event
+from camp_app.events.models import ConsentDocument, ConsentDocumentVersion, Event
 from camp_app.families.models import Child, Contact, GuardianInvite, Household, Medication
 from camp_app.messages.models import EventMessage
 from camp_app.notifications.models import OutboxMail
-from camp_app.registrations.models import Registration
+from camp_app.registrations.models import ConsentSigning, Registration, SignedConsent
 from camp_app.roster.models import CampGroup
 
 __all__ = [
@@ -22,6 +22,9 @@ __all__ = [
     "AuditEntry",
     "CampGroup",
     "Child",
+    "ConsentDocument",
+    "ConsentDocumentVersion",
+    "ConsentSigning",
     "Contact",
     "Event",
     "EventMessage",
@@ -32,6 +35,7 @@ __all__ = [
     "Registration",
     "SignInAttempt",
     "SignInLink",
+    "SignedConsent",
     "User",
     "UserRole",
     "UserSession",

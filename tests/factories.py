@@ -15,7 +15,7 @@ from camp_app.accounts.users import create_user
 from camp_app.events.models import Event
 from camp_app.extensions import db
 from camp_app.families.models import Child, Contact, Household, Medication
-from camp_app.registrations.models import Registration
+from camp_app.registrations.models import ConsentSigning, Registration
 from camp_app.roles import Role
 from camp_app.roster.models import CampGroup
 
@@ -147,7 +147,15 @@ def make_registration(event, child, signer, status="confirmed", **fields):
     two required consents, numbered next in the event. Written directly, not through the
     lifecycle: its rules are not what the callers test."""
     event.registration_counter += 1
+    signing = ConsentSigning(
+        event_id=event.id,
+        household_id=child.household_id,
+        signed_by_id=signer.id,
+        signature=signer.name,
+        signed_at=datetime.now(UTC),
+    )
     registration = Registration(
+        signing=signing,
         event_id=event.id,
         child_id=child.id,
         household_id=child.household_id,

@@ -14,6 +14,7 @@ from camp_app.schemas.fields import (
     Day,
     Email,
     Integer,
+    Items,
     Moment,
     Nested,
     Phone,
@@ -62,6 +63,47 @@ class EligibilityRules(Schema):
 
 ELIGIBILITY_FIELDS = tuple(EligibilityRules.model_fields)
 
+DOCUMENT_KEY_PATTERN = r"^[a-z][a-z0-9_]{0,39}$"
+DOCUMENT_TITLE_MAX = 200
+DOCUMENT_BODY_MAX = 20_000
+MAX_DOCUMENTS = 12
+
+
+class DocumentTranslation(Schema):
+    """A document's title and text in another language (empty: the English one is shown)."""
+
+    title: Text(DOCUMENT_TITLE_MAX) = ""
+    body: Text(DOCUMENT_BODY_MAX, multiline=True) = ""
+
+
+class DocumentTranslations(Schema):
+    es: Nested(DocumentTranslation, lambda: _("Send the Spanish text as an object.")) = None
+
+
+class ConsentDocumentInput(Schema):
+    """A document parents read in full and accept when registering. Changing its title or
+    text (in any language) makes a new `version`; registrations keep the version signed."""
+
+    key: Text(
+        40,
+        required=True,
+        pattern=(
+            DOCUMENT_KEY_PATTERN,
+            "invalid_key",
+            lambda: _("Use lowercase letters, digits and underscores, starting with a letter."),
+        ),
+        description="Stable name, the key of `consents` when registering. Unique per event "
+        "(`duplicate_key`); `medical_treatment`, `liability_waiver` and `photo_release` "
+        "cannot be left out (`standard_document_missing`).",
+    )
+    title: Text(DOCUMENT_TITLE_MAX, required=True)
+    body: Text(DOCUMENT_BODY_MAX, multiline=True, required=True, description="The full text.")
+    required: Boolean(description="Parents must accept it to register.") = True
+    translations: Nested(DocumentTranslations, lambda: _("Send the translations as an object.")) = (
+        None
+    )
+    version: ReadOnly = None
+
 
 class EventInput(Schema):
     """An event or camp. Read-only fields sent back are ignored; unknown fields are refused
@@ -100,6 +142,12 @@ class EventInput(Schema):
     eligibility: Nested(EligibilityRules, lambda: _("Send the eligibility rules as an object.")) = (
         None
     )
+    consent_documents: Items(
+        ConsentDocumentInput,
+        max_items=MAX_DOCUMENTS,
+        message=lambda: _("Please send a list of documents."),
+        too_many=lambda: _("Please keep to %(count)d documents.", count=MAX_DOCUMENTS),
+    ) = None
     id: ReadOnly = None
     seats_taken: ReadOnly = None
     seats_left: ReadOnly = None

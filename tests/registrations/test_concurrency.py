@@ -76,7 +76,7 @@ def registering(parent_id: int, event_id: int, child_id: int):
         parent.household.children  # noqa: B018  (loaded before the start line)
 
         def go():
-            (registration,) = lifecycle.register(parent, event, [child_id], CONSENTS, "Signed")
+            (registration,) = lifecycle.register(parent, event, [child_id], CONSENTS, parent.name)
             return registration.id
 
         return go
