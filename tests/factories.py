@@ -142,18 +142,24 @@ def shared_parent(email, name="Sam Signer"):
     return user or make_user((Role.PARENT,), email=email, name=name)
 
 
+def signing_for(event_id, household_id, signer) -> ConsentSigning:
+    """A record of what `signer` signed (no document answers), for registrations written
+    directly; the caller adds and commits it with them."""
+    return ConsentSigning(
+        event_id=event_id,
+        household_id=household_id,
+        signed_by_id=signer.id,
+        signature=signer.name,
+        signed_at=datetime.now(UTC),
+    )
+
+
 def make_registration(event, child, signer, status="confirmed", **fields):
     """A registration of `child` (in its household) for `event`, signed by `signer` with the
     two required consents, numbered next in the event. Written directly, not through the
     lifecycle: its rules are not what the callers test."""
     event.registration_counter += 1
-    signing = ConsentSigning(
-        event_id=event.id,
-        household_id=child.household_id,
-        signed_by_id=signer.id,
-        signature=signer.name,
-        signed_at=datetime.now(UTC),
-    )
+    signing = signing_for(event.id, child.household_id, signer)
     registration = Registration(
         signing=signing,
         event_id=event.id,

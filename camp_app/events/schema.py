@@ -3,7 +3,7 @@
 from typing import Annotated, Any
 
 from flask_babel import gettext as _
-from pydantic import PlainValidator, WithJsonSchema
+from pydantic import Field, PlainValidator, WithJsonSchema
 
 from camp_app.events.models import Audience, EventKind
 from camp_app.families.models import DiagnosisCategory
@@ -62,6 +62,12 @@ class EligibilityRules(Schema):
 
 
 ELIGIBILITY_FIELDS = tuple(EligibilityRules.model_fields)
+
+
+def _no_default(schema: dict) -> None:
+    """Not given is not null: leave the default out of the document."""
+    schema.pop("default", None)
+
 
 DOCUMENT_KEY_PATTERN = r"^[a-z][a-z0-9_]{0,39}$"
 DOCUMENT_TITLE_MAX = 200
@@ -142,12 +148,21 @@ class EventInput(Schema):
     eligibility: Nested(EligibilityRules, lambda: _("Send the eligibility rules as an object.")) = (
         None
     )
-    consent_documents: Items(
-        ConsentDocumentInput,
-        max_items=MAX_DOCUMENTS,
-        message=lambda: _("Please send a list of documents."),
-        too_many=lambda: _("Please keep to %(count)d documents.", count=MAX_DOCUMENTS),
-    ) = None
+    consent_documents: Annotated[
+        Items(
+            ConsentDocumentInput,
+            max_items=MAX_DOCUMENTS,
+            message=lambda: _("Please send a list of documents."),
+            too_many=lambda: _("Please keep to %(count)d documents.", count=MAX_DOCUMENTS),
+        ),
+        Field(
+            max_length=MAX_DOCUMENTS,
+            description="Every document parents read and accept, in order; when given, the "
+            "whole list (a document left out is no longer asked). Not given on creation: the "
+            "hospital's three standard documents.",
+            json_schema_extra=_no_default,
+        ),
+    ] = None
     id: ReadOnly = None
     seats_taken: ReadOnly = None
     seats_left: ReadOnly = None

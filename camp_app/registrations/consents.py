@@ -43,7 +43,7 @@ def consent_problems(
     for key in answers:
         if key not in keys:
             message = _("This event has no document called “%(key)s”.", key=key)
-            problems.append(Problem("unknown_consent", message, f"consents.{key}"))
+            problems.append(Problem("unknown_consent", message, "consents"))
     for document, version in documents:
         field, title = f"consents.{document.key}", version.title_in(locale)
         seen = (seen_versions or {}).get(document.key)

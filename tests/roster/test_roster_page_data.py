@@ -17,6 +17,7 @@ from tests.factories import (
     make_group,
     make_registration,
     make_user,
+    signing_for,
 )
 from tests.registrations.helpers import make_parent
 
@@ -87,6 +88,7 @@ def add_many(event, count: int, *, first="Kid", last="Smith", statuses=("confirm
             signature=parents[0].name,
             signed_at=datetime.now(UTC),
             group_id=group.id if group else None,
+            signing=signing_for(event.id, parents[0].household_id, parents[0]),
         )
         db.session.add(registration)
     db.session.commit()
