@@ -196,7 +196,7 @@ def _seed_documents(connection, documents, versions, now) -> dict:
     return found
 
 
-def _backfill_registrations(connection, version_ids, signings, answers) -> None:
+def _backfill_registrations(connection, version_ids, answers) -> None:
     used = set()
     rows = connection.execute(
         sa.text(
@@ -210,8 +210,14 @@ def _backfill_registrations(connection, version_ids, signings, answers) -> None:
         while not reference or reference in used:
             reference = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
         used.add(reference)
+        # As text: signed_at goes back as it was read (a string on SQLite).
         signing_id = connection.execute(
-            signings.insert().returning(signings.c.id),
+            sa.text(
+                "INSERT INTO consent_signings "
+                "(event_id, household_id, signed_by_id, signature, signed_at) "
+                "VALUES (:event_id, :household_id, :signed_by_id, :signature, :signed_at) "
+                "RETURNING id"
+            ),
             {
                 "event_id": row["event_id"],
                 "household_id": row["household_id"],
@@ -239,13 +245,13 @@ def _backfill_registrations(connection, version_ids, signings, answers) -> None:
 
 
 def upgrade():
-    documents, versions, signings, answers = _tables()
+    documents, versions, _signings, answers = _tables()
     with op.batch_alter_table("registrations", schema=None) as batch_op:
         batch_op.add_column(sa.Column("reference", sa.String(length=12), nullable=True))
         batch_op.add_column(sa.Column("signing_id", sa.Integer(), nullable=True))
     connection = op.get_bind()
     version_ids = _seed_documents(connection, documents, versions, datetime.now(UTC))
-    _backfill_registrations(connection, version_ids, signings, answers)
+    _backfill_registrations(connection, version_ids, answers)
     with op.batch_alter_table("registrations", schema=None) as batch_op:
         batch_op.alter_column("reference", existing_type=sa.String(length=12), nullable=False)
         batch_op.alter_column("signing_id", existing_type=sa.Integer(), nullable=False)

@@ -444,3 +444,49 @@ def test_a_registration_refused_under_the_lock_leaves_no_signed_record(ctx, monk
         register(parent, event, [child])
     assert refused.value.problems[0].code == "event_full"
     assert count(ConsentSigning) == 0 and count(SignedConsent) == 0
+
+
+# --- the migration ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("which", ["sqlite_app", "pg_app"])
+def test_the_migration_backfills_documents_references_and_what_was_signed(request, which):
+    """Rows from before 0012_consent: the events get the standard documents (version 1), each
+    registration a unique reference and a signing with its stored answers."""
+    import flask_migrate
+    from sqlalchemy import text
+
+    app = request.getfixturevalue(which)
+    with app.app_context():
+        event = factories.make_event()
+        parents = [make_family() for _ in range(3)]
+        for parent, (child,) in parents:
+            register(parent, event, [child], consents={**CONSENTS, "photo_release": False})
+        db.session.remove()
+        flask_migrate.downgrade(revision="0007_camp_safety")
+        with db.engine.connect() as connection:
+            assert connection.scalar(text("SELECT count(*) FROM registrations")) == 3
+        flask_migrate.upgrade()
+        db.session.expire_all()
+        rows = db.session.scalars(select(Registration).order_by(Registration.id)).all()
+        references = [r.reference for r in rows]
+        assert len(set(references)) == 3
+        assert all(len(r) == 8 and set(r) <= set(REFERENCE_ALPHABET) for r in references)
+        for row, (parent, _children) in zip(rows, parents, strict=True):
+            signing = row.signing
+            assert (signing.signed_by_id, signing.signature) == (parent.id, parent.name)
+            answers = {
+                a.document_version.document.key: (a.document_version.version, a.accepted)
+                for a in signing.answers
+            }
+            assert answers == {
+                "medical_treatment": (1, True),
+                "liability_waiver": (1, True),
+                "photo_release": (1, False),
+            }
+        migrated = db.session.get(type(event), event.id)
+        assert [d.current.title for d in migrated.active_documents] == [
+            MEDICAL_TREATMENT.title,
+            LIABILITY_WAIVER.title,
+            PHOTO_RELEASE.title,
+        ]
