@@ -14,6 +14,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from camp_app.events.consent_texts import STANDARD_KEYS
 from camp_app.events.models import ConsentDocument, ConsentDocumentVersion, Event
@@ -86,7 +87,11 @@ def current_versions(event_id: int) -> list[tuple[ConsentDocument, ConsentDocume
         .where(ConsentDocument.event_id == event_id, ConsentDocument.retired.is_(False))
         .order_by(ConsentDocument.position, ConsentDocument.id)
     )
-    return [(document, version) for document, version in db.session.execute(query)]
+    found = []
+    for document, version in db.session.execute(query):
+        set_committed_value(version, "document", document)  # read with it: no query later
+        found.append((document, version))
+    return found
 
 
 # --- checking and saving a coordinator's documents --------------------------------------------
