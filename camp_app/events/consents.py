@@ -104,6 +104,9 @@ def document_problems(documents: list[dict] | None) -> list[Problem]:
     problems, seen = [], set()
     for index, document in enumerate(documents):
         key = document.get("key")
+        if not isinstance(key, str):
+            continue
+        key = key.strip()
         if key in seen:
             message = _("Two documents cannot have the same key “%(key)s”.", key=key)
             problems.append(Problem("duplicate_key", message, f"consent_documents[{index}].key"))

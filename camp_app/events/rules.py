@@ -123,6 +123,17 @@ def _flat(values: dict, *, new: bool) -> dict[str, Any]:
     return {**values, **(rules or {})}
 
 
+def _documents_given(data: Any, cleaned: dict) -> list[dict] | None:
+    """The documents to check together: the clean ones, or, when one of them has a problem
+    of its own, the ones sent (so that every problem is named at once)."""
+    if "consent_documents" in cleaned:
+        return cleaned["consent_documents"]
+    sent = data.get("consent_documents") if isinstance(data, dict) else None
+    if not isinstance(sent, list):
+        return None
+    return [item if isinstance(item, dict) else {} for item in sent]
+
+
 def clean_event_data(data: Any, *, event: Event | None = None, seats_taken: int = 0) -> dict:
     """Model values for the fields given in `data` (all fields, with defaults, for a new event),
     and `consent_documents` (None: not given) for events.consents.apply_documents.
@@ -139,7 +150,7 @@ def clean_event_data(data: Any, *, event: Event | None = None, seats_taken: int 
     slug = cleaned.get("slug")
     if slug and (event is None or slug != event.slug) and _slug_taken(slug, event):
         problems.add("slug", "slug_taken", slug_taken_message())
-    problems.items += document_problems(cleaned.get("consent_documents"))
+    problems.items += document_problems(_documents_given(data, cleaned))
     merged = {**_current_values(event), **cleaned}
     _check_together(merged, set(cleaned), seats_taken, problems)
     if problems.items:
