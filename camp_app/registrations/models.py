@@ -51,6 +51,7 @@ class ConsentSigning(db.Model):
     signed_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     event: Mapped[Event] = relationship()
+    household: Mapped[Household] = relationship()
     signed_by: Mapped[User] = relationship()
     answers: Mapped[list["SignedConsent"]] = relationship(
         back_populates="signing", order_by="SignedConsent.id", cascade="all, delete-orphan"
