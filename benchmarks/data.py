@@ -7,10 +7,15 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import insert, update
 
 from camp_app.accounts.models import User, UserRole
-from camp_app.events.models import Event
+from camp_app.events.models import Event, default_documents
 from camp_app.extensions import db
 from camp_app.families.models import Child, Contact, Household
-from camp_app.registrations.models import Registration, RegistrationStatus
+from camp_app.registrations.models import (
+    ConsentSigning,
+    Registration,
+    RegistrationStatus,
+    new_reference,
+)
 from camp_app.roles import Role
 
 # Never used to sign in: benchmarks call services and public pages directly.
@@ -116,6 +121,8 @@ def events(count: int, *, capacity: int = 100, prefix: str = "camp") -> list[int
         for n in range(count)
     ]
     ids = _ids(Event, rows)
+    for event_id in ids:  # the standard consent documents, as every new event has
+        db.session.get(Event, event_id).consent_documents = default_documents()
     db.session.commit()
     return ids
 
@@ -123,10 +130,25 @@ def events(count: int, *, capacity: int = 100, prefix: str = "camp") -> list[int
 def registrations(event_id: int, capacity: int, chosen: list[Family]) -> None:
     """Register every family's child for the event: seats first, then the waitlist."""
     now = datetime.now(UTC)
+    signings = _ids(
+        ConsentSigning,
+        [
+            {
+                "event_id": event_id,
+                "household_id": family.household_id,
+                "signed_by_id": family.user_id,
+                "signature": f"Parent {family.user_id}",
+                "signed_at": now,
+            }
+            for family in chosen
+        ],
+    )
     rows = [
         {
             "event_id": event_id,
             "child_id": family.child_id,
+            "reference": new_reference(),
+            "signing_id": signing_id,
             "household_id": family.household_id,
             "status": RegistrationStatus.CONFIRMED
             if sequence <= capacity
@@ -142,7 +164,7 @@ def registrations(event_id: int, capacity: int, chosen: list[Family]) -> None:
             "created_at": now,
             "updated_at": now,
         }
-        for sequence, family in enumerate(chosen, start=1)
+        for sequence, (family, signing_id) in enumerate(zip(chosen, signings, strict=True), 1)
     ]
     db.session.execute(insert(Registration), rows)
     db.session.execute(

@@ -68,7 +68,7 @@ def _measure() -> None:
 
     def register(i: int) -> None:
         body = {"event": "p-0", "child_id": families[i].child_id, "consents": CONSENTS}
-        body["signature"] = "Parent"
+        body["signature"] = f"Parent {i}"  # the family's guardian (benchmarks.data)
         headers = {"Authorization": f"Bearer {tokens[i]}"}
         response = client.post("/api/v1/registrations", json=body, headers=headers)
         assert response.status_code == 201, response.data

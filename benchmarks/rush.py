@@ -302,9 +302,9 @@ def page_registration(run: Run, port: int, slug: str):
         form = {
             "csrf_token": session["csrf"],
             "children": str(session["child_id"]),
-            "medical_treatment": "y",
-            "liability_waiver": "y",
-            "photo_release": "yes",
+            "consent-medical_treatment": "yes",
+            "consent-liability_waiver": "yes",
+            "consent-photo_release": "yes",
             "signature": session["name"],
         }
         headers = {

@@ -15,7 +15,7 @@ from camp_app.accounts.users import create_user
 from camp_app.events.models import Event
 from camp_app.extensions import db
 from camp_app.families.models import Child, Contact, Household, Medication
-from camp_app.registrations.models import Registration
+from camp_app.registrations.models import ConsentSigning, Registration
 from camp_app.roles import Role
 from camp_app.roster.models import CampGroup
 
@@ -142,12 +142,26 @@ def shared_parent(email, name="Sam Signer"):
     return user or make_user((Role.PARENT,), email=email, name=name)
 
 
+def signing_for(event_id, household_id, signer) -> ConsentSigning:
+    """A record of what `signer` signed (no document answers), for registrations written
+    directly; the caller adds and commits it with them."""
+    return ConsentSigning(
+        event_id=event_id,
+        household_id=household_id,
+        signed_by_id=signer.id,
+        signature=signer.name,
+        signed_at=datetime.now(UTC),
+    )
+
+
 def make_registration(event, child, signer, status="confirmed", **fields):
     """A registration of `child` (in its household) for `event`, signed by `signer` with the
     two required consents, numbered next in the event. Written directly, not through the
     lifecycle: its rules are not what the callers test."""
     event.registration_counter += 1
+    signing = signing_for(event.id, child.household_id, signer)
     registration = Registration(
+        signing=signing,
         event_id=event.id,
         child_id=child.id,
         household_id=child.household_id,

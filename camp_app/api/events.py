@@ -23,7 +23,7 @@ def _sees_unpublished() -> bool:
 @api_public
 def events():
     def build() -> bytes:
-        found = services.published_events()
+        found = services.published_events(with_documents=True)
         summaries = seat_summaries(e.id for e in found)  # one grouped query for the whole list
         return jsonify([event_seats.event_to_dict(e, summaries[e.id]) for e in found]).get_data()
 

@@ -117,7 +117,10 @@ def _schemas() -> dict:
                 schemas,
                 "EventInput",
                 drop=("id", "seats_taken", "seats_left", "waitlist_length"),
-                refs={"eligibility": _ref("EligibilityRules")},
+                refs={
+                    "eligibility": _ref("EligibilityRules"),
+                    "consent_documents": {"type": "array", "items": _ref("ConsentDocument")},
+                },
                 add={
                     "seats_taken": {
                         "type": "integer",

@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 
 from camp_app.accounts.schema import Credentials, SignUp, Verification
 from camp_app.attendance.schema import AttendanceAction
-from camp_app.events.schema import EventInput
+from camp_app.events.consent_texts import STANDARD_KEYS
+from camp_app.events.schema import MAX_DOCUMENTS, EventInput
 from camp_app.families.schema import ChildInput, ContactInput
 from camp_app.health_center.models import Disposition, DoseStatus
 from camp_app.health_center.schema import AddendumInput, DoseRecordInput, HealthVisitInput
 from camp_app.readiness.schema import DocumentReview
-from camp_app.registrations.eligibility import CONSENT_NAMES
 from camp_app.registrations.models import RegistrationStatus
 from camp_app.registrations.schema import Decision, RegistrationRequest
 from camp_app.schemas.fields import DATE_PATTERN, MAX_ID
@@ -53,6 +53,7 @@ ELIGIBILITY_CODES = [
     "profile_incomplete",
     "consent_missing",
     "signature_missing",
+    "signature_mismatch",
 ]
 ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 DAY = {"type": "string", "format": "date", "pattern": DATE_PATTERN}
@@ -84,6 +85,23 @@ REGISTRATION = _object(
             "description": "1 = next to get a seat; null unless waitlisted.",
         },
         "created_at": {"type": "string", "format": "date-time"},
+        "reference": {
+            "type": "string",
+            "pattern": "^[2-9A-HJKMNP-TW-Z]{8}$",
+            "description": "A short code to quote on the phone (no 0/O, 1/I/L, U/V); unique.",
+        },
+        "consents": {
+            "type": "array",
+            "description": "What was signed: each document version shown, and the answer.",
+            "items": _object(
+                {
+                    "key": {"type": "string"},
+                    "title": {"type": "string", "description": "In the reader's language."},
+                    "version": {"type": "integer", "minimum": 1},
+                    "accepted": {"type": "boolean"},
+                }
+            ),
+        },
         "child": {
             "type": "object",
             "description": "GET /registrations/{id} for staff, nurse and coordinator: what the "
@@ -93,7 +111,16 @@ REGISTRATION = _object(
             "physician_phone (each such read is audited). Absent for a parent.",
         },
     },
-    required=["id", "event", "child_id", "status", "waitlist_position", "created_at"],
+    required=[
+        "id",
+        "event",
+        "child_id",
+        "status",
+        "waitlist_position",
+        "created_at",
+        "reference",
+        "consents",
+    ],
 )
 
 # Answers that have no request of their own to be built from.
@@ -184,6 +211,23 @@ ANSWER_SCHEMAS = {
         }
     ),
     "Registration": REGISTRATION,
+    "ConsentDocument": _object(
+        {
+            "key": _text(),
+            "title": _text(),
+            "body": {"type": "string", "description": "The full text parents read."},
+            "required": {"type": "boolean"},
+            "version": {
+                "type": "integer",
+                "minimum": 1,
+                "description": "Read-only: 1, then one more each time a title or text changes.",
+            },
+            "translations": _object(
+                {"es": _object({"title": _text(), "body": _text()})},
+                description="The Spanish text; empty strings: Spanish readers see English.",
+            ),
+        }
+    ),
     "RegistrationListItem": {
         "allOf": [
             _ref("Registration"),
@@ -452,10 +496,12 @@ def _each(codes, field_name):
 
 REGISTRATION_RULES = (
     *_each(ELIGIBILITY_CODES, "child_id"),
-    *((code, f"consents.{name}") for code in ("consent_missing",) for name in CONSENT_NAMES),
+    *(("consent_missing", f"consents.{key}") for key in STANDARD_KEYS),
     ("consent_missing", "consents"),
+    ("unknown_consent", "consents"),
     ("signature_missing", "signature"),
     ("medical_confirmation_required", "child_id"),
+    ("signature_mismatch", "signature"),
 )
 EVENT_RULES = (
     ("slug_taken", "slug"),
@@ -469,6 +515,8 @@ EVENT_RULES = (
     ("ages_reversed", "eligibility.max_age"),
     ("ages_reversed", "eligibility.min_age"),
     ("duplicate_key", "required_documents"),
+    ("standard_document_missing", "consent_documents"),
+    *(("duplicate_key", f"consent_documents[{i}].key") for i in range(MAX_DOCUMENTS)),
 )
 CHILD_RULES = (
     ("date_in_future", "date_of_birth"),

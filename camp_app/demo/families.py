@@ -160,7 +160,9 @@ def _contact(kind: str, relationship: str, surname: str, rng: Random) -> dict:
 
 def _register(parent: User, event: Event, children: list[Child], when: datetime) -> None:
     signature = parent.name
-    registrations = lifecycle.register(parent, event, children, CONSENTS, signature, now=when)
+    # Every document of the event accepted (Camp U.O.T.S. has one of its own).
+    consents = {**CONSENTS, **{d.key: True for d in event.active_documents}}
+    registrations = lifecycle.register(parent, event, children, consents, signature, now=when)
     for registration in registrations:
         registration.created_at = when  # demo only: as if received on that day
     db.session.commit()

@@ -18,6 +18,7 @@ from camp_app.accounts.users import create_user, find_user_by_email
 from camp_app.audit.services import record
 from camp_app.demo.families import seed_demo_registrations
 from camp_app.demo.this_week import ensure_camp_this_week
+from camp_app.events.consent_texts import DEFAULT_DOCUMENTS
 from camp_app.events.models import Event
 from camp_app.events.services import create_event
 from camp_app.extensions import db
@@ -31,6 +32,52 @@ DEMO_ACCOUNTS = (
     (Role.NURSE, "nurse@example.org", "Nadia Brooks"),
     (Role.ADMIN, "admin@example.org", "Priya Shah"),
 )
+
+
+def _standard_documents() -> list[dict]:
+    return [
+        {
+            "key": d.key,
+            "title": d.title,
+            "body": d.body,
+            "required": d.required,
+            "translations": {"es": {"title": d.title_es, "body": d.body_es}},
+        }
+        for d in DEFAULT_DOCUMENTS
+    ]
+
+
+# Camp U.O.T.S. asks for one document of its own besides the hospital's three.
+LAKE_SWIMMING = {
+    "key": "lake_swimming",
+    "title": "Swimming in Pine Lake",
+    "body": (
+        "Pine Lake has a roped swimming area with certified lifeguards on duty whenever "
+        "children are in the water. On the first day, every camper takes a short swim test "
+        "and then swims in the area that fits their level, wearing a life jacket when the "
+        "lifeguards ask for one.\n\n"
+        "The camp's medical team decides each day whether a child may swim, following their "
+        "treatment (for example, a central line that must stay dry).\n\n"
+        "I agree that my child may take the swim test and swim in Pine Lake under these rules."
+    ),
+    "required": True,
+    "translations": {
+        "es": {
+            "title": "Nadar en Pine Lake",
+            "body": (
+                "Pine Lake tiene una zona de baño delimitada con socorristas titulados "
+                "vigilando siempre que hay niños en el agua. El primer día, cada campista hace "
+                "una breve prueba de natación y luego nada en la zona que corresponde a su "
+                "nivel, con chaleco salvavidas cuando los socorristas lo piden.\n\n"
+                "El equipo médico del campamento decide cada día si un niño o una niña puede "
+                "nadar, según su tratamiento (por ejemplo, un catéter central que debe "
+                "mantenerse seco).\n\n"
+                "Acepto que mi hijo o hija haga la prueba de natación y nade en Pine Lake "
+                "según estas normas."
+            ),
+        }
+    },
+}
 
 CAMP_UOTS = {
     "slug": "camp-uots",
@@ -94,6 +141,7 @@ CAMP_UOTS = {
         "diagnosis_categories": ["cancer", "blood_disorder"],
         "treated_at_hospital_required": True,
     },
+    "consent_documents": [*_standard_documents(), LAKE_SWIMMING],
 }
 
 BEAR_HUG = {

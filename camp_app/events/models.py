@@ -3,10 +3,12 @@
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Date, String, Text, false
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, Date, ForeignKey, String, Text, UniqueConstraint, false
+from sqlalchemy import event as orm_events
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from camp_app.database import UTCDateTime
+from camp_app.events.consent_texts import DEFAULT_DOCUMENTS
 from camp_app.extensions import db
 from camp_app.timeutil import utcnow
 
@@ -63,6 +65,109 @@ class Event(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
+    # Every document the event ever had, in the order parents read them (retired ones too:
+    # registrations that signed them keep pointing at their versions).
+    consent_documents: Mapped[list["ConsentDocument"]] = relationship(
+        back_populates="event",
+        order_by="ConsentDocument.position, ConsentDocument.id",
+        cascade="all, delete-orphan",
+    )
+
     @property
     def is_day_camp(self) -> bool:
         return self.kind == EventKind.DAY_CAMP
+
+    @property
+    def active_documents(self) -> list["ConsentDocument"]:
+        """The documents parents read and sign now."""
+        return [d for d in self.consent_documents if not d.retired]
+
+
+class ConsentDocument(db.Model):
+    """A document parents read and accept when registering (medical treatment, waiver...).
+    Its texts live in versions, which are never changed: editing a text adds a version."""
+
+    __tablename__ = "consent_documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
+    key: Mapped[str] = mapped_column(String(40))
+    position: Mapped[int] = mapped_column(default=0)
+    required: Mapped[bool] = mapped_column(default=True)
+    # Removed by a coordinator: no longer asked, kept for the registrations that signed it.
+    retired: Mapped[bool] = mapped_column(default=False)
+    # The number of the current version (the highest).
+    version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    event: Mapped[Event] = relationship(back_populates="consent_documents")
+    versions: Mapped[list["ConsentDocumentVersion"]] = relationship(
+        back_populates="document",
+        order_by="ConsentDocumentVersion.version",
+        cascade="all, delete-orphan",
+    )
+
+    __table_args__ = (UniqueConstraint("event_id", "key", name="uq_consent_documents_event_key"),)
+
+    @property
+    def current(self) -> "ConsentDocumentVersion":
+        return next(v for v in self.versions if v.version == self.version)
+
+
+class ConsentDocumentVersion(db.Model):
+    """One text of a consent document, in English and Spanish; never changed once written."""
+
+    __tablename__ = "consent_document_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("consent_documents.id"))
+    version: Mapped[int] = mapped_column()
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    title_es: Mapped[str] = mapped_column(String(200), default="")
+    body_es: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    document: Mapped[ConsentDocument] = relationship(back_populates="versions")
+
+    __table_args__ = (
+        UniqueConstraint("document_id", "version", name="uq_consent_document_versions_version"),
+    )
+
+    @property
+    def key(self) -> str:
+        return self.document.key
+
+    def title_in(self, locale: str | None) -> str:
+        return self.title_es if locale == "es" and self.title_es else self.title
+
+    def body_in(self, locale: str | None) -> str:
+        return self.body_es if locale == "es" and self.body_es else self.body
+
+
+def default_documents() -> list[ConsentDocument]:
+    """The hospital's three standard documents, version 1, for a new event."""
+    return [
+        ConsentDocument(
+            key=d.key,
+            position=position,
+            required=d.required,
+            version=1,
+            versions=[
+                ConsentDocumentVersion(
+                    version=1, title=d.title, body=d.body, title_es=d.title_es, body_es=d.body_es
+                )
+            ],
+        )
+        for position, d in enumerate(DEFAULT_DOCUMENTS)
+    ]
+
+
+@orm_events.listens_for(Session, "before_flush")
+def _new_events_start_with_the_default_documents(session, _context, _instances) -> None:
+    """Every event starts with the standard documents, however it is made (the pages, the
+    API, a copy, the demo, a test), unless its maker gave it documents of its own."""
+    for instance in list(session.new):
+        if isinstance(instance, Event) and not instance.consent_documents:
+            instance.consent_documents = default_documents()

@@ -10,6 +10,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from camp_app.events.consents import document_problems
 from camp_app.events.models import Event
 from camp_app.events.schema import (
     ELIGIBILITY_FIELDS,
@@ -23,7 +24,11 @@ from camp_app.service_errors import InvalidInput, Problem
 from camp_app.timeutil import camp_local_to_utc
 
 WRITABLE_FIELDS = (
-    *(name for name in EventInput.model_fields if name not in (*READ_ONLY_FIELDS, "eligibility")),
+    *(
+        name
+        for name in EventInput.model_fields
+        if name not in (*READ_ONLY_FIELDS, "eligibility", "consent_documents")
+    ),
     *ELIGIBILITY_FIELDS,
 )
 
@@ -136,8 +141,20 @@ def _flat(values: dict, *, new: bool) -> dict[str, Any]:
     return {**values, **(rules or {})}
 
 
+def _documents_given(data: Any, cleaned: dict) -> list[dict] | None:
+    """The documents to check together: the clean ones, or, when one of them has a problem
+    of its own, the ones sent (so that every problem is named at once)."""
+    if "consent_documents" in cleaned:
+        return cleaned["consent_documents"]
+    sent = data.get("consent_documents") if isinstance(data, dict) else None
+    if not isinstance(sent, list):
+        return None
+    return [item if isinstance(item, dict) else {} for item in sent]
+
+
 def clean_event_data(data: Any, *, event: Event | None = None, seats_taken: int = 0) -> dict:
-    """Model values for the fields given in `data` (all fields, with defaults, for a new event).
+    """Model values for the fields given in `data` (all fields, with defaults, for a new event),
+    and `consent_documents` (None: not given) for events.consents.apply_documents.
 
     `event` is the event being changed (None: a new one); `seats_taken` its taken seats.
     Raises InvalidInput with every problem; changes nothing.
@@ -152,6 +169,7 @@ def clean_event_data(data: Any, *, event: Event | None = None, seats_taken: int 
     if slug and (event is None or slug != event.slug) and _slug_taken(slug, event):
         problems.add("slug", "slug_taken", slug_taken_message())
     _check_document_keys(cleaned.get("required_documents") or [], problems)
+    problems.items += document_problems(_documents_given(data, cleaned))
     merged = {**_current_values(event), **cleaned}
     _check_together(merged, set(cleaned), seats_taken, problems)
     if problems.items:

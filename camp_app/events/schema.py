@@ -3,7 +3,7 @@
 from typing import Annotated, Any
 
 from flask_babel import gettext as _
-from pydantic import PlainValidator, WithJsonSchema
+from pydantic import Field, PlainValidator, WithJsonSchema
 
 from camp_app.events.models import Audience, EventKind
 from camp_app.families.models import DiagnosisCategory
@@ -90,6 +90,53 @@ class RequiredDocument(Schema):
     )
 
 
+def _no_default(schema: dict) -> None:
+    """Not given is not null: leave the default out of the document."""
+    schema.pop("default", None)
+
+
+CONSENT_KEY_PATTERN = r"^[a-z][a-z0-9_]{0,39}$"
+DOCUMENT_TITLE_MAX = 200
+DOCUMENT_BODY_MAX = 20_000
+MAX_DOCUMENTS = 12
+
+
+class DocumentTranslation(Schema):
+    """A document's title and text in another language (empty: the English one is shown)."""
+
+    title: Text(DOCUMENT_TITLE_MAX) = ""
+    body: Text(DOCUMENT_BODY_MAX, multiline=True) = ""
+
+
+class DocumentTranslations(Schema):
+    es: Nested(DocumentTranslation, lambda: _("Send the Spanish text as an object.")) = None
+
+
+class ConsentDocumentInput(Schema):
+    """A document parents read in full and accept when registering. Changing its title or
+    text (in any language) makes a new `version`; registrations keep the version signed."""
+
+    key: Text(
+        40,
+        required=True,
+        pattern=(
+            CONSENT_KEY_PATTERN,
+            "invalid_key",
+            lambda: _("Use lowercase letters, digits and underscores, starting with a letter."),
+        ),
+        description="Stable name, the key of `consents` when registering. Unique per event "
+        "(`duplicate_key`); `medical_treatment`, `liability_waiver` and `photo_release` "
+        "cannot be left out (`standard_document_missing`).",
+    )
+    title: Text(DOCUMENT_TITLE_MAX, required=True)
+    body: Text(DOCUMENT_BODY_MAX, multiline=True, required=True, description="The full text.")
+    required: Boolean(description="Parents must accept it to register.") = True
+    translations: Nested(DocumentTranslations, lambda: _("Send the translations as an object.")) = (
+        None
+    )
+    version: ReadOnly = None
+
+
 class EventInput(Schema):
     """An event or camp. Read-only fields sent back are ignored; unknown fields are refused
     (422 `unknown_field`)."""
@@ -145,6 +192,21 @@ class EventInput(Schema):
     eligibility: Nested(EligibilityRules, lambda: _("Send the eligibility rules as an object.")) = (
         None
     )
+    consent_documents: Annotated[
+        Items(
+            ConsentDocumentInput,
+            max_items=MAX_DOCUMENTS,
+            message=lambda: _("Please send a list of documents."),
+            too_many=lambda: _("Please keep to %(count)d documents.", count=MAX_DOCUMENTS),
+        ),
+        Field(
+            max_length=MAX_DOCUMENTS,
+            description="Every document parents read and accept, in order; when given, the "
+            "whole list (a document left out is no longer asked). Not given on creation: the "
+            "hospital's three standard documents.",
+            json_schema_extra=_no_default,
+        ),
+    ] = None
     id: ReadOnly = None
     seats_taken: ReadOnly = None
     seats_left: ReadOnly = None

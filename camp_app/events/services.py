@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from camp_app.audit.services import record
+from camp_app.events.consents import apply_documents, documents_loaded
 from camp_app.events.descriptions import audience_description  # noqa: F401  (part of the API)
 from camp_app.events.models import Event
 from camp_app.events.rules import clean_event_data, slug_taken_message
@@ -27,13 +28,16 @@ class RegistrationState(StrEnum):
     CLOSED = "closed"
 
 
-def published_events(now: datetime | None = None) -> list[Event]:
-    """Published events that have not ended yet (in the camp's zone), soonest first."""
+def published_events(now: datetime | None = None, *, with_documents=False) -> list[Event]:
+    """Published events that have not ended yet (in the camp's zone), soonest first;
+    `with_documents`: their consent documents loaded too (two queries for the whole list)."""
     query = (
         select(Event)
         .where(Event.published.is_(True), Event.ends_on >= camp_today(now))
         .order_by(Event.starts_on, Event.name, Event.id)
     )
+    if with_documents:
+        query = query.options(*documents_loaded())
     return list(db.session.scalars(query))
 
 
@@ -70,10 +74,14 @@ def actor_id_of(actor) -> int | None:
 def create_event(actor, data: dict) -> Event:
     """A new event from the contract's fields (see validation.clean_event_data). Commits."""
     values = clean_event_data(data)
+    documents = values.pop("consent_documents", None)
     event = Event(**values)
+    if documents is not None:  # else the standard ones (events.models)
+        apply_documents(event, documents, actor_id_of(actor))
+    fields = [*values, *(["consent_documents"] if documents is not None else [])]
     try:
         db.session.add(event)
-        record(actor_id_of(actor), "event.create", event, fields=values.keys())
+        record(actor_id_of(actor), "event.create", event, fields=fields)
         db.session.commit()
     except IntegrityError:
         raise slug_raced() from None

@@ -21,23 +21,14 @@ from camp_app import timeutil
 from camp_app.accounts.models import User
 from camp_app.attendance.models import AttendanceRecord
 from camp_app.audit.services import record_read
+from camp_app.events.models import ConsentDocumentVersion
 from camp_app.extensions import db
 from camp_app.families.household import household_of, load_family
 from camp_app.families.models import GuardianInvite, Household
 from camp_app.families.serializers import serialize_child, serialize_contact
 from camp_app.health_center.models import DoseRecord, HealthVisit, HealthVisitAddendum
 from camp_app.readiness.models import ChildDocument
-from camp_app.registrations.models import Registration
-
-# What the parent agreed to when signing, in the words of the register form (the same
-# msgids: camp_app/registrations/forms.py). Versioned consent documents replace this.
-CONSENT_TEXTS = {
-    "medical_treatment": _l(
-        "I consent to emergency medical treatment of my child by the camp's medical team."
-    ),
-    "liability_waiver": _l("I have read and accept the liability waiver."),
-    "photo_release": _l("May the camp use photos in which my child appears?"),
-}
+from camp_app.registrations.models import ConsentSigning, Registration, SignedConsent
 
 
 @dataclass(frozen=True)
@@ -107,7 +98,14 @@ def registrations(scope: ExportScope) -> list[dict]:
     rows = db.session.scalars(
         select(Registration)
         .where(Registration.id.in_(scope.registration_ids))
-        .options(selectinload(Registration.event), selectinload(Registration.signed_by))
+        .options(
+            selectinload(Registration.event),
+            selectinload(Registration.signed_by),
+            selectinload(Registration.signing)
+            .selectinload(ConsentSigning.answers)
+            .selectinload(SignedConsent.document_version)
+            .selectinload(ConsentDocumentVersion.document),
+        )
         .order_by(Registration.id)
     )
     return [
@@ -122,10 +120,8 @@ def registrations(scope: ExportScope) -> list[dict]:
             "created_at": _when(r.created_at),
             "cancelled_at": _when(r.cancelled_at),
             "decision_note": r.decision_note or "",
-            "consents": [
-                {"key": key, "text": str(text), "accepted": bool(_consent(r, key))}
-                for key, text in CONSENT_TEXTS.items()
-            ],
+            "reference": r.reference,
+            "consents": _signed_consents(r),
             "signature": r.signature,
             "signed_at": _when(r.signed_at),
             "signed_by": r.signed_by.name if r.signed_by else "",
@@ -134,8 +130,21 @@ def registrations(scope: ExportScope) -> list[dict]:
     ]
 
 
-def _consent(registration: Registration, key: str) -> bool:
-    return getattr(registration, f"consent_{key}")
+def _signed_consents(registration: Registration) -> list[dict]:
+    """Each document version the parent answered, in the words they read (both languages)."""
+    answers = registration.signing.answers if registration.signing else []
+    return [
+        {
+            "key": answer.document_version.document.key,
+            "version": answer.document_version.version,
+            "title": answer.document_version.title,
+            "text": answer.document_version.body,
+            "title_es": answer.document_version.title_es,
+            "text_es": answer.document_version.body_es,
+            "accepted": answer.accepted,
+        }
+        for answer in answers
+    ]
 
 
 def attendance(scope: ExportScope) -> list[dict]:

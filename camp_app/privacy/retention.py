@@ -27,7 +27,7 @@ from camp_app.notifications.models import MailStatus, OutboxMail
 from camp_app.privacy.closure import close_unverified
 from camp_app.privacy.policy import days, keep_years, last_camp_day_query, years_before
 from camp_app.readiness.documents import erase_documents_of
-from camp_app.registrations.models import Registration
+from camp_app.registrations.models import ConsentSigning, Registration, SignedConsent
 from camp_app.roles import Role
 
 
@@ -155,6 +155,10 @@ def erase_household(household_id: int) -> None:
     for erase in HOUSEHOLD_RECORDS:
         erase(registration_ids, child_ids)
     db.session.execute(delete(Registration).where(Registration.household_id == household_id))
+    # What the household signed goes with its registrations (which name it).
+    signings = select(ConsentSigning.id).where(ConsentSigning.household_id == household_id)
+    db.session.execute(delete(SignedConsent).where(SignedConsent.signing_id.in_(signings)))
+    db.session.execute(delete(ConsentSigning).where(ConsentSigning.household_id == household_id))
     db.session.execute(delete(Medication).where(Medication.child_id.in_(child_ids)))
     db.session.execute(delete(Contact).where(Contact.household_id == household_id))
     db.session.execute(delete(Child).where(Child.household_id == household_id))

@@ -5,15 +5,27 @@ Thin: every rule is in events.services / events.rules, events/schema.py and
 registrations.event_seats (saving, a seat decision).
 """
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+import re
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
 from camp_app.access import public, roles_required
-from camp_app.events import descriptions, services
+from camp_app.events import consents, descriptions, services
+from camp_app.events.consent_texts import STANDARD_KEYS
 from camp_app.events.forms import event_form, form_data, show_problems
-from camp_app.forms import ButtonForm
+from camp_app.forms import ButtonForm, CampForm
 from camp_app.registrations import event_seats
 from camp_app.registrations.availability import seat_summaries, seat_summary
 from camp_app.registrations.models import RegistrationStatus
@@ -150,3 +162,99 @@ def publish(slug: str):
 @roles_required(*MANAGERS)
 def unpublish(slug: str):
     return _set_published(slug, False)
+
+
+# --- consent documents ---------------------------------------------------------------------
+
+
+@bp.get("/events/<slug>/documents/<key>")
+@public
+def consent_document(slug: str, key: str):
+    """A document in full on a page of its own (printable); `?version=` an earlier one."""
+    event = services.event_by_slug(slug, include_unpublished=_is_manager())
+    version = request.args.get("version", "")
+    number = int(version) if version.isdigit() and len(version) <= 6 else None
+    found = consents.document_of(event, key, number)
+    return render_template(
+        "events/consent_document.html",
+        event=event,
+        version=found,
+        locale=consents.reading_locale(),
+    )
+
+
+DOCUMENT_TEXTS = ("title", "body", "title_es", "body_es")
+
+
+def _posted_documents(event) -> tuple[list[dict], list[str]]:
+    """The documents page as the API's `consent_documents`: the event's documents in order
+    (less those ticked for removal), then a new one when its key or title was filled in;
+    and the form's name prefix of each."""
+    documents, prefixes = [], []
+    for index, document in enumerate(event.active_documents):
+        prefix = f"doc-{index}-"
+        if request.form.get(prefix + "remove") and document.key not in STANDARD_KEYS:
+            continue
+        documents.append(_document_from(prefix, document.key))
+        prefixes.append(prefix)
+    new_key = request.form.get("new-key", "").strip()
+    if new_key or request.form.get("new-title", "").strip():
+        documents.append(_document_from("new-", new_key))
+        prefixes.append("new-")
+    return documents, prefixes
+
+
+def _document_from(prefix: str, key: str) -> dict:
+    texts = {name: request.form.get(prefix + name, "") for name in DOCUMENT_TEXTS}
+    return {
+        "key": key,
+        "title": texts["title"],
+        "body": texts["body"],
+        "required": bool(request.form.get(prefix + "required")),
+        "translations": {"es": {"title": texts["title_es"], "body": texts["body_es"]}},
+    }
+
+
+@bp.route("/manage/events/<slug>/documents", methods=["GET", "POST"])
+@roles_required(*MANAGERS)
+def documents(slug: str):
+    """The event's consent documents: edit their texts (English and Spanish), mark them
+    required or optional, remove the event's own ones, add one."""
+    event = services.event_by_slug(slug, include_unpublished=True)
+    form = CampForm()
+    problems: dict[str, list[str]] = {}
+    status = 200
+    if form.validate_on_submit():
+        posted, prefixes = _posted_documents(event)
+        try:
+            event_seats.save_event(current_user, event, {"consent_documents": posted})
+        except InvalidInput as error:
+            for problem in error.problems:
+                name = _form_field(problem.field, prefixes)
+                problems.setdefault(name, []).append(problem.message)
+            status = 422
+        else:
+            flash(_("The documents of “%(name)s” were saved.", name=event.name), "success")
+            return redirect(url_for("events.documents", slug=event.slug))
+    elif form.is_submitted():
+        status = 400
+    page = render_template(
+        "events/documents.html",
+        event=event,
+        form=form,
+        problems=problems,
+        values=request.form if form.is_submitted() else None,
+        standard_keys=STANDARD_KEYS,
+    )
+    return page, status
+
+
+def _form_field(field: str | None, prefixes: list[str]) -> str:
+    """consent_documents[2].translations.es.body -> the input's name (doc-2-body_es, or
+    new-... for the new document); "" for the page as a whole."""
+    match = re.fullmatch(r"consent_documents\[(\d+)\]\.(.+)", field or "")
+    if not match or int(match.group(1)) >= len(prefixes):
+        return ""
+    name = match.group(2)
+    name = {"translations.es.title": "title_es", "translations.es.body": "body_es"}.get(name, name)
+    return prefixes[int(match.group(1))] + name

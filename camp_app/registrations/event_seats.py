@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from sqlalchemy.exc import IntegrityError
 
 from camp_app.audit.services import record
+from camp_app.events.consents import apply_documents, documents_as_dicts
 from camp_app.events.locking import event_locked
 from camp_app.events.models import Event
 from camp_app.events.rules import clean_event_data
@@ -48,9 +49,13 @@ def save_event(actor, event: Event, data: dict) -> EventSaved:
         with event_locked(event.id):
             db.session.refresh(event)
             values = clean_event_data(data, event=event, seats_taken=seat_summary(event).taken)
+            documents = values.pop("consent_documents", None)
             changed = [key for key, value in values.items() if getattr(event, key) != value]
             for key in changed:
                 setattr(event, key, values[key])
+            if documents is not None:
+                keys = apply_documents(event, documents, actor_id)
+                changed += [f"consent_documents.{key}" for key in keys]
             if changed:
                 record(actor_id, "event.update", event, fields=changed)
                 db.session.flush()  # the seat count below must see the new capacity
@@ -89,6 +94,7 @@ def event_to_dict(event: Event, summary: SeatSummary | None = None) -> dict:
         "arrival_details": event.arrival_details or "",
         "packing_list": event.packing_list or "",
         "eligibility": {key: getattr(event, key) for key in ELIGIBILITY_FIELDS},
+        "consent_documents": documents_as_dicts(event),
         "seats_taken": summary.taken,
         "seats_left": summary.left,
         "waitlist_length": summary.waitlist_length,

@@ -26,11 +26,12 @@ from camp_app.events.locking import (
 from camp_app.events.models import Event
 from camp_app.extensions import db
 from camp_app.families.models import Child
+from camp_app.registrations import consents as signing
 from camp_app.registrations import mails
 from camp_app.registrations.availability import SeatSummary, seat_summaries, seat_summary
-from camp_app.registrations.eligibility import CONSENT_NAMES, evaluate
+from camp_app.registrations.eligibility import evaluate
 from camp_app.registrations.labels import status_label
-from camp_app.registrations.models import ACTIVE, Registration
+from camp_app.registrations.models import ACTIVE, ConsentSigning, Registration, new_reference
 from camp_app.registrations.models import RegistrationStatus as S
 from camp_app.registrations.queries import waitlist_position
 from camp_app.registrations.review import override_problems, review_reasons, verification_reason
@@ -54,8 +55,8 @@ TRANSITIONS: dict[tuple[str, str | None], frozenset[str]] = {
 }
 
 DECISIONS = ("approve", "decline", "waitlist")
-SIGNATURE_MAX = 200
 NOTE_MAX = 2000
+REFERENCE_ATTEMPTS = 3
 
 
 def _check_move(registration: Registration, action: str, to: str) -> None:
@@ -89,8 +90,9 @@ def _in_locale(actor: User):
 # --- registering ------------------------------------------------------------------------------
 
 
-def _children_of(actor: User, children: Sequence[Child | int]) -> list[Child]:
-    """The chosen children, each once, in the order given; NotFound for anyone else's child."""
+def _children_of(actor: User, children: Sequence[Child | int]) -> tuple[list[Child], list]:
+    """The chosen children, each once, in the order given (NotFound for anyone else's child),
+    and the problem when none was chosen (reported with the others, not alone)."""
     household = actor.household
     own = {c.id: c for c in household.children} if household else {}
     chosen: dict[int, Child] = {}
@@ -101,37 +103,23 @@ def _children_of(actor: User, children: Sequence[Child | int]) -> list[Child]:
         chosen.setdefault(child_id, own[child_id])
     if not chosen:
         message = _("Choose at least one child to register.")
-        raise InvalidInput(Problem("no_children", message, "children"))
-    return list(chosen.values())
+        return [], [Problem("no_children", message, "children")]
+    return list(chosen.values()), []
 
 
-def _clean_consents(consents) -> dict:
-    consents = consents if isinstance(consents, Mapping) else {}
-    return {name: consents.get(name) for name in CONSENT_NAMES}
-
-
-def _check_eligible(actor, event, children, consents, signature, now) -> SeatSummary:
-    """Every failing rule of every child, or the seats as they are now. Nothing is written."""
+def _check_eligible(actor, event, children, now, problems: list) -> SeatSummary:
+    """Every failing rule of every child, with the submission's own problems (`problems`:
+    no child chosen, consents, signature), or the seats as they are now. Nothing is written."""
     summary = seat_summary(event)
     left = summary.left
-    problems = []
+    of_children = []
     for child in children:
-        reasons = evaluate(
-            event,
-            child,
-            actor.household,
-            now,
-            consents=consents,
-            signature=signature,
-            seats_left=left,
-        )
-        # Consents and the signature belong to the whole submission: keep their own fields.
-        problems += [Problem(r.code, r.message, r.field or f"children.{child.id}") for r in reasons]
-    if isinstance(signature, str) and len(signature.strip()) > SIGNATURE_MAX:
-        message = _("Please keep the signature under %(n)s characters.", n=SIGNATURE_MAX)
-        problems.append(Problem("too_long", message, "signature"))
-    if problems:
-        raise NotAllowed(problems)
+        reasons = evaluate(event, child, actor.household, now, seats_left=left)
+        of_children += [
+            Problem(r.code, r.message, r.field or f"children.{child.id}") for r in reasons
+        ]
+    if of_children or problems:
+        raise NotAllowed([*of_children, *problems])
     return summary
 
 
@@ -176,41 +164,88 @@ def register(
     consents: Mapping | None,
     signature: str | None,
     now: datetime | None = None,
+    *,
+    seen_versions: Mapping[str, int] | None = None,
 ) -> list[Registration]:
     """Register several children of the actor's household for the event in one transaction.
 
+    `consents`: a boolean per consent document key of the event (registrations.consents);
+    `signature`: the full name of a guardian of the household; `seen_versions`: the version
+    of each document the page showed (a text changed meanwhile must be read again).
+
     Each gets a seat (pending_review when the event needs review, else confirmed) while seats
-    remain, then the waitlist. Raises NotFound (unpublished event, another family's child),
-    InvalidInput (no child chosen), NotAllowed with every failing rule of every child (field
-    "children.<id>"), Conflict already_registered. Nothing is written unless all succeed.
+    remain, then the waitlist, and a reference (made here, before the lock). Raises NotFound
+    (unpublished event, another family's child), NotAllowed with every problem at once (no
+    child chosen, every failing rule of every child (field "children.<id>"), consents,
+    signature), Conflict already_registered. The signed record (ConsentSigning) is written
+    before the event's lock and removed again when registering fails.
     """
     now = now or utcnow()
     with _in_locale(actor):
         if not event.published:
             raise NotFound(Problem("not_found", _("We could not find that event.")))
-        chosen = _children_of(actor, children)
-        consents = _clean_consents(consents)
-        signature = "" if signature is None else signature  # registering always asks
-        summary = _check_eligible(actor, event, chosen, consents, signature, now)
+        chosen, problems = _children_of(actor, children)
+        documents = signing.documents_to_sign(event.id)
+        answers = signing.clean_answers(consents)
+        problems += signing.consent_problems(documents, answers, seen_versions)
+        problems += signing.signature_problems(actor.household, signature)
+        summary = _check_eligible(actor, event, chosen, now, problems)
         # Everything that does not depend on the seat count happens before the lock, which
         # every family of a rush waits for in turn: the duplicate check (the partial unique
-        # index still catches a race, see _flush_or_conflict), the guardians, the mails.
+        # index still catches a race, see _flush_or_conflict), the guardians, the signed
+        # record, the references, the mails.
         taken = _already_registered(event.id, [c.id for c in chosen])
         if taken:
             raise _already_registered_error([c for c in chosen if c.id in taken])
         recipients = mails.guardians(chosen[0].household_id)
-        prepared = _prepare_mails(event, chosen, summary, recipients)
-        with event_locked_for_registering(event.id, claim=len(chosen)) as locked:
-            registrations = _register_locked(
-                event, chosen, actor.id, consents, signature, locked, now, prepared
+        signed = signing.new_signing(
+            actor, event, chosen[0].household_id, documents, answers, signature, now
+        )
+        try:
+            return _register_with_references(
+                event, chosen, actor.id, answers, signed, summary, recipients, now
             )
-    return registrations
+        except BaseException:
+            _discard(signed)
+            raise
+
+
+def _register_with_references(event, chosen, actor_id, answers, signed, summary, recipients, now):
+    """Register under the lock with fresh references; a reference someone else got in the
+    meantime (the unique index refuses it: rare) is drawn again."""
+    for attempt in range(REFERENCE_ATTEMPTS):
+        references = {child.id: new_reference() for child in chosen}
+        prepared = _prepare_mails(event, chosen, summary, recipients, references)
+        try:
+            with event_locked_for_registering(event.id, claim=len(chosen)) as locked:
+                return _register_locked(
+                    event, chosen, actor_id, answers, signed, locked, now, prepared, references
+                )
+        except _ReferenceTaken:
+            if attempt == REFERENCE_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+class _ReferenceTaken(Exception):
+    pass
+
+
+def _discard(signed: ConsentSigning) -> None:
+    """Remove the signed record of a submission that registered nobody."""
+    try:
+        db.session.rollback()
+        if signed.id is not None:
+            db.session.delete(signed)
+            db.session.commit()
+    except Exception:  # never hide why registering failed
+        db.session.rollback()
 
 
 _KIND_OF_NEW = {S.WAITLISTED: "waitlisted", S.PENDING_REVIEW: "received", S.CONFIRMED: "confirmed"}
 
 
-def _prepare_mails(event, children, summary, recipients) -> dict:
+def _prepare_mails(event, children, summary, recipients, references) -> dict:
     """child id -> (kind, mails) rendered for the status each child will most likely get,
     judged from the seats before the lock; under it, a guess that missed is rendered again."""
     prepared, left = {}, summary.left
@@ -219,7 +254,15 @@ def _prepare_mails(event, children, summary, recipients) -> dict:
         left -= 1 if left > 0 else 0
         position = mails.POSITION_PLACEHOLDER if status == S.WAITLISTED else None
         kind = _KIND_OF_NEW[status]
-        rendered = mails.render(kind, child, event, status, recipients, position=position)
+        rendered = mails.render(
+            kind,
+            child,
+            event,
+            status,
+            recipients,
+            position=position,
+            reference=references[child.id],
+        )
         prepared[child.id] = (kind, rendered, recipients)
     return prepared
 
@@ -231,7 +274,7 @@ def _take_rules(event: Event, locked: LockedEvent) -> None:
         set_committed_value(event, name, getattr(locked, name))
 
 
-def _register_locked(event, children, actor_id, consents, signature, locked, now, prepared):
+def _register_locked(event, children, actor_id, answers, signed, locked, now, prepared, references):
     _take_rules(event, locked)
     summary = seat_summaries([event.id])[event.id]
     if summary.left > 0 and summary.waitlist_length > 0:
@@ -244,8 +287,9 @@ def _register_locked(event, children, actor_id, consents, signature, locked, now
     for offset, child in enumerate(children):
         status = _seat_status(event, child) if left > 0 else S.WAITLISTED
         left -= 1 if left > 0 else 0
-        registration = _new_registration(event, child, actor_id, consents, signature, now)
+        registration = _new_registration(event, child, actor_id, answers, signed, now)
         registration.sequence = first_sequence + offset
+        registration.reference = references[child.id]
         _move(registration, "register", status)
         registrations.append(registration)
     _flush_or_conflict(children)
@@ -272,22 +316,22 @@ def _queue_new_mails(registration: Registration, position: int | None, prepared)
             registration.status,
             recipients,
             position=position,
+            reference=registration.reference,
         )
     mails.queue_rendered(rendered, registration, kind)
 
 
-def _new_registration(event, child, actor_id, consents, signature, now) -> Registration:
+def _new_registration(event, child, actor_id, answers, signed, now) -> Registration:
     registration = Registration(
         event=event,
         child=child,
         household_id=child.household_id,
         status=None,
-        consent_medical_treatment=consents["medical_treatment"] is True,
-        consent_liability_waiver=consents["liability_waiver"] is True,
-        consent_photo_release=consents["photo_release"] is True,
-        signature=signature.strip(),
+        **signing.standard_answers(answers),
+        signature=signed.signature,
         signed_at=now,
         signed_by_id=actor_id,
+        signing_id=signed.id,
     )
     db.session.add(registration)
     return registration
@@ -298,7 +342,9 @@ def _flush_or_conflict(children: list[Child]) -> None:
     conflict = _already_registered_error(children)
     try:
         db.session.flush()
-    except IntegrityError:
+    except IntegrityError as error:
+        if "reference" in str(error.orig).lower():
+            raise _ReferenceTaken from None
         # The partial unique index caught a second active registration of a child (checked
         # before the lock, so two requests for the same child can both get this far).
         raise conflict from None
@@ -307,6 +353,8 @@ def _flush_or_conflict(children: list[Child]) -> None:
 _CREATED_FIELDS = (
     "status",
     "sequence",
+    "reference",
+    "signing_id",
     "consent_medical_treatment",
     "consent_liability_waiver",
     "consent_photo_release",

@@ -52,16 +52,24 @@ def _mail_domain() -> str:
 
 def calendar_file(registration: Registration) -> str:
     """An all-day iCalendar event for the camp; the UID stays the same for the registration."""
-    event = registration.event
+    return event_calendar(
+        registration.event,
+        registration.child.first_name,
+        f"registration-{registration.id}@{_mail_domain()}",
+    )
+
+
+def event_calendar(event, who: str, uid: str) -> str:
+    """An all-day iCalendar event for `event` ("Camp: Maya"), with the camp's contact."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//Children's Hospital Camps//camp-app//EN")
     calendar.add("version", "2.0")
     entry = icalendar.Event()
-    entry.add("uid", f"registration-{registration.id}@{_mail_domain()}")
+    entry.add("uid", uid)
     entry.add("dtstamp", utcnow())
     entry.add("dtstart", event.starts_on)
     entry.add("dtend", event.ends_on + timedelta(days=1))  # DTEND of all-day events is exclusive
-    entry.add("summary", f"{event.name}: {registration.child.first_name}")
+    entry.add("summary", f"{event.name}: {who}")
     if event.location:
         entry.add("location", event.location)
     contact = " · ".join(x for x in (event.contact_email, event.contact_phone) if x)
@@ -70,6 +78,10 @@ def calendar_file(registration: Registration) -> str:
     entry.add("transp", "TRANSPARENT")
     calendar.add_component(entry)
     return calendar.to_ical().decode("utf-8")
+
+
+def signing_calendar_uid(signing_id: int) -> str:
+    return f"signing-{signing_id}@{_mail_domain()}"
 
 
 # A waitlist position stands in for the real one in mails rendered before the event's lock is
@@ -91,6 +103,7 @@ def render(
     *,
     position: int | None = None,
     note: str = "",
+    reference: str = "",
 ) -> list[OutboxMail]:
     """The `kind` mail about `child` at `event` for each recipient, rendered but not queued
     (no registration id, no calendar yet): see queue_rendered."""
@@ -101,6 +114,7 @@ def render(
         "status": status,
         "position": position,
         "note": note,
+        "reference": reference,
         "registrations_url": absolute_url(MY_REGISTRATIONS_PATH),
     }
     return [
@@ -164,5 +178,6 @@ def notify(
         _guardians(registration.household_id),
         position=position,
         note=note,
+        reference=registration.reference,
     )
     queue_rendered(rendered, registration, kind)

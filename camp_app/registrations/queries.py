@@ -13,12 +13,19 @@ from sqlalchemy.orm import defer, joinedload, selectinload
 
 from camp_app.accounts.models import User
 from camp_app.database import like_pattern  # the roster's search: % and _ are literal
-from camp_app.events.models import Event
+from camp_app.events.models import ConsentDocumentVersion, Event
 from camp_app.extensions import db
 from camp_app.families.health_alerts import alert_labels
 from camp_app.families.models import Child, Contact, ContactKind, Household
 from camp_app.ids import possible_id
-from camp_app.registrations.models import ACTIVE, Registration, RegistrationStatus
+from camp_app.registrations.consents import signed_documents
+from camp_app.registrations.models import (
+    ACTIVE,
+    ConsentSigning,
+    Registration,
+    RegistrationStatus,
+    SignedConsent,
+)
 from camp_app.service_errors import InvalidInput, NotFound, Problem
 from camp_app.spreadsheets import csv_lines
 from camp_app.timeutil import age_on
@@ -65,14 +72,39 @@ def waitlist_position(registration: Registration) -> int | None:
     return db.session.scalar(query)
 
 
+def signed_loaders() -> tuple:
+    """What `consents` of serialize_registration reads, for a whole list in two queries."""
+    return (
+        selectinload(Registration.signing)
+        .selectinload(ConsentSigning.answers)
+        .joinedload(SignedConsent.document_version)
+        .joinedload(ConsentDocumentVersion.document),
+    )
+
+
 def family_registrations(household: Household) -> list[RegistrationRow]:
     """The household's registrations, soonest event first, each with its waitlist position."""
     query = (
         select(Registration)
         .join(Registration.event)
         .where(Registration.household_id == household.id)
-        .options(joinedload(Registration.event), joinedload(Registration.child))
+        .options(joinedload(Registration.event), joinedload(Registration.child), *signed_loaders())
         .order_by(Event.starts_on, Registration.sequence)
+    )
+    return _rows(list(db.session.scalars(query)))
+
+
+def signing_registrations(signing: ConsentSigning) -> list[RegistrationRow]:
+    """The registrations of one submission (what one signing covered), in the order received,
+    each with its waitlist position."""
+    query = (
+        select(Registration)
+        .where(
+            Registration.signing_id == signing.id,
+            Registration.household_id == signing.household_id,
+        )
+        .options(joinedload(Registration.event), joinedload(Registration.child))
+        .order_by(Registration.sequence)
     )
     return _rows(list(db.session.scalars(query)))
 
@@ -155,6 +187,7 @@ def event_registrations(
             joinedload(Registration.event),
             joinedload(Registration.signed_by),
             selectinload(Registration.household).selectinload(Household.guardians),
+            *signed_loaders(),
         )
         .order_by(Registration.sequence)
         .limit(per_page)
@@ -164,7 +197,8 @@ def event_registrations(
 
 
 def serialize_registration(registration: Registration, position: int | None = None) -> dict:
-    """The contract's shape: {id, event, child_id, status, waitlist_position, created_at}."""
+    """The contract's shape: {id, event, child_id, status, waitlist_position, created_at,
+    reference, consents: [{key, title, version, accepted}]}."""
     return {
         "id": registration.id,
         "event": registration.event.slug,
@@ -172,6 +206,8 @@ def serialize_registration(registration: Registration, position: int | None = No
         "status": registration.status,
         "waitlist_position": position,
         "created_at": registration.created_at.isoformat(),
+        "reference": registration.reference,
+        "consents": signed_documents(registration.signing),
     }
 
 

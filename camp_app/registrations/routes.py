@@ -1,16 +1,19 @@
 """Parents' pages: the event page's panel, registering children, their registrations and
 cancelling. Thin: every rule is in lifecycle / eligibility / queries / overview."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from camp_app.access import roles_required
+from camp_app.events.consents import reading_locale
 from camp_app.events.models import Event
 from camp_app.events.services import event_by_slug
 from camp_app.forms import ButtonForm
+from camp_app.registrations import confirmation as submissions
 from camp_app.registrations import lifecycle, overview, queries, returning
 from camp_app.registrations.availability import seat_summary
+from camp_app.registrations.consents import documents_to_sign, guardian_names
 from camp_app.registrations.forms import RegisterForm
 from camp_app.registrations.labels import status_label
 from camp_app.registrations.mails import MY_REGISTRATIONS_PATH
@@ -44,7 +47,10 @@ def registration_helpers() -> dict:
 def register(slug: str):
     event = event_by_slug(slug)
     form = RegisterForm()
+    documents = documents_to_sign(event.id)
+    keys = [document.key for document, _version in documents]
     child_problems: dict[int, list[str]] = {}
+    document_problems: dict[str, list[str]] = {}
     status = 200
     household_children = {
         s.child.id: s.child for s in overview.family_standing(current_user, event)
@@ -58,15 +64,16 @@ def register(slug: str):
                 current_user,
                 event,
                 form.children.data or [],
-                form.consents(),
+                form.consent_answers(keys),
                 form.typed_signature(),
+                seen_versions=form.seen_versions(keys),
             )
         except ServiceError as error:
-            child_problems = form.show_problems(error)
+            child_problems, document_problems = form.show_problems(error)
             status = 422
+            documents = documents_to_sign(event.id)  # a text changed meanwhile shows anew
         else:
-            _flash_outcome(created)
-            return redirect(url_for("registrations.mine"))
+            return redirect(url_for("registrations.confirmation", signing_id=created[0].signing_id))
     elif form.is_submitted():
         status = 400  # an expired form (CSRF); the summary says so
     standings = overview.family_standing(current_user, event)
@@ -77,22 +84,50 @@ def register(slug: str):
         standings=standings,
         chosen=set(form.children.data or []),
         child_problems=child_problems,
+        documents=documents,
+        document_problems=document_problems,
+        accepted=form.accepted_keys() if form.is_submitted() else set(),
+        locale=reading_locale(),
+        guardian_names=guardian_names(overview.family_of(current_user)),
         seats=seat_summary(event),
         to_confirm=to_confirm,
     )
     return page, status
 
 
-def _flash_outcome(created) -> None:
-    for registration in created:
-        flash(
-            _(
-                "%(child)s: %(status)s.",
-                child=registration.child.first_name,
-                status=status_label(registration.status),
-            ),
-            "success",
-        )
+def _own_signing_or_404(signing_id: int):
+    found = submissions.family_submission(overview.family_of(current_user), signing_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.get(f"{MY_REGISTRATIONS_PATH}/confirmation/<int:signing_id>")
+@roles_required(Role.PARENT)
+def confirmation(signing_id: int):
+    submission = _own_signing_or_404(signing_id)
+    return render_template(
+        "registrations/confirmation.html", submission=submission, locale=reading_locale()
+    )
+
+
+@bp.get(f"{MY_REGISTRATIONS_PATH}/confirmation/<int:signing_id>/camp.ics")
+@roles_required(Role.PARENT)
+def calendar(signing_id: int):
+    submission = _own_signing_or_404(signing_id)
+    response = Response(submissions.calendar_of(submission), mimetype="text/calendar")
+    response.headers["Content-Disposition"] = f'attachment; filename="{submission.event.slug}.ics"'
+    return response
+
+
+@bp.get(f"{MY_REGISTRATIONS_PATH}/confirmation/<int:signing_id>/signed-record.pdf")
+@roles_required(Role.PARENT)
+def signed_record(signing_id: int):
+    submission = _own_signing_or_404(signing_id)
+    response = Response(submissions.signed_record_pdf(submission), mimetype="application/pdf")
+    name = f"{submission.event.slug}-signed-{submission.references_text}.pdf"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @bp.get(MY_REGISTRATIONS_PATH)

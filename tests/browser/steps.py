@@ -138,16 +138,26 @@ def standing(page: Page, child_full_name: str):
     return panel.get_by_role("listitem").filter(has=page.get_by_text(child_full_name, exact=True))
 
 
+MEDICAL = "I have read and accept “Consent to medical treatment”."
+WAIVER = "I have read and accept “Participation agreement and release of liability”."
+PHOTOS = "I have read and accept “Photo and video release” (optional)."
+
+
 def consent_and_sign(page: Page, signature: str) -> None:
-    page.get_by_label("I consent to emergency medical treatment").check()
-    page.get_by_label("I have read and accept the liability waiver").check()
-    photos = page.get_by_role("group", name="May the camp use photos")
-    photos.get_by_label("No", exact=True).check()
+    """Accept every required document (the optional photo release is left unticked)."""
+    documents = page.get_by_role("group", name="Documents to read and sign")
+    for box in documents.get_by_role("checkbox").all():
+        label = box.evaluate("el => el.labels[0].textContent")
+        if "(optional)" not in label:
+            box.check()
     page.get_by_label("Signature").fill(signature)
 
 
 def submit_registration(page: Page) -> None:
+    """Submit, land on the confirmation, then go on to "My registrations"."""
     page.get_by_role("button", name="Register", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("your registration for")
+    page.get_by_role("link", name="See all my registrations").click()
     expect(page.get_by_role("heading", level=1, name="My registrations")).to_be_visible()
 
 

@@ -145,6 +145,18 @@ def test_the_two_demo_camps(app_ctx, runner):
         assert camp.registration_closes_at.year == 2027 and camp.registration_closes_at.month <= 5
     listed = [e.slug for e in services.published_events(now=DEMO_DAY)]
     assert [slug for slug in listed if slug != this_week.SLUG] == ["camp-uots", "bear-hug"]
+    # The hospital's three documents everywhere; Camp U.O.T.S. adds its own, in both languages.
+    assert [d.key for d in bear_hug.active_documents] == [
+        "medical_treatment",
+        "liability_waiver",
+        "photo_release",
+    ]
+    (lake,) = [d for d in uots.active_documents if d.key == "lake_swimming"]
+    assert lake.required and lake.current.title_es == "Nadar en Pine Lake"
+    signed = db.session.scalars(
+        db.select(Registration).where(Registration.event_id == uots.id).limit(1)
+    ).one()
+    assert "lake_swimming" in {a.document_version.document.key for a in signed.signing.answers}
 
 
 def test_the_demo_family(app_ctx, runner):

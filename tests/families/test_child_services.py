@@ -16,7 +16,7 @@ from camp_app.registrations.models import Registration
 from camp_app.roles import Role
 from camp_app.service_errors import InvalidInput, NotFound
 from camp_app.timeutil import camp_today
-from tests.factories import make_child, make_contact, make_event, make_user
+from tests.factories import make_child, make_contact, make_event, make_user, signing_for
 
 from .conftest import child_data, years_ago
 
@@ -377,6 +377,7 @@ def test_a_registered_child_cannot_be_removed(ctx):
             signature="Ana Lopez",
             signed_at=datetime.now(UTC),
             signed_by_id=parent.id,
+            signing=signing_for(event.id, parent.household_id, parent),
         )
     )
     db.session.commit()

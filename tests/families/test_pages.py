@@ -9,7 +9,7 @@ from camp_app.families.models import Child, Contact, Household
 from camp_app.registrations.models import Registration
 from camp_app.roles import Role
 from camp_app.timeutil import utcnow
-from tests.factories import make_child, make_contact, make_event
+from tests.factories import make_child, make_contact, make_event, signing_for
 
 from .conftest import data, person, sign_in
 
@@ -280,6 +280,7 @@ def test_a_registered_child_stays_and_the_page_says_why(app, client, parent):
                 signature="Rosa Lopez",
                 signed_at=utcnow(),
                 signed_by_id=parent.id,
+                signing=signing_for(event.id, parent.household_id, parent),
             )
         )
         session.commit()

@@ -11,6 +11,7 @@ from camp_app import timeutil
 from camp_app.attendance.models import AttendanceRecord
 from camp_app.extensions import db
 from camp_app.health_center.models import DoseRecord
+from camp_app.registrations.models import SignedConsent
 from camp_app.roles import Role
 from tests.factories import make_child, make_contact, make_event, make_registration, make_user
 
@@ -59,6 +60,14 @@ def build_family(name="Paula Parent", child_first="Zoë", child_last="Núñez"):
 def past_camp_records(event, child, parent, nurse):
     """A confirmed registration of `event` with a day of attendance and a dose given."""
     registration = make_registration(event, child, parent)
+    # What the parent signed: every document of the event, the photo release declined.
+    for document in event.consent_documents:
+        registration.signing.answers.append(
+            SignedConsent(
+                document_version=document.current,
+                accepted=document.key != "photo_release",
+            )
+        )
     day = event.starts_on
     db.session.add(
         AttendanceRecord(

@@ -52,7 +52,8 @@ def test_the_api_gives_everything_held_about_the_household_and_records_the_expor
     assert past["signature"] == "Paula Parent" and past["signed_by"] == "Paula Parent"
     consents = {c["key"]: c for c in past["consents"]}
     assert consents["medical_treatment"]["accepted"] is True
-    assert "emergency medical treatment" in consents["medical_treatment"]["text"]
+    assert "legal guardian" in consents["medical_treatment"]["text"]  # the text signed, in full
+    assert consents["medical_treatment"]["version"] == 1
     assert consents["photo_release"]["accepted"] is False
     [day] = body["attendance"]
     assert day["registration_id"] == world.past_registration.id

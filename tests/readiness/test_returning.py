@@ -16,9 +16,8 @@ from tests.factories import login, make_event, make_registration
 from tests.readiness.conftest import World
 
 CONSENTS = {
-    "medical_treatment": "y",
-    "liability_waiver": "y",
-    "photo_release": "no",
+    "consent-medical_treatment": "yes",
+    "consent-liability_waiver": "yes",
     "signature": "Paula Parent",
 }
 

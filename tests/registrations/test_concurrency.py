@@ -76,7 +76,7 @@ def registering(parent_id: int, event_id: int, child_id: int):
         parent.household.children  # noqa: B018  (loaded before the start line)
 
         def go():
-            (registration,) = lifecycle.register(parent, event, [child_id], CONSENTS, "Signed")
+            (registration,) = lifecycle.register(parent, event, [child_id], CONSENTS, parent.name)
             return registration.id
 
         return go
@@ -162,6 +162,7 @@ def test_fifty_families_racing_for_ten_seats_on_postgresql(pg_app):
         mails = Counter(db.session.scalars(select(OutboxMail.category)))
         assert mails == {"registration_confirmed": 10, "registration_waitlisted": 40}
         assert {r.status for r in rows[CAPACITY:]} == {"waitlisted"}
+        assert len({r.reference for r in rows}) == THREADS  # a reference each, never shared
 
 
 def test_the_same_child_sent_from_many_threads_is_registered_once_on_postgresql(pg_app):
@@ -327,3 +328,27 @@ def test_concurrent_cancellations_on_sqlite_promote_in_order(sqlite_app):
         assert by_status["cancelled"] == [1, 2, 3, 4]
         assert by_status["confirmed"] == [5, 6, 7, 8, 9]
         assert by_status["waitlisted"] == list(range(10, 17))
+
+
+def test_references_stay_unique_when_racing_families_draw_the_same_one(pg_app, monkeypatch):
+    """Twenty families register at once and all draw the same reference first: the unique
+    index lets one keep it, the others draw again; everyone is registered, with their own."""
+    fresh = iter(f"RACE{n:04d}" for n in range(1000))
+    lock, seen = threading.Lock(), threading.local()
+
+    def drawn() -> str:  # each thread's first draw is the same code; later ones are new
+        if not getattr(seen, "drew", False):
+            seen.drew = True
+            return "SAME2345"
+        with lock:
+            return next(fresh)
+
+    monkeypatch.setattr(lifecycle, "new_reference", drawn)
+    with pg_app.app_context():
+        event_id = factories.make_event(capacity=CAPACITY).id
+        people = families(20)
+        outcome = run_together(pg_app, [registering(p, event_id, c) for p, c in people])
+        assert outcome.errors == [] and len(outcome.results) == 20
+        rows = rows_of(event_id)
+        references = [r.reference for r in rows]
+        assert len(set(references)) == 20 and references.count("SAME2345") == 1

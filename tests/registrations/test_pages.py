@@ -11,12 +11,11 @@ from camp_app.registrations.models import Registration
 from tests import factories
 from tests.registrations.helpers import count, fill, make_coordinator, make_family, register
 
-CONSENT_FORM = {
-    "medical_treatment": "y",
-    "liability_waiver": "y",
-    "photo_release": "no",
-    "signature": "Ana Lopez",
-}
+CONSENT_FORM = {"consent-medical_treatment": "yes", "consent-liability_waiver": "yes"}
+
+
+def signed_by(parent) -> dict:
+    return {**CONSENT_FORM, "signature": parent.name}
 
 
 @pytest.fixture
@@ -90,16 +89,16 @@ def test_the_register_page_offers_eligible_children_and_explains_the_others(ctx,
     assert f'value="{maya.id}" id="child-{maya.id}"' in html
     assert f'id="child-{sam.id}"' not in html
     assert "is for patients, and Sam is not registered as one." in text_of(response)
-    assert 'name="signature"' in html and 'name="photo_release"' in html
+    assert 'name="signature"' in html and 'name="consent-photo_release"' in html
 
 
 def test_a_parent_registers_two_children_in_one_submission(ctx, client):
     event = factories.make_event(slug="camp-uots", name="Camp U.O.T.S.", capacity=1)
     parent, children = make_family(children=2, first_names=("Maya", "Leo"))
     sign_in(client, parent)
-    data = {**CONSENT_FORM, "children": [str(c.id) for c in children]}
+    data = {**signed_by(parent), "children": [str(c.id) for c in children]}
     response = client.post("/events/camp-uots/register", data=data)
-    assert response.status_code == 302 and response.headers["Location"].endswith("/registrations")
+    assert response.status_code == 302 and "/registrations/confirmation/" in response.location
     rows = db.session.scalars(
         select(Registration)
         .where(Registration.event_id == event.id)
@@ -109,10 +108,11 @@ def test_a_parent_registers_two_children_in_one_submission(ctx, client):
         ("Maya", "confirmed"),
         ("Leo", "waitlisted"),
     ]
-    assert rows[0].consent_photo_release is False and rows[0].signature == "Ana Lopez"
-    page = text_of(client.get("/registrations"))
-    assert "Maya: Confirmed." in page and "Leo: On the waitlist." in page  # flashed
-    assert "Number 1 on the waitlist" in page
+    assert rows[0].consent_photo_release is False and rows[0].signature == parent.name
+    page = text_of(client.get(response.location))
+    assert "Maya Lopez Reference " + rows[0].reference + " Status Confirmed" in page
+    assert "Leo Lopez Reference " + rows[1].reference + " Status On the waitlist" in page
+    assert "Number 1 on the waitlist" in text_of(client.get("/registrations"))
 
 
 def test_missing_consents_and_signature_are_shown_next_to_their_fields(ctx, client):
@@ -122,11 +122,11 @@ def test_missing_consents_and_signature_are_shown_next_to_their_fields(ctx, clie
     response = client.post("/events/camp-uots/register", data={"children": [str(maya.id)]})
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    for name in ("medical_treatment", "liability_waiver", "signature"):
+    for name in ("consent-medical_treatment", "consent-liability_waiver", "signature"):
         assert f'id="{name}-error"' in html, name
-    assert "Please consent to medical treatment for Maya during camp." in html
-    assert "Please answer whether photos of Maya may be used." in html
-    assert "Please type your full name to sign the registration of Maya." in html
+    assert "consent-photo_release-error" not in html  # optional
+    assert "Please read and accept “Consent to medical treatment” to register." in html
+    assert "Please type your full name to sign." in html
     assert f'value="{maya.id}" id="child-{maya.id}" checked' in html  # the choice is kept
     assert count(Registration) == 0
 

@@ -150,7 +150,23 @@ def test_serialize_registration_has_the_contract_shape(ctx):
     parent, (child,) = make_family()
     (registration,) = register(parent, event, [child])
     data = queries.serialize_registration(fresh(registration), None)
-    assert set(data) == {"id", "event", "child_id", "status", "waitlist_position", "created_at"}
+    assert set(data) == {
+        "id",
+        "event",
+        "child_id",
+        "status",
+        "waitlist_position",
+        "created_at",
+        "reference",
+        "consents",
+    }
+    assert data["reference"] == registration.reference and len(data["reference"]) == 8
+    assert [(c["key"], c["version"], c["accepted"]) for c in data["consents"]] == [
+        ("medical_treatment", 1, True),
+        ("liability_waiver", 1, True),
+        ("photo_release", 1, True),
+    ]
+    assert data["consents"][1]["title"] == "Participation agreement and release of liability"
     assert data["event"] == "bear-hug" and data["child_id"] == child.id
     assert data["status"] == "confirmed" and data["waitlist_position"] is None
     assert data["created_at"].endswith("+00:00")

@@ -58,7 +58,16 @@ def test_with_a_reason_the_registration_is_confirmed_and_the_reason_kept(api, co
     answer = response.get_json()
     assert answer["status"] == "confirmed"
     # The contract's shape: the reason is kept, not sent back.
-    assert set(answer) == {"id", "event", "child_id", "status", "waitlist_position", "created_at"}
+    assert set(answer) == {
+        "id",
+        "event",
+        "child_id",
+        "status",
+        "waitlist_position",
+        "created_at",
+        "reference",
+        "consents",
+    }
     stored = fresh(registration)
     assert stored.override_reason == REASON and stored.overridden_codes == ["patient_not_verified"]
     (entry,) = audit_entries(registration, "registration.approved")

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from camp_app.accounts.models import User
 from camp_app.extensions import db
 from camp_app.families.models import Child, Household
-from camp_app.registrations.models import Registration
+from camp_app.registrations.models import ConsentSigning, Registration
 from camp_app.roles import Role
 from camp_app.roster.models import CampGroup
 from tests.factories import (
@@ -87,6 +87,13 @@ def add_many(event, count: int, *, first="Kid", last="Smith", statuses=("confirm
             signature=parents[0].name,
             signed_at=datetime.now(UTC),
             group_id=group.id if group else None,
+            signing=ConsentSigning(
+                event_id=event.id,
+                household=household,
+                signed_by=parents[0],
+                signature=parents[0].name,
+                signed_at=datetime.now(UTC),
+            ),
         )
         db.session.add(registration)
     db.session.commit()

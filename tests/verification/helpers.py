@@ -52,6 +52,7 @@ def many_registrations(event, count: int, status_for) -> None:
 
     signer = factories.make_user()
     now = datetime.now(UTC)
+    signing = factories.signing_for(event.id, signer.household_id, signer)
     for n in range(count):
         household = Household()
         child = Child(
@@ -75,6 +76,7 @@ def many_registrations(event, count: int, status_for) -> None:
             signature="P",
             signed_at=now,
             signed_by_id=signer.id,
+            signing=signing,
         )
         db.session.add(registration)
     event.registration_counter = count
