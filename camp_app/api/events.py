@@ -22,10 +22,14 @@ def _sees_unpublished() -> bool:
 @bp.get("/events")
 @api_public
 def events():
+    language = public_cache.reader_language()
+
     def build() -> bytes:
         found = services.published_events()
         summaries = seat_summaries(e.id for e in found)  # one grouped query for the whole list
-        return jsonify([event_seats.event_to_dict(e, summaries[e.id]) for e in found]).get_data()
+        return jsonify(
+            [event_seats.event_to_dict(e, summaries[e.id], language) for e in found]
+        ).get_data()
 
     return public_cache.json_answer(build)
 
@@ -33,9 +37,11 @@ def events():
 @bp.get("/events/<slug>")
 @api_public
 def event(slug: str):
+    language = public_cache.reader_language()
+
     def build() -> bytes:
         found = services.event_by_slug(slug, include_unpublished=_sees_unpublished())
-        return jsonify(event_seats.event_to_dict(found)).get_data()
+        return jsonify(event_seats.event_to_dict(found, language=language)).get_data()
 
     return public_cache.json_answer(build)
 

@@ -63,6 +63,25 @@ class EligibilityRules(Schema):
 ELIGIBILITY_FIELDS = tuple(EligibilityRules.model_fields)
 
 
+TRANSLATED_FIELDS = ("name", "summary", "description")
+TRANSLATION_LANGUAGES = ("es",)
+
+
+class EventTexts(Schema):
+    """An event's texts in one language; a text left empty reads in English."""
+
+    name: Text(160) = ""
+    summary: Text(500, multiline=True) = ""
+    description: Text(20_000, multiline=True) = ""
+
+
+class EventTranslations(Schema):
+    """The event's texts by language. Readers whose language (`Accept-Language`) has a text
+    get it; the others, and any text left empty, are the English ones."""
+
+    es: Nested(EventTexts, lambda: _("Send the Spanish texts as an object.")) = None
+
+
 class EventInput(Schema):
     """An event or camp. Read-only fields sent back are ignored; unknown fields are refused
     (422 `unknown_field`)."""
@@ -100,6 +119,9 @@ class EventInput(Schema):
     eligibility: Nested(EligibilityRules, lambda: _("Send the eligibility rules as an object.")) = (
         None
     )
+    translations: Nested(
+        EventTranslations, lambda: _("Send the translations as an object by language.")
+    ) = None
     id: ReadOnly = None
     seats_taken: ReadOnly = None
     seats_left: ReadOnly = None

@@ -12,7 +12,7 @@ from flask_login import current_user
 
 from camp_app.access import public, roles_required
 from camp_app.events import descriptions, services
-from camp_app.events.forms import event_form, form_data, show_problems
+from camp_app.events.forms import event_form, fill_suggested_slug, form_data, show_problems
 from camp_app.forms import ButtonForm
 from camp_app.registrations import event_seats
 from camp_app.registrations.availability import seat_summaries, seat_summary
@@ -75,7 +75,8 @@ def create():
     form = event_form()
     if form.validate_on_submit():
         try:
-            event = services.create_event(current_user, form_data(form))
+            data = fill_suggested_slug(form_data(form), services.suggest_slug)
+            event = services.create_event(current_user, data)
         except InvalidInput as error:
             show_problems(form, error)
         else:

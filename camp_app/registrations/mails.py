@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import icalendar
 from flask import current_app
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import lazyload
@@ -107,7 +108,7 @@ def render(
         render_outbox_mail(
             to=guardian.email,
             template=f"registration_{kind}",
-            subject=_subject(kind, child=child.first_name, event=event.name),
+            subject=_subject(kind, child=child.first_name, event=LazyString(event.text, "name")),
             context={**context, "guardian_name": guardian.name},
             locale=guardian.locale or "en",
             user_id=guardian.id,
