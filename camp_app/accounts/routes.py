@@ -18,8 +18,10 @@ from camp_app.accounts.forms import (
     ChangePasswordForm,
     EmailOnlyForm,
     LoginForm,
+    ProfileForm,
     ResetPasswordForm,
     SignupForm,
+    profile_form,
     show_problems,
 )
 from camp_app.accounts.rate_limits import (
@@ -315,12 +317,34 @@ def settings():
     return render_template("accounts/settings.html", form=ChangePasswordForm(), **_factor_state())
 
 
-def _factor_state() -> dict:
+def _factor_state(profile: ProfileForm | None = None) -> dict:
     user = current_user._get_current_object()
     return {
         "factor_enrolled": second_factor.is_enrolled(user),
         "recovery_codes_left": second_factor.recovery_codes_left(user),
+        "profile_form": profile or profile_form(user),
     }
+
+
+@bp.post("/profile")
+@signed_in
+def update_profile():
+    form = ProfileForm()
+    user = current_user._get_current_object()
+    if form.validate_on_submit():
+        values = {"name": form.name.data or "", "phone": form.phone.data or ""}
+        values["locale"] = form.locale.data or ""
+        try:
+            services.update_profile(user, values)
+        except InvalidInput as error:
+            show_problems(form, error)
+        else:
+            flash(_("Your details are saved."), "success")
+            return redirect(url_for("accounts.settings"))
+    page = render_template(
+        "accounts/settings.html", form=ChangePasswordForm(), **_factor_state(form)
+    )
+    return page, INVALID
 
 
 @bp.post("/password")

@@ -17,7 +17,7 @@ from camp_app.accounts import (
 )
 from camp_app.accounts.models import User
 from camp_app.accounts.passwords import hash_password, password_problem, verify_password
-from camp_app.accounts.schema import SignUp
+from camp_app.accounts.schema import ProfileInput, SignUp
 from camp_app.accounts.sign_in_attempts import Outcome
 from camp_app.accounts.tokens import revoke_all as revoke_all_tokens
 from camp_app.accounts.users import create_user, find_user_by_email
@@ -200,6 +200,24 @@ def create_account(
     except IntegrityError:
         db.session.rollback()
         raise taken from None
+    return user
+
+
+# --- a person's own details ---------------------------------------------------------------
+
+
+def update_profile(user: User, data) -> User:
+    """Change the name, phone or mail language given in `data` (a partial update). Raises
+    InvalidInput with every problem; nothing changes then. Commits."""
+    values = validate(ProfileInput, data, partial=True)
+    if "phone" in values:
+        values["phone"] = values["phone"] or None
+    changed = [key for key, value in values.items() if getattr(user, key) != value]
+    for key in changed:
+        setattr(user, key, values[key])
+    if changed:
+        record(user.id, "update_profile", user, changed)
+    db.session.commit()
     return user
 
 

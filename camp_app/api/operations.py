@@ -10,7 +10,7 @@ only these.
 import re
 from dataclasses import dataclass, field
 
-from camp_app.accounts.schema import Credentials, SignUp, Verification
+from camp_app.accounts.schema import Credentials, ProfileInput, SignUp, Verification
 from camp_app.attendance.schema import AttendanceAction
 from camp_app.events.schema import EventInput
 from camp_app.families.schema import ChildInput, ContactInput
@@ -30,7 +30,7 @@ INPUT_MODELS = [
     Decision,
     AttendanceAction,
 ]
-PATCHED_MODELS = [ChildInput, EventInput]
+PATCHED_MODELS = [ChildInput, EventInput, ProfileInput]
 
 STATUSES = [s.value for s in RegistrationStatus]
 ELIGIBILITY_CODES = [
@@ -131,6 +131,12 @@ ANSWER_SCHEMAS = {
             "roles": {
                 "type": "array",
                 "items": {"type": "string", "enum": ["parent", "coordinator", "staff", "admin"]},
+            },
+            "phone": {"type": "string", "description": "E.164, or empty."},
+            "locale": {
+                "type": "string",
+                "enum": ["en", "es"],
+                "description": "The language of this person's mails.",
             },
         }
     ),
@@ -324,6 +330,16 @@ OPERATIONS = [
         status=204,
     ),
     Operation("get", "/me", "Who the token belongs to", "The account", "User"),
+    Operation(
+        "patch",
+        "/me",
+        "Change one's own name, phone or mail language",
+        "The account (as GET /me)",
+        "User",
+        request="ProfilePatch",
+        description="Only the fields given change. `locale` (`en` or `es`) is the language "
+        "of the mails this person gets.",
+    ),
     Operation(
         "get",
         "/family",
