@@ -37,6 +37,7 @@ class SignupForm(CampForm):
         ],
     )
     locale = SelectField(_l("Language for emails"), choices=LOCALE_CHOICES, default="en")
+    next = HiddenField()  # the page to come back to after confirming and signing in
 
 
 class ProfileForm(CampForm):

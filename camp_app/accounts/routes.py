@@ -190,6 +190,7 @@ def signup():
         return redirect(url_for("accounts.settings"))
     form = SignupForm()
     if request.method == "GET":
+        form.next.data = safe_next(request.args.get("next"))
         return render_template("accounts/signup.html", form=form)
     form_ok = form.validate_on_submit()
     values = {
@@ -201,7 +202,7 @@ def signup():
     }
     try:
         if form_ok:
-            services.sign_up(**values)
+            services.sign_up(**values, next_path=safe_next(form.next.data))
         else:  # still show every rule the values break, all at once
             services.check_sign_up(**values)
             return render_template("accounts/signup.html", form=form), INVALID
@@ -232,11 +233,12 @@ def verify(token: str):
     except InvalidInput:
         return render_template("accounts/verify.html", form=form, invalid=True), INVALID
     flash(_("Thank you, your email address is confirmed."), "success")
+    next_path = safe_next(services.verification_next(token))  # the camp they signed up from
     if current_user.is_authenticated and current_user.id == user.id:
-        return redirect(url_for("accounts.settings"))
+        return redirect(next_path or url_for("accounts.settings"))
     session[LOGIN_EMAIL_KEY] = user.email
     flash(_("Please log in to continue."), "info")
-    return redirect(url_for("accounts.login"))
+    return redirect(url_for("accounts.login", next=next_path))
 
 
 @bp.route("/resend-verification", methods=["GET", "POST"])

@@ -5,7 +5,16 @@ Thin: every rule is in events.services / events.rules, events/schema.py and
 registrations.event_seats (saving, a seat decision).
 """
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -17,10 +26,11 @@ from camp_app.forms import ButtonForm
 from camp_app.registrations import event_seats
 from camp_app.registrations.availability import seat_summaries, seat_summary
 from camp_app.registrations.models import RegistrationStatus
-from camp_app.roles import MANAGERS
+from camp_app.roles import MANAGERS, Role
 from camp_app.service_errors import InvalidInput
 
 bp = Blueprint("events", __name__)
+CAME_FOR_KEY = "came_for_event"  # the camp page a parent last looked at
 
 
 @bp.context_processor
@@ -53,6 +63,9 @@ def catalog():
 def detail(slug: str):
     # Coordinators preview unpublished events; to everyone else they do not exist.
     event = services.event_by_slug(slug, include_unpublished=_is_manager())
+    if current_user.is_authenticated and current_user.has_role(Role.PARENT):
+        # The family page suggests registering for it next (registrations.routes.next_step).
+        session[CAME_FOR_KEY] = event.slug
     return render_template(
         "events/detail.html",
         event=event,
