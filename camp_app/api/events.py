@@ -5,7 +5,7 @@ from flask import jsonify, url_for
 from camp_app.api import public_cache
 from camp_app.api.blueprint import bp
 from camp_app.api.core import api_public, api_roles, current_api_user, json_body
-from camp_app.events import services
+from camp_app.events import copying, services
 from camp_app.families.services import household_of, load_family
 from camp_app.registrations import event_seats
 from camp_app.registrations.availability import seat_summaries, seat_summary
@@ -62,6 +62,15 @@ def update_event(slug: str):
     return jsonify(
         event_seats.event_to_dict(event_seats.update_event(current_api_user(), found, body))
     )
+
+
+@bp.post("/events/<slug>/copy")
+@api_roles(*MANAGERS)
+def copy_event(slug: str):
+    source = services.event_by_slug(slug, include_unpublished=True)
+    created = copying.copy_event(current_api_user(), source, json_body())
+    location = url_for("api.event", slug=created.slug)
+    return jsonify(event_seats.event_to_dict(created)), 201, {"Location": location}
 
 
 @bp.get("/events/<slug>/eligibility")

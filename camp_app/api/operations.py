@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from camp_app.accounts.schema import Credentials, ProfileInput, SignUp, Verification
 from camp_app.attendance.schema import AttendanceAction
-from camp_app.events.schema import EventInput
+from camp_app.events.schema import EventCopyInput, EventInput
 from camp_app.families.schema import ChildInput, ContactInput
 from camp_app.registrations.eligibility import CONSENT_NAMES
 from camp_app.registrations.models import RegistrationStatus
@@ -26,6 +26,7 @@ INPUT_MODELS = [
     ChildInput,
     ContactInput,
     EventInput,
+    EventCopyInput,
     RegistrationRequest,
     Decision,
     AttendanceAction,
@@ -418,6 +419,19 @@ OPERATIONS = [
         request="EventPatch",
         description="Only the fields given change.",
         rules=EVENT_RULES,
+    ),
+    Operation(
+        "post",
+        "/events/{slug}/copy",
+        "Copy an event (next year's camp)",
+        "The copy, unpublished (and a Location header)",
+        "Event",
+        status=201,
+        request="EventCopyInput",
+        description="Every date moves by the same amount (from the original's first day to "
+        "`starts_on`): the days, the registration window; the settings, eligibility rules, "
+        "translations and cabins are the same; nothing is registered and it is unpublished.",
+        rules=(("slug_taken", "slug"),),
     ),
     Operation(
         "get",

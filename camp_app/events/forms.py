@@ -95,7 +95,19 @@ class EventForm(CampForm):
     description_es = TextAreaField(_l("Description in Spanish"))
 
 
+class CopyEventForm(CampForm):
+    """Next year's event: its first day and web address name (events.copying)."""
+
+    starts_on = StringField(_l("First day of the copy"), [MarkRequired()], render_kw=_typed("date"))
+    slug = StringField(
+        _l("Web address name of the copy"),
+        [MarkRequired()],
+        description=_l("Lowercase letters, digits and hyphens, e.g. camp-uots."),
+    )
+
+
 limit_lengths(EventInput, EventForm)
+limit_lengths(EventInput, CopyEventForm, names=("slug",))
 limit_lengths(EventTexts, EventForm, suffix="_es")
 
 # The service's field names (the CSRF token is no event field).

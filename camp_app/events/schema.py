@@ -82,6 +82,17 @@ class EventTranslations(Schema):
     es: Nested(EventTexts, lambda: _("Send the Spanish texts as an object.")) = None
 
 
+class EventCopyInput(Schema):
+    """Next year's event: a copy of this one, unpublished, every date moved by the same amount
+    (the difference between `starts_on` and the original's first day)."""
+
+    slug: Slug(description="The copy's web address name; unique (`slug_taken`).")
+    starts_on: Day(
+        required_message=lambda: _("Choose the first day of the copy."),
+        description="The copy's first day.",
+    )
+
+
 class EventInput(Schema):
     """An event or camp. Read-only fields sent back are ignored; unknown fields are refused
     (422 `unknown_field`)."""

@@ -78,7 +78,7 @@ def suggest_slug(name: str, *, taken=None) -> str:
     ascii_text = unicodedata.normalize("NFKD", name or "").encode("ascii", "ignore").decode()
     base = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "event"
     base = base[:SLUG_MAX_LENGTH].rstrip("-")
-    is_taken = taken or _slug_in_use
+    is_taken = taken or slug_in_use
     candidate, number = base, 1
     while is_taken(candidate):
         number += 1
@@ -87,7 +87,7 @@ def suggest_slug(name: str, *, taken=None) -> str:
     return candidate
 
 
-def _slug_in_use(slug: str) -> bool:
+def slug_in_use(slug: str) -> bool:
     return db.session.scalar(select(Event.id).where(Event.slug == slug)) is not None
 
 

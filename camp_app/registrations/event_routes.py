@@ -12,6 +12,7 @@ from flask import (
     flash,
     redirect,
     render_template,
+    request,
     session,
     url_for,
 )
@@ -20,8 +21,14 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from camp_app.access import public, roles_required
-from camp_app.events import descriptions, services
-from camp_app.events.forms import event_form, fill_suggested_slug, form_data, show_problems
+from camp_app.events import copying, descriptions, services
+from camp_app.events.forms import (
+    CopyEventForm,
+    event_form,
+    fill_suggested_slug,
+    form_data,
+    show_problems,
+)
 from camp_app.forms import ButtonForm
 from camp_app.registrations import event_seats
 from camp_app.registrations.availability import seat_summaries, seat_summary
@@ -96,6 +103,36 @@ def create():
             flash(_("“%(name)s” was created.", name=event.name), "success")
             return redirect(url_for("events.detail", slug=event.slug))
     return render_template("events/form.html", form=form, event=None)
+
+
+@bp.route("/manage/events/<slug>/copy", methods=["GET", "POST"])
+@roles_required(*MANAGERS)
+def copy(slug: str):
+    source = services.event_by_slug(slug, include_unpublished=True)
+    if request.method == "GET":
+        suggested = copying.suggested_copy(source)
+        form = CopyEventForm(
+            data={"slug": suggested["slug"], "starts_on": suggested["starts_on"].isoformat()}
+        )
+    else:
+        form = CopyEventForm()
+    if form.validate_on_submit():
+        data = {"slug": form.slug.data or "", "starts_on": form.starts_on.data or ""}
+        try:
+            created = copying.copy_event(current_user, source, data)
+        except InvalidInput as error:
+            show_problems(form, error)
+        else:
+            flash(
+                _(
+                    "“%(name)s” is copied, unpublished: check it, then publish it.",
+                    name=created.name,
+                ),
+                "success",
+            )
+            return redirect(url_for("events.edit", slug=created.slug))
+    status = 422 if request.method == "POST" else 200
+    return render_template("events/copy.html", form=form, event=source), status
 
 
 @bp.route("/manage/events/<slug>/edit", methods=["GET", "POST"])
