@@ -55,7 +55,7 @@ def calendar_file(registration: Registration) -> str:
     """An all-day iCalendar event for the camp; the UID stays the same for the registration."""
     event = registration.event
     calendar = icalendar.Calendar()
-    calendar.add("prodid", "-//Children's Hospital Camps//camp-app//EN")
+    calendar.add("prodid", f"-//{current_app.config['BRAND_NAME']}//camp-app//EN")
     calendar.add("version", "2.0")
     entry = icalendar.Event()
     entry.add("uid", f"registration-{registration.id}@{_mail_domain()}")
