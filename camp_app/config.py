@@ -6,6 +6,7 @@ from pathlib import Path
 
 from flask import Flask
 
+from camp_app.branding import load_brand
 from camp_app.sealing import instance_encryption_key, parse_keys
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
@@ -140,6 +141,9 @@ def load_config(app: Flask, test_config: dict | None) -> None:
     if test_config:
         app.config.update(test_config)
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["CAMP_TIMEZONE"]
+    # Checked first: a bad brand setting stops the app before anything is written.
+    given = {key: value for key, value in app.config.items() if key.startswith("BRAND_")}
+    app.config.update(load_brand(env, given))
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = env.get("SECRET_KEY") or instance_secret_key(app.instance_path)
     _load_encryption_keys(app, env)

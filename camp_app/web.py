@@ -1,6 +1,17 @@
 """What every HTML page shares: the signed-in user, security headers, date filters."""
 
-from flask import Flask, current_app, flash, g, redirect, request, session, url_for
+from flask import (
+    Flask,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    request,
+    send_file,
+    session,
+    url_for,
+)
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -8,6 +19,7 @@ from flask_login import current_user
 
 from camp_app.access import public
 from camp_app.accounts import sessions
+from camp_app.branding import LOGO_TYPES, brand
 from camp_app.extensions import login_manager
 from camp_app.redirects import safe_next
 from camp_app.roles import CAMP_STAFF, MANAGERS, Role
@@ -93,6 +105,31 @@ def set_language(code: str):
     return redirect(safe_next(request.form.get("next")) or url_for("events.catalog"))
 
 
+BRAND_CSS = ":root {{ --brand: {color}; }}\n"
+
+
+@public
+def brand_css():
+    """The hospital's colour (branding), as a stylesheet: the pages' policy allows no inline
+    style."""
+    body = BRAND_CSS.format(color=current_app.config["BRAND_PRIMARY_COLOR"])
+    response = current_app.response_class(body, mimetype="text/css")
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@public
+def brand_logo():
+    path = current_app.config.get("BRAND_LOGO")
+    if not path:
+        abort(404)
+    suffix = path.rsplit(".", 1)[-1].lower()
+    response = send_file(path, mimetype=LOGO_TYPES[f".{suffix}"], max_age=3600)
+    # An SVG opened on its own must not run scripts.
+    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    return response
+
+
 def sentence_end(name) -> str:
     """A name that a sentence's full stop follows: "Camp U.O.T.S." ends the sentence itself,
     so the text's own "." would double it."""
@@ -108,6 +145,9 @@ def init_app(app: Flask) -> None:
     app.after_request(add_security_headers)
     app.context_processor(nav_items)
     app.add_url_rule("/language/<code>", "set_language", set_language, methods=["POST"])
+    app.add_url_rule("/brand.css", "brand_css", brand_css)
+    app.add_url_rule("/brand-logo", "brand_logo", brand_logo)
+    app.jinja_env.globals["brand"] = brand
     app.jinja_env.filters["camp_date"] = lambda d, fmt="medium": format_date(d, fmt)
     app.jinja_env.filters["camp_datetime"] = lambda d, fmt="medium": format_datetime(d, fmt)
     app.jinja_env.filters["sentence_end"] = sentence_end

@@ -9,6 +9,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask_babel import force_locale
 
+from camp_app.extensions import db
+from camp_app.registrations import mails
 from camp_app.registrations.eligibility import evaluate
 from tests.factories import make_child, make_event, make_user
 
@@ -74,3 +76,47 @@ def test_every_translation_keeps_the_placeholders_of_its_msgid():
             if text and placeholders(text) != expected:
                 mismatched.append((ids[0], text))
     assert mismatched == []
+
+
+# What gives a named child a gender: a participle said of them ("Sofía está confirmado",
+# "quedó marcado como ausente"), a pronoun ("recogerlo") or "al niño". ("Ha verificado" is a
+# tense, and "la inscripción … confirmada" agrees with the registration: both are fine.)
+PARTICIPLES = (
+    r"(registrad|inscrit|confirmad|admitid|aceptad|verificad|marcad|recogid|rechazad|"
+    r"entregad|anotad|asignad|ubicad)os?"  # the feminine agrees with "la inscripción" etc.
+)
+GENDERED_ABOUT_A_CHILD = re.compile(
+    rf"\b(est[aá]|estar[aá]|qued[oó]|queda|fue|sigue|como|ya)\s+(ya\s+|no\s+)?{PARTICIPLES}\b"
+    r"|^(Recogid|Inscrit|Confirmad|Registrad)os?\b|\brecoger(lo|la)\b|\bal niño\b",
+    re.IGNORECASE,
+)
+# Placeholders that name a child in a sentence.
+A_CHILD = re.compile(r"%\((child|first|child_name|child_first_name)\)s")
+
+
+def test_no_spanish_sentence_gives_a_named_child_a_gender():
+    """The child's sex is not known: a sentence about a child is phrased neutrally ("La
+    inscripción de Sofía está confirmada"), never "Sofía está confirmado"."""
+    gendered = []
+    for message in read_spanish_catalog():
+        if not message.id or not message.string:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for text in strings:
+            if text and A_CHILD.search(text) and GENDERED_ABOUT_A_CHILD.search(text):
+                gendered.append((ids[0], text))
+    assert gendered == []
+
+
+def test_a_confirmation_mail_in_spanish_does_not_give_the_child_a_gender(app_ctx):
+    guardian = make_user()
+    guardian.locale = "es"
+    db.session.commit()
+    child = make_child(guardian.household, first_name="Sofía")
+    event = make_event(name="Sun Camp", translations={"es": {"name": "Campamento Sol"}})
+
+    [mail] = mails.render("confirmed", child, event, "confirmed", [guardian])
+
+    assert mail.subject == "La inscripción de Sofía en Campamento Sol está confirmada"
+    assert "está confirmada" in mail.body_text and "confirmado" not in mail.body_text

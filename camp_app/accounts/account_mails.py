@@ -5,6 +5,8 @@ Links are built from fixed paths rather than url_for, so that they work outside 
 (and /account/sign-in/<token>, masked in logs like them: logging_setup.SECRET_PATH).
 """
 
+from urllib.parse import urlencode
+
 from flask_babel import lazy_gettext as _l
 
 from camp_app.accounts import email_tokens
@@ -16,8 +18,13 @@ FORGOT_PATH = "/account/forgot"
 SIGN_IN_LINK_REQUEST_PATH = "/account/sign-in-link"
 
 
-def verification_link(user: User) -> str:
+def verification_link(user: User, next_path: str | None = None) -> str:
+    """The link that confirms the address; `next_path` (a path on this site, e.g. the camp's
+    page the parent signed up from) rides inside the signed token, so the parent lands back
+    there after confirming and signing in."""
     payload = {"uid": user.id, "em": email_tokens.email_fingerprint(user.email)}
+    if next_path:
+        payload["nx"] = next_path
     token = email_tokens.make_token(email_tokens.VERIFY_PURPOSE, payload)
     return absolute_url(f"/account/verify/{token}")
 
@@ -39,22 +46,23 @@ def _queue(user: User, template: str, subject, **context) -> None:
     )
 
 
-def queue_verification(user: User) -> None:
+def queue_verification(user: User, next_path: str | None = None) -> None:
     _queue(
         user,
         "account_verify",
         _l("Please confirm your email address"),
-        verify_url=verification_link(user),
+        verify_url=verification_link(user, next_path),
     )
 
 
-def queue_account_exists(user: User) -> None:
+def queue_account_exists(user: User, next_path: str | None = None) -> None:
     """Sent instead of a second account, so the sign-up page never reveals who has one."""
+    login_path = f"{LOGIN_PATH}?{urlencode({'next': next_path})}" if next_path else LOGIN_PATH
     _queue(
         user,
         "account_exists",
         _l("You already have an account"),
-        login_url=absolute_url(LOGIN_PATH),
+        login_url=absolute_url(login_path),
         forgot_url=absolute_url(FORGOT_PATH),
     )
 

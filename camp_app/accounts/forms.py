@@ -37,6 +37,19 @@ class SignupForm(CampForm):
         ],
     )
     locale = SelectField(_l("Language for emails"), choices=LOCALE_CHOICES, default="en")
+    next = HiddenField()  # the page to come back to after confirming and signing in
+
+
+class ProfileForm(CampForm):
+    """One's own name, phone and the language of one's mails (accounts.services.update_profile)."""
+
+    name = StringField(_l("Your name"))
+    phone = TelField(_l("Phone number (optional)"))
+    locale = SelectField(_l("Language for emails"), choices=LOCALE_CHOICES, validate_choice=False)
+
+
+def profile_form(user) -> ProfileForm:
+    return ProfileForm(data={"name": user.name, "phone": user.phone or "", "locale": user.locale})
 
 
 class EmailOnlyForm(CampForm):

@@ -18,8 +18,10 @@ from camp_app.accounts.forms import (
     ChangePasswordForm,
     EmailOnlyForm,
     LoginForm,
+    ProfileForm,
     ResetPasswordForm,
     SignupForm,
+    profile_form,
     show_problems,
 )
 from camp_app.accounts.rate_limits import (
@@ -189,6 +191,7 @@ def signup():
         return redirect(url_for("accounts.settings"))
     form = SignupForm()
     if request.method == "GET":
+        form.next.data = safe_next(request.args.get("next"))
         return render_template("accounts/signup.html", form=form)
     form_ok = form.validate_on_submit()
     values = {
@@ -200,7 +203,7 @@ def signup():
     }
     try:
         if form_ok:
-            services.sign_up(**values)
+            services.sign_up(**values, next_path=safe_next(form.next.data))
         else:  # still show every rule the values break, all at once
             services.check_sign_up(**values)
             return render_template("accounts/signup.html", form=form), INVALID
@@ -231,11 +234,12 @@ def verify(token: str):
     except InvalidInput:
         return render_template("accounts/verify.html", form=form, invalid=True), INVALID
     flash(_("Thank you, your email address is confirmed."), "success")
+    next_path = safe_next(services.verification_next(token))  # the camp they signed up from
     if current_user.is_authenticated and current_user.id == user.id:
-        return redirect(url_for("accounts.settings"))
+        return redirect(next_path or url_for("accounts.settings"))
     session[LOGIN_EMAIL_KEY] = user.email
     flash(_("Please log in to continue."), "info")
-    return redirect(url_for("accounts.login"))
+    return redirect(url_for("accounts.login", next=next_path))
 
 
 @bp.route("/resend-verification", methods=["GET", "POST"])
@@ -316,12 +320,34 @@ def settings():
     return render_template("accounts/settings.html", form=ChangePasswordForm(), **_factor_state())
 
 
-def _factor_state() -> dict:
+def _factor_state(profile: ProfileForm | None = None) -> dict:
     user = current_user._get_current_object()
     return {
         "factor_enrolled": second_factor.is_enrolled(user),
         "recovery_codes_left": second_factor.recovery_codes_left(user),
+        "profile_form": profile or profile_form(user),
     }
+
+
+@bp.post("/profile")
+@signed_in
+def update_profile():
+    form = ProfileForm()
+    user = current_user._get_current_object()
+    if form.validate_on_submit():
+        values = {"name": form.name.data or "", "phone": form.phone.data or ""}
+        values["locale"] = form.locale.data or ""
+        try:
+            services.update_profile(user, values)
+        except InvalidInput as error:
+            show_problems(form, error)
+        else:
+            flash(_("Your details are saved."), "success")
+            return redirect(url_for("accounts.settings"))
+    page = render_template(
+        "accounts/settings.html", form=ChangePasswordForm(), **_factor_state(form)
+    )
+    return page, INVALID
 
 
 @bp.post("/password")

@@ -67,6 +67,23 @@ class SignUp(Schema):
     ) = "en"
 
 
+class ProfileInput(Schema):
+    """What a person may change of their own account (`PATCH /me`: only the fields given)."""
+
+    name: Text(NAME_MAX_LENGTH, required=True, required_message=lambda: _("Enter your name."))
+    phone: Phone() = ""
+    locale: Choice(
+        LOCALES,
+        lambda: _("Choose English or Spanish."),
+        empty="en",
+        code="invalid_locale",
+        description="The language of this person's mails (and pages, once signed in).",
+    ) = "en"
+
+
+PROFILE_FIELDS = tuple(ProfileInput.model_fields)
+
+
 class Verification(Schema):
     token: Annotated[
         AnyText,

@@ -18,6 +18,7 @@ import secrets
 
 import pyotp
 import segno
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete, or_, update
 
@@ -31,7 +32,6 @@ from camp_app.extensions import db
 from camp_app.roles import SECOND_FACTOR_REQUIRED
 from camp_app.service_errors import InvalidInput, NotAllowed, Problem
 
-ISSUER = "Hospital Camps"  # the name the authenticator app shows next to the code
 STEP_SECONDS = 30
 DIGITS = 6
 # A code of the step before or after also passes: phone clocks drift, and people are slow.
@@ -73,7 +73,9 @@ def start_enrolment(user: User) -> str:
 
 
 def provisioning_uri(user: User, secret: str) -> str:
-    return pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=ISSUER)
+    # The authenticator app shows the hospital's name (branding) next to the code.
+    issuer = current_app.config["BRAND_NAME"]
+    return pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=issuer)
 
 
 def qr_code_data_uri(uri: str) -> str:

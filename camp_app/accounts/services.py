@@ -17,7 +17,7 @@ from camp_app.accounts import (
 )
 from camp_app.accounts.models import User
 from camp_app.accounts.passwords import hash_password, password_problem, verify_password
-from camp_app.accounts.schema import SignUp
+from camp_app.accounts.schema import ProfileInput, SignUp
 from camp_app.accounts.sign_in_attempts import Outcome, SignInsCapped
 from camp_app.accounts.tokens import revoke_all as revoke_all_tokens
 from camp_app.accounts.users import create_user, find_user_by_email
@@ -117,10 +117,17 @@ def check_sign_up(
 
 
 def sign_up(
-    *, email: str, password: str, name: str, phone: str | None = None, locale: str = "en"
+    *,
+    email: str,
+    password: str,
+    name: str,
+    phone: str | None = None,
+    locale: str = "en",
+    next_path: str | None = None,
 ) -> None:
     """A parent signs up. Whether or not the address is taken, the answer is the same; the
-    mail differs (a verification link, or a note that an account exists)."""
+    mail differs (a verification link, or a note that an account exists). `next_path` (a
+    safe path on this site, redirects.safe_next) is where its link leads after signing in."""
     locale = locale or "en"
     check_sign_up(email=email, password=password, name=name, phone=phone, locale=locale)
     existing = find_user_by_email(email)
@@ -136,7 +143,7 @@ def sign_up(
                 locale=locale,
                 actor_id=None,
             )
-            account_mails.queue_verification(user)
+            account_mails.queue_verification(user, next_path)
             db.session.commit()
             return
         except IntegrityError:  # the same address signed up a moment ago
@@ -146,7 +153,7 @@ def sign_up(
                 raise
     else:
         hash_password(password)  # the same work as a real sign-up, so timing tells nothing
-    account_mails.queue_account_exists(existing)
+    account_mails.queue_account_exists(existing, next_path)
     db.session.commit()
 
 
@@ -203,6 +210,24 @@ def create_account(
     return user
 
 
+# --- a person's own details ---------------------------------------------------------------
+
+
+def update_profile(user: User, data) -> User:
+    """Change the name, phone or mail language given in `data` (a partial update). Raises
+    InvalidInput with every problem; nothing changes then. Commits."""
+    values = validate(ProfileInput, data, partial=True)
+    if "phone" in values:
+        values["phone"] = values["phone"] or None
+    changed = [key for key, value in values.items() if getattr(user, key) != value]
+    for key in changed:
+        setattr(user, key, values[key])
+    if changed:
+        record(user.id, "update_profile", user, changed)
+    db.session.commit()
+    return user
+
+
 # --- email verification ------------------------------------------------------------------
 
 
@@ -221,6 +246,16 @@ def verify_email(token: str) -> User:
         record(user.id, "verify_email", user, ["email_verified_at"])
         db.session.commit()
     return user
+
+
+def verification_next(token: str) -> str | None:
+    """The page a verification link leads to after signing in (the camp the parent signed up
+    from), as signed into the link; None when it names none. Check it with safe_next."""
+    payload = email_tokens.read_token(
+        email_tokens.VERIFY_PURPOSE, token or "", email_tokens.VERIFY_MAX_AGE
+    )
+    found = payload.get("nx") if payload else None
+    return found if isinstance(found, str) else None
 
 
 def resend_verification(email: str) -> None:

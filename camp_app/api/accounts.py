@@ -20,6 +20,7 @@ from camp_app.api.core import (
     api_signed_in,
     current_api_token,
     current_api_user,
+    json_body,
     read_body,
 )
 from camp_app.service_errors import NotAllowed, Problem
@@ -29,7 +30,14 @@ SIGN_IN_STATUS = {"invalid_credentials": 401, "email_not_verified": 403}
 
 
 def user_to_dict(user: User) -> dict:
-    return {"id": user.id, "email": user.email, "name": user.name, "roles": sorted(user.roles)}
+    return {
+        "id": user.id,
+        "email": user.email,
+        "name": user.name,
+        "roles": sorted(user.roles),
+        "phone": user.phone or "",
+        "locale": user.locale or "en",
+    }
 
 
 @bp.post("/accounts")
@@ -106,3 +114,9 @@ def delete_current_token():
 @api_signed_in
 def me():
     return jsonify(user_to_dict(current_api_user()))
+
+
+@bp.patch("/me")
+@api_signed_in
+def update_me():
+    return jsonify(user_to_dict(services.update_profile(current_api_user(), json_body())))

@@ -5,7 +5,7 @@ from flask import jsonify, url_for
 from camp_app.api import public_cache
 from camp_app.api.blueprint import bp
 from camp_app.api.core import api_public, api_roles, current_api_user, json_body
-from camp_app.events import services
+from camp_app.events import copying, services
 from camp_app.families.services import household_of, load_family
 from camp_app.registrations import event_seats
 from camp_app.registrations.availability import seat_summaries, seat_summary
@@ -22,10 +22,14 @@ def _sees_unpublished() -> bool:
 @bp.get("/events")
 @api_public
 def events():
+    language = public_cache.reader_language()
+
     def build() -> bytes:
         found = services.published_events(with_documents=True)
         summaries = seat_summaries(e.id for e in found)  # one grouped query for the whole list
-        return jsonify([event_seats.event_to_dict(e, summaries[e.id]) for e in found]).get_data()
+        return jsonify(
+            [event_seats.event_to_dict(e, summaries[e.id], language) for e in found]
+        ).get_data()
 
     return public_cache.json_answer(build)
 
@@ -33,9 +37,11 @@ def events():
 @bp.get("/events/<slug>")
 @api_public
 def event(slug: str):
+    language = public_cache.reader_language()
+
     def build() -> bytes:
         found = services.event_by_slug(slug, include_unpublished=_sees_unpublished())
-        return jsonify(event_seats.event_to_dict(found)).get_data()
+        return jsonify(event_seats.event_to_dict(found, language=language)).get_data()
 
     return public_cache.json_answer(build)
 
@@ -56,6 +62,15 @@ def update_event(slug: str):
     return jsonify(
         event_seats.event_to_dict(event_seats.update_event(current_api_user(), found, body))
     )
+
+
+@bp.post("/events/<slug>/copy")
+@api_roles(*MANAGERS)
+def copy_event(slug: str):
+    source = services.event_by_slug(slug, include_unpublished=True)
+    created = copying.copy_event(current_api_user(), source, json_body())
+    location = url_for("api.event", slug=created.slug)
+    return jsonify(event_seats.event_to_dict(created)), 201, {"Location": location}
 
 
 @bp.get("/events/<slug>/eligibility")

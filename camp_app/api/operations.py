@@ -10,10 +10,10 @@ only these.
 import re
 from dataclasses import dataclass, field
 
-from camp_app.accounts.schema import Credentials, SignUp, Verification
+from camp_app.accounts.schema import Credentials, ProfileInput, SignUp, Verification
 from camp_app.attendance.schema import AttendanceAction
 from camp_app.events.consent_texts import STANDARD_KEYS
-from camp_app.events.schema import MAX_DOCUMENTS, EventInput
+from camp_app.events.schema import MAX_DOCUMENTS, EventCopyInput, EventInput
 from camp_app.families.schema import ChildInput, ContactInput
 from camp_app.health_center.models import Disposition, DoseStatus
 from camp_app.health_center.schema import AddendumInput, DoseRecordInput, HealthVisitInput
@@ -29,6 +29,7 @@ INPUT_MODELS = [
     ChildInput,
     ContactInput,
     EventInput,
+    EventCopyInput,
     RegistrationRequest,
     Decision,
     AttendanceAction,
@@ -37,7 +38,7 @@ INPUT_MODELS = [
     AddendumInput,
     DocumentReview,
 ]
-PATCHED_MODELS = [ChildInput, EventInput]
+PATCHED_MODELS = [ChildInput, EventInput, ProfileInput]
 
 STATUSES = [s.value for s in RegistrationStatus]
 ELIGIBILITY_CODES = [
@@ -168,6 +169,12 @@ ANSWER_SCHEMAS = {
                     "type": "string",
                     "enum": ["parent", "coordinator", "staff", "nurse", "admin"],
                 },
+            },
+            "phone": {"type": "string", "description": "E.164, or empty."},
+            "locale": {
+                "type": "string",
+                "enum": ["en", "es"],
+                "description": "The language of this person's mails.",
             },
         }
     ),
@@ -604,6 +611,16 @@ OPERATIONS = [
     ),
     Operation("get", "/me", "Who the token belongs to", "The account", "User"),
     Operation(
+        "patch",
+        "/me",
+        "Change one's own name, phone or mail language",
+        "The account (as GET /me)",
+        "User",
+        request="ProfilePatch",
+        description="Only the fields given change. `locale` (`en` or `es`) is the language "
+        "of the mails this person gets.",
+    ),
+    Operation(
         "get",
         "/family",
         "The caller's household",
@@ -692,6 +709,19 @@ OPERATIONS = [
         request="EventPatch",
         description="Only the fields given change.",
         rules=EVENT_RULES,
+    ),
+    Operation(
+        "post",
+        "/events/{slug}/copy",
+        "Copy an event (next year's camp)",
+        "The copy, unpublished (and a Location header)",
+        "Event",
+        status=201,
+        request="EventCopyInput",
+        description="Every date moves by the same amount (from the original's first day to "
+        "`starts_on`): the days, the registration window; the settings, eligibility rules, "
+        "translations and cabins are the same; nothing is registered and it is unpublished.",
+        rules=(("slug_taken", "slug"),),
     ),
     Operation(
         "get",

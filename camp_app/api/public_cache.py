@@ -6,11 +6,11 @@ pipeline. For the second an answer is kept, every visitor of this process gets t
 
 Why that stays correct: only anonymous requests are served from it (no Authorization header,
 no cookie: a coordinator's view includes unpublished events, a family's is its own), the key
-names everything the answer depends on (path and Accept-Language, which chooses the language
-for an anonymous visitor), and an answer is never older than PUBLIC_READ_CACHE_SECONDS: a
-registration closed, an event unpublished or a seat taken shows at most that late. The seats
-shown are advisory anyway: the event's lock decides (events.locking). 0 turns it off
-(the tests do, so that a change is visible at once).
+names everything the answer depends on (path and the language Accept-Language chooses: the
+messages and the events' texts are in it), and an answer is never older than
+PUBLIC_READ_CACHE_SECONDS: a registration closed, an event unpublished or a seat taken shows
+at most that late. The seats shown are advisory anyway: the event's lock decides
+(events.locking). 0 turns it off (the tests do, so that a change is visible at once).
 """
 
 import time
@@ -19,6 +19,11 @@ from collections.abc import Callable
 from flask import current_app, request
 
 MAX_ENTRIES = 512  # Accept-Language is the visitor's to choose: bound what they can make us keep
+
+
+def reader_language() -> str:
+    """The language the visitor reads (`Accept-Language`, `es` or `en`), English by default."""
+    return request.accept_languages.best_match(current_app.config["LANGUAGES"]) or "en"
 
 
 def _anonymous() -> bool:
@@ -35,7 +40,9 @@ def json_answer(build: Callable[[], bytes]):
     answers: dict[tuple, tuple[float, bytes]] = current_app.extensions.setdefault(
         "public_answers", {}
     )
-    key = (request.path, request.headers.get("Accept-Language", ""))
+    # The language chosen, not the header: answers differ by it only (and the header's
+    # endless spellings cannot fill the memory).
+    key = (request.path, reader_language())
     now = time.monotonic()
     kept = answers.get(key)
     if kept is not None and kept[0] > now:

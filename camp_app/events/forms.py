@@ -18,7 +18,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from camp_app.events.descriptions import AUDIENCE_LABELS, CATEGORY_LABELS, KIND_LABELS
 from camp_app.events.models import Event
-from camp_app.events.schema import ELIGIBILITY_FIELDS, EventInput
+from camp_app.events.schema import ELIGIBILITY_FIELDS, TRANSLATED_FIELDS, EventInput, EventTexts
 from camp_app.forms import CampForm
 from camp_app.schemas.forms import limit_lengths
 from camp_app.service_errors import ServiceError
@@ -46,8 +46,10 @@ class EventForm(CampForm):
     name = StringField(_l("Name"), [MarkRequired()])
     slug = StringField(
         _l("Web address name"),
-        [MarkRequired()],
-        description=_l("Lowercase letters, digits and hyphens, e.g. camp-uots."),
+        description=_l(
+            "Lowercase letters, digits and hyphens, e.g. camp-uots. "
+            "Leave it empty to use one made from the name."
+        ),
     )
     kind = SelectField(_l("Kind"), choices=_choices(KIND_LABELS), validate_choice=False)
     summary = TextAreaField(_l("Short summary"))
@@ -87,9 +89,26 @@ class EventForm(CampForm):
         option_widget=CheckboxInput(),
     )
     treated_at_hospital_required = BooleanField(_l("Patients must be treated at this hospital"))
+    # The same texts in Spanish (EventInput.translations); empty: Spanish readers see English.
+    name_es = StringField(_l("Name in Spanish"))
+    summary_es = TextAreaField(_l("Short summary in Spanish"))
+    description_es = TextAreaField(_l("Description in Spanish"))
+
+
+class CopyEventForm(CampForm):
+    """Next year's event: its first day and web address name (events.copying)."""
+
+    starts_on = StringField(_l("First day of the copy"), [MarkRequired()], render_kw=_typed("date"))
+    slug = StringField(
+        _l("Web address name of the copy"),
+        [MarkRequired()],
+        description=_l("Lowercase letters, digits and hyphens, e.g. camp-uots."),
+    )
 
 
 limit_lengths(EventInput, EventForm)
+limit_lengths(EventInput, CopyEventForm, names=("slug",))
+limit_lengths(EventTexts, EventForm, suffix="_es")
 
 # The service's field names (the CSRF token is no event field).
 _FIELD_NAMES = {name for name, value in vars(EventForm).items() if hasattr(value, "field_class")}
@@ -109,7 +128,9 @@ def event_form(event: Event | None = None) -> EventForm:
 def _initial_values(event: Event | None) -> dict:
     if event is None:
         return {"kind": "overnight_camp", "audience": "anyone", "waitlist_enabled": True}
-    values = {name: getattr(event, name) for name in _FIELD_NAMES}
+    values = {name: getattr(event, name) for name in _FIELD_NAMES if hasattr(event, name)}
+    spanish = (event.translations or {}).get("es") or {}
+    values.update({f"{key}_es": spanish.get(key, "") for key in TRANSLATED_FIELDS})
     values.update(
         starts_on=event.starts_on.isoformat(),
         ends_on=event.ends_on.isoformat(),
@@ -140,13 +161,27 @@ def form_data(form: EventForm) -> dict:
         if isinstance(value, str) and WHOLE_NUMBER.fullmatch(value):
             data[name] = int(value)
     data["eligibility"] = {key: data.pop(key) for key in ELIGIBILITY_FIELDS if key in data}
+    spanish = {key: data.pop(f"{key}_es") or "" for key in TRANSLATED_FIELDS if f"{key}_es" in data}
+    if spanish:
+        data["translations"] = {"es": spanish}
+    return data
+
+
+def fill_suggested_slug(data: dict, suggest) -> dict:
+    """A new event whose web address name was left empty gets one made from its name."""
+    name = data.get("name")
+    if not (data.get("slug") or "").strip() and isinstance(name, str) and name.strip():
+        data["slug"] = suggest(name)
     return data
 
 
 def show_problems(form: FlaskForm, error: ServiceError) -> None:
     """Put each service problem next to its field (eligibility.min_age -> min_age)."""
     for problem in error.problems:
-        name = (problem.field or "").rsplit(".", 1)[-1]
+        field_path = problem.field or ""
+        name = field_path.rsplit(".", 1)[-1]
+        if field_path.startswith("translations.es."):
+            name += "_es"
         if name and name in form:
             form[name].errors = [*form[name].errors, problem.message]
         else:

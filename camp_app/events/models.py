@@ -3,6 +3,7 @@
 from datetime import date, datetime
 from enum import StrEnum
 
+from flask_babel import get_locale
 from sqlalchemy import JSON, Date, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy import event as orm_events
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
@@ -54,6 +55,9 @@ class Event(db.Model):
     audience: Mapped[str] = mapped_column(String(30), default=Audience.ANYONE)
     diagnosis_categories: Mapped[list[str]] = mapped_column(JSON, default=list)
     treated_at_hospital_required: Mapped[bool] = mapped_column(default=False)
+    # The name, summary and description in other languages: {"es": {"name": …, …}}; a text
+    # left empty reads in English (events.descriptions.in_language).
+    translations: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
     # Incremented under the event's row lock for each registration received: both the lock
     # that serialises seat decisions and the order in which the waitlist is served.
     registration_counter: Mapped[int] = mapped_column(default=0)
@@ -72,6 +76,15 @@ class Event(db.Model):
         order_by="ConsentDocument.position, ConsentDocument.id",
         cascade="all, delete-orphan",
     )
+
+    def text(self, field: str, language: str | None = None) -> str:
+        """The event's `field` (name, summary or description) in `language` (by default the
+        language of the page or mail being made), in English where it has no translation."""
+        if language is None:
+            locale = get_locale()
+            language = locale.language if locale is not None else "en"
+        translated = (self.translations or {}).get(language) or {}
+        return translated.get(field) or getattr(self, field)
 
     @property
     def is_day_camp(self) -> bool:

@@ -15,6 +15,7 @@ from camp_app.events.models import Event
 from camp_app.events.schema import (
     ELIGIBILITY_FIELDS,
     READ_ONLY_FIELDS,
+    TRANSLATED_FIELDS,
     EligibilityRules,
     EventInput,
 )
@@ -130,6 +131,22 @@ def _check_document_keys(documents: list[dict], problems: _Problems) -> None:
         seen.add(document["key"])
 
 
+def _merged_translations(given: dict | None, event: Event | None) -> dict:
+    """The stored translations: what was given over what the event had (a text given
+    replaces, one not given stays), empty texts and languages without any text left out."""
+    merged = {lang: dict(texts) for lang, texts in ((event and event.translations) or {}).items()}
+    for lang, texts in (given or {}).items():
+        if texts is None:
+            continue
+        merged.setdefault(lang, {}).update(texts)
+    kept = {}
+    for lang, texts in merged.items():
+        filled = {key: texts[key] for key in TRANSLATED_FIELDS if texts.get(key)}
+        if filled:
+            kept[lang] = filled
+    return kept
+
+
 def _flat(values: dict, *, new: bool) -> dict[str, Any]:
     """The model's columns: eligibility rules flat beside the other fields, read-only dropped.
     A new event without eligibility rules gets the defaults."""
@@ -161,6 +178,8 @@ def clean_event_data(data: Any, *, event: Event | None = None, seats_taken: int 
     """
     values, found = check(EventInput, data, partial=event is not None)
     cleaned = _flat(values, new=event is None)
+    if "translations" in cleaned or event is None:
+        cleaned["translations"] = _merged_translations(cleaned.get("translations"), event)
     problems = _Problems()
     for problem in found:
         problems.items.append(problem)

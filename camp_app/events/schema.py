@@ -137,6 +137,36 @@ class ConsentDocumentInput(Schema):
     version: ReadOnly = None
 
 
+TRANSLATED_FIELDS = ("name", "summary", "description")
+TRANSLATION_LANGUAGES = ("es",)
+
+
+class EventTexts(Schema):
+    """An event's texts in one language; a text left empty reads in English."""
+
+    name: Text(160) = ""
+    summary: Text(500, multiline=True) = ""
+    description: Text(20_000, multiline=True) = ""
+
+
+class EventTranslations(Schema):
+    """The event's texts by language. Readers whose language (`Accept-Language`) has a text
+    get it; the others, and any text left empty, are the English ones."""
+
+    es: Nested(EventTexts, lambda: _("Send the Spanish texts as an object.")) = None
+
+
+class EventCopyInput(Schema):
+    """Next year's event: a copy of this one, unpublished, every date moved by the same amount
+    (the difference between `starts_on` and the original's first day)."""
+
+    slug: Slug(description="The copy's web address name; unique (`slug_taken`).")
+    starts_on: Day(
+        required_message=lambda: _("Choose the first day of the copy."),
+        description="The copy's first day.",
+    )
+
+
 class EventInput(Schema):
     """An event or camp. Read-only fields sent back are ignored; unknown fields are refused
     (422 `unknown_field`)."""
@@ -207,6 +237,9 @@ class EventInput(Schema):
             json_schema_extra=_no_default,
         ),
     ] = None
+    translations: Nested(
+        EventTranslations, lambda: _("Send the translations as an object by language.")
+    ) = None
     id: ReadOnly = None
     seats_taken: ReadOnly = None
     seats_left: ReadOnly = None

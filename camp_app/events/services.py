@@ -5,6 +5,8 @@ Each public function that changes data is one unit of work and commits. The HTML
 JSON API both call these.
 """
 
+import re
+import unicodedata
 from datetime import datetime
 from enum import StrEnum
 
@@ -69,6 +71,28 @@ def registration_state(event: Event, now: datetime | None = None) -> Registratio
 
 def actor_id_of(actor) -> int | None:
     return actor.id if actor is not None else None
+
+
+SLUG_MAX_LENGTH = 80
+
+
+def suggest_slug(name: str, *, taken=None) -> str:
+    """A free web address name made from `name`: "Campamento Sol 2027" -> "campamento-sol-2027"
+    (accents dropped), with "-2", "-3"… when one is taken; "event" when nothing is left."""
+    ascii_text = unicodedata.normalize("NFKD", name or "").encode("ascii", "ignore").decode()
+    base = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "event"
+    base = base[:SLUG_MAX_LENGTH].rstrip("-")
+    is_taken = taken or slug_in_use
+    candidate, number = base, 1
+    while is_taken(candidate):
+        number += 1
+        suffix = f"-{number}"
+        candidate = base[: SLUG_MAX_LENGTH - len(suffix)].rstrip("-") + suffix
+    return candidate
+
+
+def slug_in_use(slug: str) -> bool:
+    return db.session.scalar(select(Event.id).where(Event.slug == slug)) is not None
 
 
 def create_event(actor, data: dict) -> Event:

@@ -72,7 +72,7 @@ def _age_range(event) -> str:
 
 def _age(event, child) -> list[Reason]:
     age = age_on(child.date_of_birth, event.starts_on)
-    names = {"child": child.first_name, "age": age, "event": event.name}
+    names = {"child": child.first_name, "age": age, "event": event.text("name")}
     too_young = event.min_age is not None and age < event.min_age
     too_old = event.max_age is not None and age > event.max_age
     if not (too_young or too_old):
@@ -109,7 +109,7 @@ def _has_qualifying_sibling(event, child, household) -> bool:
 
 
 def _patient_reasons(event, child) -> list[Reason]:
-    names = {"child": child.first_name, "event": event.name}
+    names = {"child": child.first_name, "event": event.text("name")}
     if not child.is_patient:
         message = _("%(event)s is for patients, and %(child)s is not registered as one.", **names)
         return [Reason("not_a_patient", message)]
@@ -132,7 +132,7 @@ def _patient_reasons(event, child) -> list[Reason]:
 
 
 def _sibling_reason(event, child) -> Reason:
-    names = {"child": child.first_name, "event": event.name}
+    names = {"child": child.first_name, "event": event.text("name")}
     if child.is_patient:
         message = _(
             "%(event)s is for brothers and sisters of patients, and %(child)s is registered "
@@ -173,7 +173,7 @@ def _window(event, child, now: datetime) -> list[Reason]:
     if now < event.registration_opens_at:
         message = _(
             "Registration for %(event)s opens on %(when)s; %(child)s can be registered then.",
-            event=event.name,
+            event=event.text("name"),
             child=child.first_name,
             when=format_datetime(event.registration_opens_at, "medium"),
         )
@@ -182,7 +182,7 @@ def _window(event, child, now: datetime) -> list[Reason]:
         message = _(
             "Registration for %(event)s closed on %(when)s, so %(child)s can no longer be "
             "registered.",
-            event=event.name,
+            event=event.text("name"),
             child=child.first_name,
             when=format_datetime(event.registration_closes_at, "medium"),
         )
@@ -195,7 +195,7 @@ def _seats(event, child, seats_left: int | None) -> list[Reason]:
         return []
     message = _(
         "%(event)s is full and has no waitlist, so %(child)s cannot be registered.",
-        event=event.name,
+        event=event.text("name"),
         child=child.first_name,
     )
     return [Reason("event_full", message)]
@@ -221,7 +221,7 @@ def _profile(event, child, household) -> list[Reason]:
         message = _(
             "%(event)s is a day camp: please add a person authorized to pick up %(child)s "
             "to your family profile.",
-            event=event.name,
+            event=event.text("name"),
             child=child.first_name,
         )
         reasons.append(Reason("profile_incomplete", message))

@@ -15,6 +15,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_babel import gettext as _
@@ -22,17 +23,24 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from camp_app.access import public, roles_required
-from camp_app.events import consents, descriptions, services
+from camp_app.events import consents, copying, descriptions, services
 from camp_app.events.consent_texts import STANDARD_KEYS
-from camp_app.events.forms import event_form, form_data, show_problems
+from camp_app.events.forms import (
+    CopyEventForm,
+    event_form,
+    fill_suggested_slug,
+    form_data,
+    show_problems,
+)
 from camp_app.forms import ButtonForm, CampForm
 from camp_app.registrations import event_seats
 from camp_app.registrations.availability import seat_summaries, seat_summary
 from camp_app.registrations.models import RegistrationStatus
-from camp_app.roles import MANAGERS
+from camp_app.roles import MANAGERS, Role
 from camp_app.service_errors import InvalidInput
 
 bp = Blueprint("events", __name__)
+CAME_FOR_KEY = "came_for_event"  # the camp page a parent last looked at
 
 
 @bp.context_processor
@@ -65,6 +73,9 @@ def catalog():
 def detail(slug: str):
     # Coordinators preview unpublished events; to everyone else they do not exist.
     event = services.event_by_slug(slug, include_unpublished=_is_manager())
+    if current_user.is_authenticated and current_user.has_role(Role.PARENT):
+        # The family page suggests registering for it next (registrations.routes.next_step).
+        session[CAME_FOR_KEY] = event.slug
     return render_template(
         "events/detail.html",
         event=event,
@@ -87,13 +98,44 @@ def create():
     form = event_form()
     if form.validate_on_submit():
         try:
-            event = services.create_event(current_user, form_data(form))
+            data = fill_suggested_slug(form_data(form), services.suggest_slug)
+            event = services.create_event(current_user, data)
         except InvalidInput as error:
             show_problems(form, error)
         else:
             flash(_("“%(name)s” was created.", name=event.name), "success")
             return redirect(url_for("events.detail", slug=event.slug))
     return render_template("events/form.html", form=form, event=None)
+
+
+@bp.route("/manage/events/<slug>/copy", methods=["GET", "POST"])
+@roles_required(*MANAGERS)
+def copy(slug: str):
+    source = services.event_by_slug(slug, include_unpublished=True)
+    if request.method == "GET":
+        suggested = copying.suggested_copy(source)
+        form = CopyEventForm(
+            data={"slug": suggested["slug"], "starts_on": suggested["starts_on"].isoformat()}
+        )
+    else:
+        form = CopyEventForm()
+    if form.validate_on_submit():
+        data = {"slug": form.slug.data or "", "starts_on": form.starts_on.data or ""}
+        try:
+            created = copying.copy_event(current_user, source, data)
+        except InvalidInput as error:
+            show_problems(form, error)
+        else:
+            flash(
+                _(
+                    "“%(name)s” is copied, unpublished: check it, then publish it.",
+                    name=created.name,
+                ),
+                "success",
+            )
+            return redirect(url_for("events.edit", slug=created.slug))
+    status = 422 if request.method == "POST" else 200
+    return render_template("events/copy.html", form=form, event=source), status
 
 
 @bp.route("/manage/events/<slug>/edit", methods=["GET", "POST"])

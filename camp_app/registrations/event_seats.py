@@ -69,15 +69,16 @@ def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat()
 
 
-def event_to_dict(event: Event, summary: SeatSummary | None = None) -> dict:
-    """The contract's view of an event (dates YYYY-MM-DD, datetimes ISO 8601 with offset)."""
+def event_to_dict(event: Event, summary: SeatSummary | None = None, language: str = "en") -> dict:
+    """The contract's view of an event (dates YYYY-MM-DD, datetimes ISO 8601 with offset),
+    its name, summary and description in `language` (English where not translated)."""
     summary = summary or seat_summary(event)
     return {
         "slug": event.slug,
-        "name": event.name,
+        "name": event.text("name", language),
         "kind": event.kind,
-        "summary": event.summary,
-        "description": event.description,
+        "summary": event.text("summary", language),
+        "description": event.text("description", language),
         "location": event.location,
         "contact_email": event.contact_email,
         "contact_phone": event.contact_phone,
@@ -95,6 +96,7 @@ def event_to_dict(event: Event, summary: SeatSummary | None = None) -> dict:
         "packing_list": event.packing_list or "",
         "eligibility": {key: getattr(event, key) for key in ELIGIBILITY_FIELDS},
         "consent_documents": documents_as_dicts(event),
+        "translations": event.translations or {},
         "seats_taken": summary.taken,
         "seats_left": summary.left,
         "waitlist_length": summary.waitlist_length,

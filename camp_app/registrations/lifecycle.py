@@ -152,7 +152,7 @@ def _not_enough_seats(event: Event, left: int) -> NotAllowed:
         "%(event)s has %(num)d seats left, not enough for every child you chose, "
         "and it has no waitlist.",
         left,
-        event=event.name,
+        event=event.text("name"),
     )
     return NotAllowed(Problem("event_full", message, "children"))
 
@@ -559,7 +559,9 @@ def _approve(registration: Registration, event: Event, now, override_reason) -> 
     """Confirm; returns the names of the override fields written (none when no rule fails)."""
     _check_move(registration, "approve", S.CONFIRMED)
     if registration.status == S.WAITLISTED and seat_summaries([event.id])[event.id].left <= 0:
-        message = _("%(event)s is full: no seat is free for this registration.", event=event.name)
+        message = _(
+            "%(event)s is full: no seat is free for this registration.", event=event.text("name")
+        )
         raise Conflict(Problem("event_full", message))
     reasons = review_reasons(registration, now)
     problems = override_problems(reasons, override_reason)

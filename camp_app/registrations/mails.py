@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import icalendar
 from flask import current_app
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import lazyload
@@ -62,7 +63,7 @@ def calendar_file(registration: Registration) -> str:
 def event_calendar(event, who: str, uid: str) -> str:
     """An all-day iCalendar event for `event` ("Camp: Maya"), with the camp's contact."""
     calendar = icalendar.Calendar()
-    calendar.add("prodid", "-//Children's Hospital Camps//camp-app//EN")
+    calendar.add("prodid", f"-//{current_app.config['BRAND_NAME']}//camp-app//EN")
     calendar.add("version", "2.0")
     entry = icalendar.Event()
     entry.add("uid", uid)
@@ -121,7 +122,7 @@ def render(
         render_outbox_mail(
             to=guardian.email,
             template=f"registration_{kind}",
-            subject=_subject(kind, child=child.first_name, event=event.name),
+            subject=_subject(kind, child=child.first_name, event=LazyString(event.text, "name")),
             context={**context, "guardian_name": guardian.name},
             locale=guardian.locale or "en",
             user_id=guardian.id,

@@ -1,19 +1,32 @@
 """Parents' pages: the event page's panel, registering children, their registrations and
 cancelling. Thin: every rule is in lifecycle / eligibility / queries / overview."""
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 
 from camp_app.access import roles_required
 from camp_app.events.consents import reading_locale
 from camp_app.events.models import Event
-from camp_app.events.services import event_by_slug
+from camp_app.events.services import RegistrationState, event_by_slug, registration_state
+from camp_app.extensions import db
 from camp_app.forms import ButtonForm
 from camp_app.registrations import confirmation as submissions
 from camp_app.registrations import lifecycle, overview, queries, returning
 from camp_app.registrations.availability import seat_summary
 from camp_app.registrations.consents import documents_to_sign, guardian_names
+from camp_app.registrations.event_routes import CAME_FOR_KEY
 from camp_app.registrations.forms import RegisterForm
 from camp_app.registrations.labels import status_label
 from camp_app.registrations.mails import MY_REGISTRATIONS_PATH
@@ -27,7 +40,11 @@ bp = Blueprint("registrations", __name__)
 def registration_panel(event: Event) -> dict:
     """What the event page shows about registering, for whoever is looking."""
     if not current_user.is_authenticated:
-        return {"audience": "visitor", "login_url": url_for("accounts.login", next=request.path)}
+        return {
+            "audience": "visitor",
+            "login_url": url_for("accounts.login", next=request.path),
+            "signup_url": url_for("accounts.signup", next=request.path),
+        }
     if not current_user.has_role(Role.PARENT):
         return {"audience": "staff"}
     return {
@@ -37,9 +54,41 @@ def registration_panel(event: Event) -> dict:
     }
 
 
+def next_step() -> dict | None:
+    """What the family page suggests doing next for the camp the parent last looked at (the
+    one they signed up from): add children first, register them, or see what is missing.
+    None when there is no such camp, it is gone, or every child is registered for it."""
+    slug = session.get(CAME_FOR_KEY)
+    if not slug or not current_user.is_authenticated or not current_user.has_role(Role.PARENT):
+        return None
+    event = db.session.scalar(select(Event).where(Event.slug == slug, Event.published.is_(True)))
+    if event is None or registration_state(event) == RegistrationState.CLOSED:
+        return None
+    standings = overview.family_standing(current_user, event)
+    if not standings:
+        step = "add_children"
+    elif any(s.can_register for s in standings):
+        step = "register"
+    elif all(s.registration is not None for s in standings):
+        return None
+    else:
+        step = "check"
+    return {
+        "step": step,
+        "event": event,
+        "event_url": url_for("events.detail", slug=event.slug),
+        "register_url": url_for("registrations.register", slug=event.slug),
+        "can_register": [s.child for s in standings if s.can_register],
+    }
+
+
 @bp.app_context_processor
 def registration_helpers() -> dict:
-    return {"registration_panel": registration_panel, "registration_status_label": status_label}
+    return {
+        "registration_panel": registration_panel,
+        "registration_status_label": status_label,
+        "next_step": next_step,
+    }
 
 
 @bp.route("/events/<slug>/register", methods=["GET", "POST"])

@@ -4,14 +4,14 @@ the length the services (and the API) allow."""
 from camp_app.schemas.validation import Schema
 
 
-def limit_lengths(model: type[Schema], form_class, names=None) -> None:
-    """Give each text input of `form_class` named like a field of `model` the declared
-    `maxlength` attribute (the services check the same limit)."""
+def limit_lengths(model: type[Schema], form_class, names=None, suffix: str = "") -> None:
+    """Give each text input of `form_class` named like a field of `model` (followed by
+    `suffix`) the declared `maxlength` attribute (the services check the same limit)."""
     schema = model.model_json_schema()
     for name, properties in schema["properties"].items():
         if names is not None and name not in names:
             continue
-        unbound = getattr(form_class, name, None)
+        unbound = getattr(form_class, name + suffix, None)
         limit = next(
             (
                 c["maxLength"]

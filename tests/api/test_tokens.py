@@ -98,6 +98,9 @@ def test_sign_in_answers_a_token_that_works(api, app_ctx):
         "email": user.email,
         "name": user.name,
         "roles": ["parent"],
+        # What PATCH /me changes (contract v1.1): the phone and the language of the mails.
+        "phone": "",
+        "locale": "en",
     }
     assert response.headers["Cache-Control"] == "no-store"
 
