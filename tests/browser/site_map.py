@@ -21,10 +21,26 @@ assert set(ROLES) == {ANONYMOUS, *(str(role) for role in Role)}, "a role is miss
 # ... except these, which every role that may open them checks: what they show changes with
 # who reads them (the event's registration panel, the account's roles and sign-in settings).
 EVERY_ROLE = {"events.catalog", "events.detail", "accounts.settings"}
-# The roles that use the app on a phone (families, and staff and nurses at camp) have each of
-# their pages checked at a phone's size too; coordinators and admins, at desks, their landing
-# page (the header and menu on a phone).
-PHONE_ROLES = {ANONYMOUS, "parent", "staff", "nurse"}
+# Checked at a phone's size too (axe found the same at both sizes wherever both were run, and
+# time is short): every role's landing page (the header and menu on a phone, checked while
+# signing in), and the pages people use on a phone: families, and staff and nurses at camp.
+PHONE_PAGES = {
+    "events.catalog",
+    "events.detail",
+    "accounts.login",
+    "accounts.signup",
+    "accounts.settings",
+    "families.household",
+    "families.add_child",
+    "families.add_contact",
+    "registrations.register",
+    "registrations.mine",
+    "attendance.index",
+    "attendance.day",
+    "attendance.check_out",
+    "attendance.health_center",
+    "attendance.medication",
+}
 
 # Routes that are not pages a person reads, each with the reason.
 SKIPPED = {
