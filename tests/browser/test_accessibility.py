@@ -19,7 +19,6 @@ import re
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import date
 
 import pyotp
 import pytest
@@ -42,6 +41,7 @@ from camp_app.notifications.models import OutboxMail
 from camp_app.registrations.models import Registration, RegistrationStatus
 from camp_app.roster.filters import RosterFilter
 from camp_app.roster.models import CampGroup
+from camp_app.timeutil import camp_today
 from tests.browser.a11y import axe_violations, blocking, focus_ring_problems
 from tests.browser.artifacts import ARTIFACTS
 from tests.browser.conftest import TIMEOUT_MS
@@ -104,7 +104,7 @@ def _newest_mail_link(path_part: str) -> str:
 
 def path_values(app) -> dict:
     """Records of every kind a page shows, and their ids for the paths. Commits."""
-    today = date.today()
+    today = camp_today()  # the camp's day, as the attendance pages count them
     parent = find_user_by_email(EMAIL["parent"])
     coordinator = find_user_by_email(EMAIL["coordinator"])
     for role in ("coordinator", "nurse", "admin"):  # as if enrolled at an earlier sign-in
