@@ -2,11 +2,11 @@
 and a visitor that can talk to any of them.
 
 Each server is the documented production start (gunicorn with docs/deploy/gunicorn.conf.py,
-sync workers) with the same DATABASE_URL and SECRET_KEY and no Redis; each mail worker is
-`flask mail-worker`. They run as the hospital would run them behind nginx: TRUSTED_PROXIES=1,
-and every visitor sends its own X-Forwarded-For, as nginx would set it. Everything listens on
-127.0.0.1 on free ports, every wait has a deadline, and every process is stopped by the
-ExitStack that started it, whatever happened in between.
+sync workers) with the same DATABASE_URL, SECRET_KEY and ENCRYPTION_KEYS and no Redis; each
+mail worker is `flask mail-worker`. They run as the hospital would run them behind nginx:
+TRUSTED_PROXIES=1, and every visitor sends its own X-Forwarded-For, as nginx would set it.
+Everything listens on 127.0.0.1 on free ports, every wait has a deadline, and every process is
+stopped by the ExitStack that started it, whatever happened in between.
 """
 
 import contextlib
@@ -30,6 +30,9 @@ GUNICORN = Path(sys.executable).with_name("gunicorn")
 REQUEST_TIMEOUT = 30
 START_SECONDS = 60
 STOP_SECONDS = 20
+# Every process opens what another sealed (sealing: the authenticators' secrets); the test
+# process that makes the accounts uses it too (make_people).
+ENCRYPTION_KEY = "90pVId_VssQzPzwWRn95Xjw65t1X4AkkNSUog83u-44="
 CSRF_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
@@ -85,8 +88,8 @@ def wait_until(what: str, ready, process: Process | None = None, seconds=START_S
 
 
 def server_environment(database_url: str, smtp: SmtpServer) -> dict:
-    """What every server and worker shares: one database, one signing key, one mail relay,
-    and no Redis (the per-address limits then count in each process)."""
+    """What every server and worker shares: one database, one signing key, one sealing key,
+    one mail relay, and no Redis (the per-address limits then count in each process)."""
     left_out = {
         "DEV_MAILBOX",
         "REDIS_URL",
@@ -99,6 +102,7 @@ def server_environment(database_url: str, smtp: SmtpServer) -> dict:
     env.update(
         DATABASE_URL=database_url,
         SECRET_KEY="scale-out-test-key-shared-by-every-process",
+        ENCRYPTION_KEYS=ENCRYPTION_KEY,
         BASE_URL="http://camp.scale-out.test",
         TRUSTED_PROXIES="1",
         MAIL_SERVER=smtp.host,
@@ -149,6 +153,13 @@ def mails_sent_by(worker: Process) -> int:
 
 
 # --- a visitor ---------------------------------------------------------------------------
+
+SECOND_FACTOR_PATH = "/account/second-factor"
+
+
+def asks_for_code(answer: "Answer") -> bool:
+    """Whether a sign-in answer sends the visitor on to the second factor's code page."""
+    return answer.status == 302 and answer.headers.get("Location", "").endswith(SECOND_FACTOR_PATH)
 
 
 class NoRedirects(urllib.request.HTTPRedirectHandler):
@@ -215,11 +226,21 @@ class Visitor:
         token = self.csrf_token(base, token_from or path)
         return self.send(base, "POST", path, form={"csrf_token": token, **fields})
 
-    def sign_in(self, base, email, password) -> Answer:
+    def sign_in(self, base, email, password, *, code=None, code_on=None) -> Answer:
         """Sign in through the pages as a person does, on the server `base`; returns the answer
         that ends the sign-in (a redirect to the person's home when it worked). Every step of
-        signing in goes through here, so a further step (a second factor) is added here."""
-        return self.post_form(base, "/account/login", {"email": email, "password": password})
+        signing in goes through here. An account with a second factor is sent on to the code
+        page after its password: with `code`, it is typed there, on the server `code_on` (a
+        load balancer may send the next request anywhere; `base` by default); without it, the
+        sign-in stops at that redirect, pending."""
+        answer = self.post_form(base, "/account/login", {"email": email, "password": password})
+        if code is None or not asks_for_code(answer):
+            return answer
+        return self.enter_code(code_on or base, code)
+
+    def enter_code(self, base, code: str) -> Answer:
+        """The code page's form, on the server `base` (the pending sign-in is in the cookie)."""
+        return self.post_form(base, SECOND_FACTOR_PATH, {"code": code})
 
     def api(self, base, method, path, token: str | None = None, json_body=None) -> Answer:
         headers = {"Authorization": f"Bearer {token}"} if token else {}

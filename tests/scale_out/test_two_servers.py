@@ -8,7 +8,11 @@ separate processes, on one fresh PostgreSQL database with no Redis, behave as on
 - sessions and API tokens: started on one server, honoured on the other; ended on the other,
   refused on the first;
 - the per-account cap on failed sign-ins (10 per 15 minutes) holds across servers and across
-  the pages and the API, one guess after the other and all at once.
+  the pages and the API, one guess after the other and all at once;
+- the second factor (an authenticator's code after the password, for every role but parent):
+  the password on one server and the code on the other make one session, valid on both; a
+  code is accepted once across both servers (replayed, or raced on the pages and the API),
+  wrong codes are capped across both, and a sign-in waiting for its code opens nothing.
 
 The per-address limits (Flask-Limiter, memory per process without REDIS_URL) are not shared;
 docs/deployment.md ("Running several servers") says so. Each visitor here comes from its own
@@ -22,16 +26,27 @@ from dataclasses import dataclass
 from itertools import cycle
 
 import psycopg
+import pyotp
 import pytest
 
 from camp_app import create_app
 from camp_app.accounts.sign_in_attempts import email_hash
 from camp_app.accounts.tokens import issue_token
 from camp_app.extensions import db
+from camp_app.roles import Role
 from tests.conftest import skip_or_fail
-from tests.factories import PASSWORD, make_child, make_contact, make_event, make_user
+from tests.factories import (
+    OTP_SECRET,
+    PASSWORD,
+    make_child,
+    make_contact,
+    make_event,
+    make_user,
+)
 from tests.scale_out.cluster import (
+    ENCRYPTION_KEY,
     Visitor,
+    asks_for_code,
     mails_sent_by,
     server_environment,
     start_app_server,
@@ -64,6 +79,11 @@ class People:
     session_parent: str
     guessed: str  # the account guessed at one attempt at a time
     rushed: str  # the account guessed at all at once
+    # Coordinators, whose authenticator shows codes of OTP_SECRET: one account per test, as an
+    # account accepts one code per 30-second step.
+    coordinator: str  # signs in across the servers, and has its code replayed
+    raced: str  # one code sent to both servers and both faces at once
+    code_guessed: str  # wrong codes, alternately on either server and face
 
 
 @dataclass
@@ -81,7 +101,7 @@ class Cluster:
 
 def make_people(database_url: str) -> People:
     """The event and the accounts, made through the app's own factories in this process."""
-    app = create_app(databases.test_config(database_url))
+    app = create_app(databases.test_config(database_url, ENCRYPTION_KEYS=ENCRYPTION_KEY))
     with app.app_context():
         event = make_event(slug="scale-out-camp", name="Scale-out Camp", capacity=SEATS)
         families = []
@@ -95,7 +115,13 @@ def make_people(database_url: str) -> People:
             make_user(email=f"{who}@scale-out.test", name="Morgan Avery").email
             for who in ("session", "guessed", "rushed")
         ]
-        people = People(event.slug, families, *accounts)
+        coordinators = [
+            make_user(
+                (Role.COORDINATOR,), email=f"{who}@scale-out.test", name="Robin Coordinator"
+            ).email
+            for who in ("coordinator", "raced", "code-guessed")
+        ]
+        people = People(event.slug, families, *accounts, *coordinators)
         db.session.remove()
         db.engine.dispose()
     return people
@@ -368,3 +394,141 @@ def test_guesses_all_at_once_on_both_servers_get_at_most_ten_answers(cluster):
         email_hash(email),
     )
     assert counted == len(answered)
+
+
+# --- the second factor -------------------------------------------------------------------
+
+MANAGER_HOME = "/manage/events"  # where a coordinator lands (accounts.routes._home_for)
+WRONG_CODE = {"page": 422, "api": 401}
+
+
+def current_code() -> str:
+    """What the coordinators' authenticator app shows now (the servers keep real time)."""
+    return pyotp.TOTP(OTP_SECRET).now()
+
+
+def wrong_code() -> str:
+    """A code that no step near now has (the servers accept the step before and after)."""
+    totp = pyotp.TOTP(OTP_SECRET)
+    near = {totp.at(time.time() + 30 * k) for k in range(-3, 4)}
+    return next(c for c in (f"{n:06d}" for n in range(1000, 10**6, 7919)) if c not in near)
+
+
+def signed_in_on(visitor: Visitor, server: str) -> bool:
+    """Whether `visitor` holds a coordinator's session that `server` honours."""
+    status, _h, page = visitor.send(server, "GET", "/account/settings")
+    if status != 200:
+        return False
+    assert "Robin Coordinator" in page  # whose session it is
+    return visitor.send(server, "GET", MANAGER_HOME).status == 200
+
+
+def assert_nothing_opens(visitor: Visitor, servers) -> None:
+    """A sign-in waiting for its code is not a session, on any server: the pages send it to
+    the login page, the API does not know it, and enrolling again is not a way round."""
+    for server in servers:
+        for path in (MANAGER_HOME, "/account/settings"):
+            status, headers, _page = visitor.send(server, "GET", path)
+            assert status == 302 and "/account/login" in headers["Location"], (server, path)
+        assert visitor.send(server, "GET", "/api/v1/me").status == 401
+        status, headers, _page = visitor.send(server, "GET", "/account/second-factor/enrol")
+        assert status == 302 and headers["Location"].endswith("/account/second-factor")
+        assert visitor.send(server, "GET", "/account/second-factor").status == 200
+
+
+def test_the_password_on_one_server_and_the_code_on_the_other_make_one_session(cluster):
+    a, b = cluster.servers
+    email = cluster.people.coordinator
+    browser = Visitor("198.51.100.30")
+
+    pending = browser.sign_in(a, email, PASSWORD)  # the password alone
+    assert asks_for_code(pending), pending
+    assert_nothing_opens(browser, (a, b))
+
+    code = current_code()
+    signed_in = browser.enter_code(b, code)  # the code, on the other server
+    assert signed_in.status == 302 and signed_in.headers["Location"].endswith(MANAGER_HOME)
+    assert [signed_in_on(browser, server) for server in (a, b, a, b)] == [True] * 4
+
+    # The same code again, from someone else who has the password: refused on either
+    # server, on the pages and through the API.
+    thief = Visitor("198.51.100.31")
+    for password_on, code_on in ((b, a), (a, b)):
+        replayed = thief.sign_in(password_on, email, PASSWORD, code=code, code_on=code_on)
+        assert replayed.status == 422 and "was used already" in replayed.text
+        assert not any(signed_in_on(thief, server) for server in (a, b))
+    for server in (a, b):
+        answer = thief.api(
+            server, "POST", "/tokens", json_body={"email": email, "password": PASSWORD, "otp": code}
+        )
+        assert answer.status == 401 and answer.json()["errors"][0]["code"] == "invalid_otp"
+    # The session the code opened is untouched.
+    assert [signed_in_on(browser, server) for server in (a, b)] == [True, True]
+
+
+def test_one_code_sent_to_both_servers_at_once_is_accepted_once(cluster):
+    a, b = cluster.servers
+    email = cluster.people.raced
+    ways = [(a, "page"), (b, "page"), (a, "api"), (b, "api"), (b, "page"), (a, "page")]
+    visitors = [Visitor(f"198.51.100.{40 + n}") for n in range(len(ways))]
+    for n, (server, face) in enumerate(ways):  # each page visitor at its code page
+        if face == "page":
+            other = b if server == a else a
+            assert asks_for_code(visitors[n].sign_in(other, email, PASSWORD))
+    code = current_code()
+
+    def send(job):
+        n, server, face = job
+        if face == "page":
+            return visitors[n].enter_code(server, code).status
+        body = {"email": email, "password": PASSWORD, "otp": code}
+        return visitors[n].api(server, "POST", "/tokens", json_body=body).status
+
+    statuses = in_threads([(n, *way) for n, way in enumerate(ways)], send)
+    accepted = [s for s in statuses if s in (201, 302)]
+    assert len(accepted) == 1, statuses
+    for (_server, face), status in zip(ways, statuses, strict=True):
+        assert status in (201, 302, WRONG_CODE[face]), statuses
+    sessions = [
+        signed_in_on(visitor, server)
+        for visitor, (_s, face) in zip(visitors, ways, strict=True)
+        if face == "page"
+        for server in (a, b)
+    ]
+    assert sum(sessions) == (2 if 302 in statuses else 0), statuses
+
+
+def test_wrong_codes_are_capped_per_account_across_servers_and_faces(cluster):
+    a, b = cluster.servers
+    email = cluster.people.code_guessed
+    other = {a: b, b: a}
+    ways = cycle([(a, "page"), (b, "api"), (a, "api"), (b, "page")])
+    attempts = [next(ways) for _ in range(16)]
+    statuses = []
+    for n, (server, face) in enumerate(attempts):
+        visitor = Visitor(f"203.0.113.{150 + n}")
+        if face == "page":
+            pending = visitor.sign_in(other[server], email, PASSWORD)
+            assert asks_for_code(pending), pending  # the password still passes
+            statuses.append(visitor.enter_code(server, wrong_code()).status)
+            assert_nothing_opens(visitor, (a, b))
+        else:
+            body = {"email": email, "password": PASSWORD, "otp": wrong_code()}
+            statuses.append(visitor.api(server, "POST", "/tokens", json_body=body).status)
+
+    assert statuses[:FAILURE_LIMIT] == [WRONG_CODE[f] for _s, f in attempts[:FAILURE_LIMIT]]
+    assert statuses[FAILURE_LIMIT:] == [429] * (len(attempts) - FAILURE_LIMIT)
+    assert set(attempts[FAILURE_LIMIT:]) == {(a, "page"), (b, "api"), (a, "api"), (b, "page")}
+    # The right code is not even checked now, on either server or face.
+    right = []
+    for n, server in enumerate((a, b)):
+        visitor = Visitor(f"203.0.113.{220 + n}")
+        right.append(
+            visitor.sign_in(
+                other[server], email, PASSWORD, code=current_code(), code_on=server
+            ).status
+        )
+        assert not any(signed_in_on(visitor, s) for s in (a, b))
+        body = {"email": email, "password": PASSWORD, "otp": current_code()}
+        right.append(visitor.api(server, "POST", "/tokens", json_body=body).status)
+    assert right == [429] * 4

@@ -72,12 +72,12 @@ def test_coordinator_verifies_and_removes_from_the_waitlist_on_a_phone(page, liv
     expect(page.get_by_role("heading", level=1, name="Waitlist")).to_be_visible()
     expect(page.get_by_text("Automatic promotion is on.")).to_be_visible()
     check_page(page, "waitlist")
-    page.get_by_role("button", name="Give Leo Lopez a seat now").click()
+    page.get_by_role("button", name="Give a seat now (Leo Lopez)").click()
     steps.expect_flash(page, "is full: no seat is free")
     page.get_by_text("Remove from the waitlist").first.click()  # opens the <details>
     page.get_by_label("Note to the family (sent in the email)").fill("The camp is full this year.")
     check_page(page, "waitlist-remove")
-    page.get_by_role("button", name="Remove Leo Lopez from the waitlist").click()
+    page.get_by_role("button", name="Remove from the waitlist (Leo Lopez)").click()
     steps.expect_flash(page, "Leo Lopez is off the waitlist")
     expect(page.get_by_text("Nobody is on the waitlist.")).to_be_visible()
 
