@@ -39,7 +39,10 @@ PHONE_PAGES = {
     "attendance.day",
     "attendance.check_out",
     "attendance.health_center",
-    "attendance.medication",
+    "health_center.day",
+    "health_center.new_visit",
+    "readiness.child_documents",
+    "registrations.confirmation",
 }
 
 # Routes that are not pages a person reads, each with the reason.
@@ -53,8 +56,11 @@ SKIPPED = {
     # axe on each (test_accessibility.sign_in).
     "second_factor.verify": "checked while signing in (the code after the password)",
     "second_factor.enrol": "checked while signing in (the staff account enrols)",
+    "brand_css": "the hospital's colours: a style sheet, not a page",
+    "brand_logo": "the hospital's logo: an image, not a page",
+    "readiness.document_file": "a download (the family's uploaded file), not a page",
 }
-DOWNLOAD = re.compile(r"\.(csv|xlsx|pdf|json)$")
+DOWNLOAD = re.compile(r"\.(csv|xlsx|pdf|json|ics)$")
 
 
 def skip_reason(app, rule) -> str | None:

@@ -36,6 +36,7 @@ from camp_app.demo.seed import demo_password
 from camp_app.events.services import event_by_slug
 from camp_app.extensions import db
 from camp_app.families.invites import invite_guardian
+from camp_app.health_center.models import HealthVisit
 from camp_app.messages import services as messages
 from camp_app.notifications.models import OutboxMail
 from camp_app.registrations.models import Registration, RegistrationStatus
@@ -135,6 +136,7 @@ def path_values(app) -> dict:
     invite_guardian(parent, "second.guardian@example.org")
     invite_token = _newest_mail_link("/family/invite/")
     newest_mail = db.session.scalar(select(OutboxMail.id).order_by(OutboxMail.id.desc()))
+    visit = db.session.scalar(select(HealthVisit.id).order_by(HealthVisit.id).limit(1))
     db.session.commit()
     return {
         "*": {"slug": UOTS, "mail_id": newest_mail},
@@ -147,7 +149,15 @@ def path_values(app) -> dict:
         "cabins.*": {"group_id": group},
         "messages.*": {"message_id": sent.message.id},
         "families.*": {"child_id": child.id, "contact_id": contact.id, "token": invite_token},
-        "registrations.*": {"registration_id": mine.id},
+        "registrations.*": {"registration_id": mine.id, "signing_id": mine.signing_id},
+        "health_center.*": {
+            "slug": week.slug,
+            "day": today.isoformat(),
+            "registration_id": checked_in,
+            "visit_id": visit,
+        },
+        "readiness.*": {"child_id": child.id},
+        "events.consent_document": {"key": "liability_waiver"},
         "accounts.reset": {"token": _token(reset_link(parent))},
         "accounts.verify": {"token": _token(verification_link(parent))},
         "accounts.sign_in_with_link": {"token": sign_in_token},
