@@ -248,7 +248,7 @@ def test_records_with_a_page_link_to_it(app, client):
         make_contact(parent.household)
         child = make_child(parent.household)
         consents = {"medical_treatment": True, "liability_waiver": True, "photo_release": True}
-        [registration] = lifecycle.register(parent, event, [child], consents, "Parent")
+        [registration] = lifecycle.register(parent, event, [child], consents, parent.name)
         group = CampGroup(event_id=event.id, name="Cabin Owl", capacity=8)
         message = EventMessage(event_id=event.id, sender_id=admin.id, subject="Hi", body="Hello")
         db.session.add_all([group, message])

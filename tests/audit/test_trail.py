@@ -71,7 +71,7 @@ def _registrations_and_decisions(app, parent, child_id):
         waiting = []
         for diagnosis in ("AML", "Hemophilia A", "AML"):
             other, child = _other_family(diagnosis)
-            waiting += lifecycle.register(other, event, [child], CONSENTS, "Parent")
+            waiting += lifecycle.register(other, event, [child], CONSENTS, other.name)
         coordinator = make_user((Role.COORDINATOR,))
         lifecycle.decide(coordinator, first, "approve", note="See you at camp")
         lifecycle.cancel(rosa, db.session.get(Registration, first.id))  # the next gets the seat
