@@ -231,7 +231,8 @@ def test_a_parent_walks_the_whole_journey(page, live_server, smtp_server, lang, 
     medical = MEDICAL_ES if lang == "es" else MEDICAL
     page.get_by_role("link", name=t("Open a printable copy of “%(title)s”", title=medical)).click()
     expect(page.get_by_role("heading", level=1, name=medical)).to_be_visible()
-    expect(page.get_by_text(t("Version %(n)s", n=1), exact=False).first).to_be_visible()
+    expect(page.get_by_text(t("Version %(n)s", n=1), exact=False).first).to_contain_text(camp)
+    expect(page.get_by_role("link", name=t("Back to %(event)s", event=camp))).to_be_visible()
     check("consent-document")
     page.go_back()
 
