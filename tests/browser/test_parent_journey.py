@@ -127,7 +127,6 @@ class Checks:
 
     def __init__(self, page, size: str, name: str):
         self.page, self.size, self.name = page, size, name
-        self.seen = []
 
     def __call__(self, what: str, shot: bool = False) -> None:
         found = blocking(axe_violations(self.page))
@@ -136,7 +135,6 @@ class Checks:
             assert_fits_phone(self.page)
         if shot:
             screenshot(self.page, f"journey-{self.name}-{what}")
-        self.seen.append(what)
 
 
 def test_a_parent_walks_the_whole_journey(page, live_server, smtp_server, lang, size):  # noqa: F811
