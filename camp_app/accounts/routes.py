@@ -9,6 +9,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -192,6 +193,8 @@ def signup():
     form = SignupForm()
     if request.method == "GET":
         form.next.data = safe_next(request.args.get("next"))
+        # Mails in the language the person reads the site in, unless they choose another.
+        form.locale.data = str(get_locale() or "en")
         return render_template("accounts/signup.html", form=form)
     form_ok = form.validate_on_submit()
     values = {

@@ -18,6 +18,7 @@ Mails are written in each guardian's language and never name a diagnosis or a me
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -169,7 +170,7 @@ def _mail_documents(
             subject=_l(
                 "Documents needed for %(child)s before %(event)s",
                 child=child.first_name,
-                event=event.name,
+                event=LazyString(event.text, "name"),
             ),
             context={
                 "guardian_name": guardian.name,
@@ -212,7 +213,7 @@ def _mail_practical(event: Event, registration: Registration) -> None:
             subject=_l(
                 "%(event)s starts soon: what %(child)s needs to know",
                 child=child.first_name,
-                event=event.name,
+                event=LazyString(event.text, "name"),
             ),
             context={
                 "guardian_name": guardian.name,

@@ -70,7 +70,7 @@ def event_calendar(event, who: str, uid: str) -> str:
     entry.add("dtstamp", utcnow())
     entry.add("dtstart", event.starts_on)
     entry.add("dtend", event.ends_on + timedelta(days=1))  # DTEND of all-day events is exclusive
-    entry.add("summary", f"{event.name}: {who}")
+    entry.add("summary", f"{event.text('name')}: {who}")
     if event.location:
         entry.add("location", event.location)
     contact = " · ".join(x for x in (event.contact_email, event.contact_phone) if x)

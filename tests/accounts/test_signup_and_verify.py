@@ -165,3 +165,13 @@ def test_resend_verification_mails_only_unverified_accounts_and_answers_the_same
     assert mails_to("done@example.org") == []
     assert mails_to("nobody@example.org") == []
     assert link_path(only_mail_to("waiting@example.org"), "verify")
+
+
+def test_the_mail_language_starts_as_the_language_the_page_is_read_in(app):
+    """A reader of the Spanish site who leaves the choice alone gets Spanish mails."""
+    spanish = app.test_client().get(
+        "/account/signup", headers={"Accept-Language": "es-ES,es;q=0.9"}
+    )
+    assert '<option selected value="es">' in spanish.get_data(as_text=True)
+    english = app.test_client().get("/account/signup", headers={"Accept-Language": "en-US"})
+    assert '<option selected value="en">' in english.get_data(as_text=True)

@@ -5,17 +5,41 @@ test fails when the page would confuse a person and not when markup is rearrange
 """
 
 import re
+from functools import cache
+from pathlib import Path
 
 import pyotp
+from babel.messages.pofile import read_po
 from playwright.sync_api import Page, expect
 
 from tests.factories import OTP_SECRET
 
 PASSWORD = "a long and memorable passphrase"
+CATALOG = Path(__file__).resolve().parents[2] / "camp_app/translations/es/LC_MESSAGES/messages.po"
 
 
-def main_nav(page: Page):
-    return page.get_by_role("navigation", name="Main")
+@cache
+def _spanish():
+    with CATALOG.open("rb") as po:
+        return read_po(po, locale="es")
+
+
+def es(text: str) -> str:
+    """What a Spanish reader sees for `text` (the committed catalog)."""
+    message = _spanish().get(text)
+    assert message is not None and message.string, f"no Spanish for {text!r}"
+    return message.string
+
+
+def say(lang: str, text: str, **names) -> str:
+    """`text` (an English msgid) as a reader of `lang` ("en" or "es") sees it, with `names`
+    filled in as the app's gettext does."""
+    words = es(text) if lang == "es" else text
+    return words % names if names else words
+
+
+def main_nav(page: Page, lang: str = "en"):
+    return page.get_by_role("navigation", name=say(lang, "Main"))
 
 
 def expect_flash(page: Page, text: str) -> None:
@@ -75,51 +99,65 @@ def log_in(page: Page, email: str, password: str = PASSWORD) -> None:
 # --- the household --------------------------------------------------------------------------
 
 
-def open_family(page: Page) -> None:
-    main_nav(page).get_by_role("link", name="My family").click()
-    expect(page.get_by_role("heading", level=1, name="My family")).to_be_visible()
+def open_family(page: Page, lang: str = "en") -> None:
+    main_nav(page, lang).get_by_role("link", name=say(lang, "My family")).click()
+    expect(page.get_by_role("heading", level=1, name=say(lang, "My family"))).to_be_visible()
 
 
-def add_child(page: Page, child: dict) -> None:
+RELATIONSHIPS = {
+    "Patient": "Patient: treated for the condition",
+    "Sibling": "Sibling: a brother or sister of a patient",
+}
+
+
+def add_child(page: Page, child: dict, lang: str = "en") -> None:
     """`child`: first_name, last_name, date_of_birth (YYYY-MM-DD), relationship ("Patient"
-    or "Sibling"), optional diagnosis_category (its label), diagnosis, treated_at_hospital,
-    allergies, medications [(name, dose, schedule)]."""
-    open_family(page)
-    page.get_by_role("link", name="Add a child").click()
-    page.get_by_label("First name").fill(child["first_name"])
-    page.get_by_label("Last name").fill(child["last_name"])
-    page.get_by_label("Date of birth").fill(child["date_of_birth"])
-    # Anchored: "Sibling: a brother or sister of a patient" contains the word "patient" too.
-    page.get_by_role("radio", name=re.compile(f"^{child['relationship']}")).check()
+    or "Sibling"), optional diagnosis_category (its English label), diagnosis,
+    treated_at_hospital, allergies, medications [(name, dose, schedule)]. `lang`: the
+    language of the page's labels ("en" or "es")."""
+
+    def label(text: str, exact: bool = False):
+        return page.get_by_label(say(lang, text), exact=exact)
+
+    open_family(page, lang)
+    page.get_by_role("link", name=say(lang, "Add a child")).first.click()
+    label("First name", exact=True).fill(child["first_name"])
+    label("Last name", exact=True).fill(child["last_name"])
+    label("Date of birth").fill(child["date_of_birth"])
+    relationship = say(lang, RELATIONSHIPS[child["relationship"]])
+    page.get_by_role("radio", name=relationship, exact=True).check()
     if child.get("diagnosis_category"):
-        page.get_by_label("Diagnosis category").select_option(label=child["diagnosis_category"])
+        label("Diagnosis category").select_option(label=say(lang, child["diagnosis_category"]))
     if child.get("diagnosis"):
-        page.get_by_label("Diagnosis", exact=True).fill(child["diagnosis"])
+        page.get_by_label(say(lang, "Diagnosis"), exact=True).fill(child["diagnosis"])
     if child.get("treated_at_hospital"):
-        page.get_by_label("Treated at this hospital").check()
+        label("Treated at this hospital").check()
     if child.get("allergies"):
-        page.get_by_label("Allergies").fill(child["allergies"])
+        label("Allergies").fill(child["allergies"])
     for number, (name, dose, schedule) in enumerate(child.get("medications", ()), start=1):
-        row = page.get_by_role("group", name=f"Medication {number}", exact=True)
-        row.get_by_label("Medication", exact=True).fill(name)
-        row.get_by_label("Dose").fill(dose)
-        row.get_by_label("When it is taken").fill(schedule)
-    page.get_by_role("button", name="Save").click()
-    expect_flash(page, f"{child['first_name']} was added to your family")
+        group = say(lang, "Medication %(number)d", number=number)
+        row = page.get_by_role("group", name=group, exact=True)
+        row.get_by_label(say(lang, "Medication"), exact=True).fill(name)
+        row.get_by_label(say(lang, "Dose")).fill(dose)
+        row.get_by_label(say(lang, "When it is taken")).fill(schedule)
+    page.get_by_role("button", name=say(lang, "Save")).click()
+    expect_flash(page, say(lang, "%(name)s was added to your family.", name=child["first_name"]))
 
 
-def add_contact(page: Page, *, kind: str, name: str, relationship: str, phone: str) -> None:
+def add_contact(
+    page: Page, *, kind: str, name: str, relationship: str, phone: str, lang: str = "en"
+) -> None:
     """`kind`: "emergency" or "pickup"."""
-    open_family(page)
+    open_family(page, lang)
     link = "Add an emergency contact" if kind == "emergency" else "Add a pickup person"
-    page.get_by_role("link", name=link).click()
+    page.get_by_role("link", name=say(lang, link)).click()
     radio = "Emergency contact" if kind == "emergency" else "Authorized pickup person"
-    expect(page.get_by_role("radio", name=radio)).to_be_checked()
-    page.get_by_label("Full name").fill(name)
-    page.get_by_label("Relationship to the children").fill(relationship)
-    page.get_by_label("Phone", exact=True).fill(phone)
-    page.get_by_role("button", name="Save").click()
-    expect_flash(page, f"{name} was added")
+    expect(page.get_by_role("radio", name=say(lang, radio))).to_be_checked()
+    page.get_by_label(say(lang, "Full name")).fill(name)
+    page.get_by_label(say(lang, "Relationship to the children")).fill(relationship)
+    page.get_by_label(say(lang, "Phone"), exact=True).fill(phone)
+    page.get_by_role("button", name=say(lang, "Save")).click()
+    expect_flash(page, say(lang, "%(name)s was added.", name=name))
 
 
 # --- events and registrations ---------------------------------------------------------------
@@ -131,9 +169,9 @@ def open_event(page: Page, name: str) -> None:
     expect(page.get_by_role("heading", level=1, name=name)).to_be_visible()
 
 
-def standing(page: Page, child_full_name: str):
+def standing(page: Page, child_full_name: str, lang: str = "en"):
     """The line of the event page's registration panel about one child."""
-    panel = page.get_by_role("region", name="Register")
+    panel = page.get_by_role("region", name=say(lang, "Register"))
     # The child's name in bold; the reasons below it are list items of their own.
     return panel.get_by_role("listitem").filter(has=page.get_by_text(child_full_name, exact=True))
 
@@ -143,14 +181,17 @@ WAIVER = "I have read and accept “Participation agreement and release of liabi
 PHOTOS = "I have read and accept “Photo and video release” (optional)."
 
 
-def consent_and_sign(page: Page, signature: str) -> None:
+def consent_and_sign(page: Page, signature: str, lang: str = "en") -> None:
     """Accept every required document (the optional photo release is left unticked)."""
-    documents = page.get_by_role("group", name="Documents to read and sign")
+    documents = page.get_by_role("group", name=say(lang, "Documents to read and sign"))
+    # The optional document's label ends as the catalog's sentence does, after the title.
+    optional = say(lang, "I have read and accept “%(title)s” (optional).", title="\0")
+    optional_end = optional.split("\0")[1]
     for box in documents.get_by_role("checkbox").all():
         label = box.evaluate("el => el.labels[0].textContent")
-        if "(optional)" not in label:
+        if not label.endswith(optional_end):
             box.check()
-    page.get_by_label("Signature").fill(signature)
+    page.get_by_label(say(lang, "Signature")).fill(signature)
 
 
 def submit_registration(page: Page) -> None:

@@ -4,32 +4,16 @@ name and texts are in Spanish."""
 
 import re
 from datetime import date
-from functools import cache
-from pathlib import Path
 
-from babel.messages.pofile import read_po
 from playwright.sync_api import expect
 
 from tests import factories
 from tests.browser import steps
 from tests.browser.artifacts import screenshot
 from tests.browser.phone import PHONE, assert_fits_phone
+from tests.browser.steps import es
 
-CATALOG = Path(__file__).resolve().parents[2] / "camp_app/translations/es/LC_MESSAGES/messages.po"
 EMAIL = "lucia.mendez@example.org"
-
-
-@cache
-def _spanish():
-    with CATALOG.open("rb") as po:
-        return read_po(po, locale="es")
-
-
-def es(text: str) -> str:
-    """What a Spanish reader sees for `text` (the committed catalog)."""
-    message = _spanish().get(text)
-    assert message is not None and message.string, f"no Spanish for {text!r}"
-    return message.string
 
 
 def test_a_spanish_parent_signs_up_from_a_camp_and_lands_back_on_it(page, live_server):

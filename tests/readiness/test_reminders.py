@@ -174,3 +174,22 @@ def test_the_ledger_refuses_the_same_reminder_twice(world, clock, app):
     with pytest.raises(IntegrityError):
         db.session.flush()
     db.session.rollback()
+
+
+def test_a_spanish_reader_gets_the_camp_by_its_spanish_name(world, clock, runner, smtp_server):  # noqa: F811
+    world.other_parent.locale = "es"
+    world.event.translations = {"es": {"name": "Campamento de Verano"}}
+    world.registration.status = "pending_review"  # only the other family's child is expected
+    db.session.commit()
+    clock.set(2027, 5, 9)
+    _reminders(runner)
+    clock.set(2027, 6, 8)
+    _reminders(runner)
+    _deliver(runner)
+    spanish = _messages(smtp_server, world.other_parent.email)
+    assert len(spanish) == 2  # the documents reminder and the practical mail
+    for mail in spanish:
+        assert "Campamento de Verano" in mail["Subject"]
+        assert "Campamento de Verano" in mail.get_body(("plain",)).get_content()
+    english = [m for m in _messages(smtp_server, world.parent.email)]
+    assert english and all(world.event.name in m["Subject"] for m in english)
