@@ -3,12 +3,14 @@ opening the printable copy), signs with a name that is not hers and is told so, 
 and lands on the confirmation with the reference, the status, the calendar file and the
 signed record."""
 
+import contextlib
 import re
 from datetime import date
 from pathlib import Path
 
 import icalendar
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 from sqlalchemy import select
 
@@ -48,6 +50,12 @@ def test_a_parent_reads_a_consent_signs_and_keeps_the_confirmation_on_a_phone(
     assert steps.focus_is_visible(page), "the focused text box shows no focus outline"
     before = waiver.evaluate("el => el.scrollTop")
     page.keyboard.press("End")
+    # The browser may scroll smoothly: wait (up to 2 s) for the box to have moved.
+    handle = waiver.element_handle()
+    with contextlib.suppress(PlaywrightTimeout):  # the assertion below says what went wrong
+        page.wait_for_function(
+            "([el, top]) => el.scrollTop > top", arg=[handle, before], timeout=2000
+        )
     assert waiver.evaluate("el => el.scrollTop") > before, "the text does not scroll"
     screenshot(page, "consent-register-phone")
 
