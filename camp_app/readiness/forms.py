@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import FieldList, FormField, SelectField, StringField, SubmitField, TextAreaField
 
+from camp_app.events.schema import MAX_REQUIRED_DOCUMENTS
 from camp_app.forms import CampForm, CampSubform
 
 BLANK_DOCUMENT_ROWS = 2
@@ -52,7 +53,9 @@ class DocumentRow(CampSubform):
 
 
 class RequirementsForm(CampForm):
-    required_documents = FieldList(FormField(DocumentRow), min_entries=BLANK_DOCUMENT_ROWS)
+    required_documents = FieldList(
+        FormField(DocumentRow), min_entries=BLANK_DOCUMENT_ROWS, max_entries=MAX_REQUIRED_DOCUMENTS
+    )
     arrival_details = TextAreaField(
         _l("Arrival: time and place"), render_kw={"rows": 3, "maxlength": 2000}
     )

@@ -263,7 +263,8 @@ def requirements(slug: str):
     form = RequirementsForm()
     status = 200
     if form.add_row.data and form.validate_on_submit():
-        form.required_documents.append_entry()
+        if len(form.required_documents) < form.required_documents.max_entries:
+            form.required_documents.append_entry()
     elif form.validate_on_submit():
         try:
             save_event(_me(), event, form.to_data())

@@ -119,10 +119,16 @@ def crawl(client, starts, tally: Tally, *, per_pattern=2, max_pages=150) -> list
     return found
 
 
+ROW_INDEX = re.compile(r"-\d+-")
+
+
 def form_key(form: Form) -> tuple:
     path = local_path(form.action) or ""
-    names = sorted({*form.fields, *(b[0] for b in form.buttons if b[0])})
-    return form.method, pattern_of(path), tuple(names)
+    names = {*form.fields, *(b[0] for b in form.buttons if b[0])}
+    # A list's rows count as one shape: an "add a row" button answers the same form with one
+    # row more, which would otherwise be a new form to fuzz, forever.
+    rows = sorted({ROW_INDEX.sub("-N-", name) for name in names})
+    return form.method, pattern_of(path), tuple(rows)
 
 
 def _unstorable(value) -> bool:

@@ -41,6 +41,9 @@ def _valid_arguments(world) -> dict[str, str]:
         "mail_id": str(ids["failed_mail"]),
         "message_id": "1",
         "visit_id": str(ids["visit"]),
+        "key": "liability_waiver",
+        "document_id": "1",
+        "signing_id": "1",
         "token": "not-a-token",
         "code": "es",
     }
