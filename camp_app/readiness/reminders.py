@@ -163,32 +163,24 @@ def _mail_documents(
     due_on: date,
 ) -> None:
     child: Child = registration.child
-    for guardian in guardians(registration.household_id):
-        queue_mail(
-            to=guardian.email,
-            template="documents_reminder",
-            subject=_l(
-                "Documents needed for %(child)s before %(event)s",
-                child=child.first_name,
-                event=LazyString(event.text, "name"),
-            ),
-            context={
-                "guardian_name": guardian.name,
-                "child_name": child.first_name,
-                "event": event,
-                "documents": [
-                    {"title": r.title, "due_on": r.due_on, "rejected": r.key in rejected}
-                    for r in owed
-                ],
-                "due_on": due_on,
-                "documents_url": absolute_url(f"/family/children/{child.id}/documents"),
-            },
-            locale=guardian.locale or "en",
-            user_id=guardian.id,
-            event_id=event.id,
-            registration_id=registration.id,
-            reply_to=event.contact_email,
-        )
+    subject = _l(
+        "Documents needed for %(child)s before %(event)s",
+        child=child.first_name,
+        event=LazyString(event.text, "name"),
+    )
+    _mail_guardians(
+        event,
+        registration,
+        "documents_reminder",
+        subject,
+        {
+            "documents": [
+                {"title": r.title, "due_on": r.due_on, "rejected": r.key in rejected} for r in owed
+            ],
+            "due_on": due_on,
+            "documents_url": absolute_url(f"/family/children/{child.id}/documents"),
+        },
+    )
 
 
 def _practical_mails(event: Event, registrations, sent, now: datetime) -> int:
@@ -205,21 +197,33 @@ def _practical_mails(event: Event, registrations, sent, now: datetime) -> int:
 
 
 def _mail_practical(event: Event, registration: Registration) -> None:
+    subject = _l(
+        "%(event)s starts soon: what %(child)s needs to know",
+        child=registration.child.first_name,
+        event=LazyString(event.text, "name"),
+    )
+    _mail_guardians(
+        event,
+        registration,
+        "camp_practical",
+        subject,
+        {"phone": readable_phone(event.contact_phone)},
+    )
+
+
+def _mail_guardians(event: Event, registration: Registration, template, subject, context) -> None:
+    """One mail per guardian of the registration's household, in the guardian's language."""
     child: Child = registration.child
     for guardian in guardians(registration.household_id):
         queue_mail(
             to=guardian.email,
-            template="camp_practical",
-            subject=_l(
-                "%(event)s starts soon: what %(child)s needs to know",
-                child=child.first_name,
-                event=LazyString(event.text, "name"),
-            ),
+            template=template,
+            subject=subject,
             context={
                 "guardian_name": guardian.name,
                 "child_name": child.first_name,
                 "event": event,
-                "phone": readable_phone(event.contact_phone),
+                **context,
             },
             locale=guardian.locale or "en",
             user_id=guardian.id,
