@@ -37,8 +37,10 @@ run: seed
 	  DEV_MAILBOX=1 $(FLASK) mail-worker & \
 	  DEV_MAILBOX=1 $(FLASK) run --host 127.0.0.1 --port 5000 --debug --no-reload
 
+## One test process per core (pytest-xdist); TEST_WORKERS=0 runs them in this process.
+TEST_WORKERS ?= auto
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
