@@ -86,8 +86,16 @@ def event_locked_for_registering(event_id: int, claim: int) -> Iterator[LockedEv
     and event were read just before; rereading them inside the lock would make every family
     in the queue wait for those statements too). The block must take seat counts and the
     rules it returns from the database, never from the loaded event.
+
+    On PostgreSQL what the request wrote before (the signed record) is flushed, not committed:
+    the lock needs no fresh transaction there (under READ COMMITTED each statement after it
+    sees every commit), and the registration then commits once. On SQLite the lock must open
+    the transaction (module docstring), so what came before is committed first.
     """
-    commit_keeping_loaded(db.session)
+    if db.session.get_bind().dialect.name == "sqlite":
+        commit_keeping_loaded(db.session)
+    else:
+        db.session.flush()
     statement = (
         update(_events)
         .where(_events.c.id == event_id)

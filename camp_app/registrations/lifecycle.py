@@ -12,7 +12,7 @@ from datetime import datetime
 from flask import has_request_context
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -178,7 +178,7 @@ def register(
     (unpublished event, another family's child), NotAllowed with every problem at once (no
     child chosen, every failing rule of every child (field "children.<id>"), consents,
     signature), Conflict already_registered. The signed record (ConsentSigning) is written
-    before the event's lock and removed again when registering fails.
+    before the event's lock and never outlives a failed registration.
     """
     now = now or utcnow()
     with _in_locale(actor):
@@ -197,33 +197,40 @@ def register(
         taken = _already_registered(event.id, [c.id for c in chosen])
         if taken:
             raise _already_registered_error([c for c in chosen if c.id in taken])
-        recipients = mails.guardians(chosen[0].household_id)
-        signed = signing.new_signing(
-            actor, event, chosen[0].household_id, documents, answers, signature, now
-        )
-        try:
-            return _register_with_references(
-                event, chosen, actor.id, answers, signed, summary, recipients, now
+        # The household's guardians were loaded for the signature: the mails go to those of
+        # them who can receive mail, without reading them again.
+        recipients = mails.recipients_among(actor.household.guardians)
+
+        def sign() -> ConsentSigning:
+            return signing.new_signing(
+                actor, event, chosen[0].household_id, documents, answers, signature, now
             )
-        except BaseException:
-            _discard(signed)
-            raise
+
+        return _register_with_references(
+            event, chosen, actor.id, answers, sign, summary, recipients, now
+        )
 
 
-def _register_with_references(event, chosen, actor_id, answers, signed, summary, recipients, now):
+def _register_with_references(event, chosen, actor_id, answers, sign, summary, recipients, now):
     """Register under the lock with fresh references; a reference someone else got in the
-    meantime (the unique index refuses it: rare) is drawn again."""
+    meantime (the unique index refuses it: rare) is drawn again. `sign()` adds the signed
+    record: again after an attempt whose rollback took it away."""
     for attempt in range(REFERENCE_ATTEMPTS):
         references = {child.id: new_reference() for child in chosen}
-        prepared = _prepare_mails(event, chosen, summary, recipients, references)
+        signed = sign()
         try:
+            prepared = _prepare_mails(event, chosen, summary, recipients, references)
             with event_locked_for_registering(event.id, claim=len(chosen)) as locked:
                 return _register_locked(
                     event, chosen, actor_id, answers, signed, locked, now, prepared, references
                 )
         except _ReferenceTaken:
+            _discard(signed)
             if attempt == REFERENCE_ATTEMPTS - 1:
                 raise
+        except BaseException:
+            _discard(signed)
+            raise
     raise AssertionError("unreachable")
 
 
@@ -232,10 +239,12 @@ class _ReferenceTaken(Exception):
 
 
 def _discard(signed: ConsentSigning) -> None:
-    """Remove the signed record of a submission that registered nobody."""
+    """Remove the signed record of an attempt that registered nobody. On PostgreSQL it was
+    only flushed in the attempt's transaction, and the rollback took it away; on SQLite the
+    lock committed it first (events.locking), so it is deleted."""
     try:
         db.session.rollback()
-        if signed.id is not None:
+        if inspect(signed).persistent:
             db.session.delete(signed)
             db.session.commit()
     except Exception:  # never hide why registering failed

@@ -95,6 +95,13 @@ def guardians(household_id: int) -> list[User]:
     return _guardians(household_id)
 
 
+def recipients_among(household_guardians) -> list[User]:
+    """guardians() of a household whose guardians are already loaded: the same people, in
+    the same order, without another statement."""
+    chosen = [u for u in household_guardians if u.email_verified_at is not None and u.active]
+    return sorted(chosen, key=lambda u: u.id)
+
+
 def render(
     kind: str,
     child,
