@@ -104,7 +104,7 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         LANGUAGES=["en", "es"],
         PASSWORD_MIN_LENGTH=12,
         PASSWORD_HASH_METHOD="scrypt",  # noqa: S106 (a method name, not a password)
-        # How long an anonymous answer about published events is kept (api/public_cache.py).
+        # How long an anonymous answer about published events is kept (camp_app/public_cache.py).
         PUBLIC_READ_CACHE_SECONDS=float(env.get("PUBLIC_READ_CACHE_SECONDS", "1")),
         API_TOKEN_TTL_HOURS=int(env.get("API_TOKEN_TTL_HOURS", "12")),
         # Signed-in sessions end after this long without a request (idle) and this long after

@@ -20,7 +20,7 @@ from flask_login import current_user
 from camp_app.access import public
 from camp_app.accounts import sessions
 from camp_app.branding import LOGO_TYPES, brand
-from camp_app.extensions import login_manager
+from camp_app.extensions import csrf, login_manager
 from camp_app.redirects import safe_next
 from camp_app.roles import CAMP_STAFF, MANAGERS, Role
 
@@ -99,7 +99,12 @@ def add_security_headers(response):
 
 @public
 def set_language(code: str):
-
+    """Exempt from CSRFProtect's check (init_app): an anonymous visitor's pages carry no token,
+    so that they set no cookie and can be kept for everyone (camp_app/public_cache.py). All
+    another site could make an anonymous visitor do here is switch the language; a signed-in
+    user's pages carry the token, and it is checked."""
+    if current_user.is_authenticated and current_app.config.get("WTF_CSRF_ENABLED", True):
+        csrf.protect()
     if code in current_app.config["LANGUAGES"]:
         session["locale"] = code
     return redirect(safe_next(request.form.get("next")) or url_for("events.catalog"))
@@ -145,6 +150,7 @@ def init_app(app: Flask) -> None:
     app.after_request(add_security_headers)
     app.context_processor(nav_items)
     app.add_url_rule("/language/<code>", "set_language", set_language, methods=["POST"])
+    csrf.exempt(set_language)  # it checks the token itself, for signed-in users
     app.add_url_rule("/brand.css", "brand_css", brand_css)
     app.add_url_rule("/brand-logo", "brand_logo", brand_logo)
     app.jinja_env.globals["brand"] = brand

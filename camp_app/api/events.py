@@ -2,7 +2,7 @@
 
 from flask import jsonify, url_for
 
-from camp_app.api import public_cache
+from camp_app import public_cache
 from camp_app.api.blueprint import bp
 from camp_app.api.core import api_public, api_roles, current_api_user, json_body
 from camp_app.events import copying, services

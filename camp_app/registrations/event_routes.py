@@ -33,6 +33,7 @@ from camp_app.events.forms import (
     show_problems,
 )
 from camp_app.forms import ButtonForm, CampForm
+from camp_app.public_cache import kept_for_anonymous_visitors
 from camp_app.registrations import event_seats
 from camp_app.registrations.availability import seat_summaries, seat_summary
 from camp_app.registrations.models import RegistrationStatus
@@ -62,6 +63,7 @@ def _is_manager() -> bool:
 
 @bp.get("/")
 @public
+@kept_for_anonymous_visitors
 def catalog():
     events = services.published_events()
     seats = seat_summaries(event.id for event in events)
@@ -70,6 +72,7 @@ def catalog():
 
 @bp.get("/events/<slug>")
 @public
+@kept_for_anonymous_visitors
 def detail(slug: str):
     # Coordinators preview unpublished events; to everyone else they do not exist.
     event = services.event_by_slug(slug, include_unpublished=_is_manager())

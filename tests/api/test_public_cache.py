@@ -1,5 +1,5 @@
 """Anonymous answers about published events are kept for PUBLIC_READ_CACHE_SECONDS, never
-longer, and never for anyone who sent a token or a cookie (api/public_cache.py)."""
+longer, and never for anyone who sent a token or a cookie (camp_app/public_cache.py)."""
 
 import time
 

@@ -32,7 +32,7 @@ def test_config(database_url: str, **overrides) -> dict:
         "SERVER_NAME": None,
         # Real scrypt with a small work factor: the full cost is 0.1-0.3 s a hash, per login.
         "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
-        "PUBLIC_READ_CACHE_SECONDS": 0,  # a change shows at once (api/public_cache.py)
+        "PUBLIC_READ_CACHE_SECONDS": 0,  # a change shows at once (camp_app/public_cache.py)
         # A fixed key: the instance folder stays untouched (sealing).
         "ENCRYPTION_KEYS": "xk3W0Q0n2mD3c6yP3o5kq2m0e0pXz1b9o3Qm4QZbG8Y=",
     }
