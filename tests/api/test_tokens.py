@@ -26,6 +26,15 @@ def test_only_the_sha256_of_a_token_is_stored(app_ctx):
     assert tokens.authenticate_token(plain).id == user.id
 
 
+def test_a_token_brings_every_role_of_its_user(app_ctx):
+    # The user's roles are read in the token's own statement (one row per role): each one.
+    user = make_user(roles=[Role.COORDINATOR, Role.NURSE, Role.STAFF])
+    plain, _row = tokens.issue_token(user)
+    db.session.expunge_all()
+    found = tokens.authenticate_token(plain)
+    assert found.roles == {Role.COORDINATOR, Role.NURSE, Role.STAFF}
+
+
 def test_tokens_expire_after_the_configured_hours(app_ctx):
     user = make_user()
     before = utcnow()
