@@ -100,9 +100,12 @@ def _measure() -> None:
         for statement in statements:
             print("    ", " ".join(statement.split())[:100])
     started = time.perf_counter()
+    held = _lock_hold(engine)
     for i in range(201, 400):
         register(i)
     print(f"register, ms per request: {(time.perf_counter() - started) / 199 * 1000:.1f}")
+    held.stop()
+    print(f"register, ms holding the event's lock (median): {held.median_ms():.2f}")
     for path in ("/api/v1/events/p-0", "/api/v1/events", "/events/p-0", "/"):
         client.get(path)
         statements.clear()
@@ -118,6 +121,35 @@ def _measure() -> None:
         _profile(client, os.environ["PROFILE_READS"])
     with app.app_context():
         db.engine.dispose()
+
+
+class _LockClock:
+    """How long each registration holds the event's lock: from its UPDATE to the COMMIT."""
+
+    def __init__(self, engine):
+        self.engine, self.taken, self.spans = engine, None, []
+        event.listen(engine, "before_cursor_execute", self._statement)
+        event.listen(engine, "commit", self._commit)
+
+    def _statement(self, conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().startswith("UPDATE") and "registration_counter" in statement:
+            self.taken = time.perf_counter()
+
+    def _commit(self, conn):
+        if self.taken is not None:
+            self.spans.append(time.perf_counter() - self.taken)
+            self.taken = None
+
+    def stop(self) -> None:
+        event.remove(self.engine, "before_cursor_execute", self._statement)
+        event.remove(self.engine, "commit", self._commit)
+
+    def median_ms(self) -> float:
+        return sorted(self.spans)[len(self.spans) // 2] * 1000 if self.spans else float("nan")
+
+
+def _lock_hold(engine) -> _LockClock:
+    return _LockClock(engine)
 
 
 def _profile(client, path: str) -> None:

@@ -21,10 +21,10 @@ is this visitor's own). Only the view's body and headers are kept: the after_req
 (security headers, Cache-Control, request id) run again on every answer served from memory.
 """
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
+from time import monotonic
 
 from flask import Response, current_app, request, session
 
@@ -39,7 +39,7 @@ def reader_language() -> str:
 
 @dataclass(frozen=True)
 class _Kept:
-    until: float  # time.monotonic()
+    until: float  # monotonic()
     body: bytes
     headers: tuple[tuple[str, str], ...]  # the view's own (Content-Type), without the length
 
@@ -72,7 +72,7 @@ def _answer(path: str, respond: Callable[[], Response]) -> Response:
     # The language chosen, not the header: answers differ by it only (and the header's
     # endless spellings cannot fill the memory).
     key = (path, reader_language())
-    now = time.monotonic()
+    now = monotonic()
     kept = answers.get(key)
     if kept is not None and kept.until > now:
         # A new response each time: the after_request hooks add their headers to it.
