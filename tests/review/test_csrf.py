@@ -17,7 +17,7 @@ def app_config():
 
 
 def token_of(page: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    return re.search(r'name="csrf_token"[^>]*\svalue="([^"]+)"', page).group(1)
 
 
 def status_of(app, registration_id: int) -> str:

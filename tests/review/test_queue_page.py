@@ -35,7 +35,7 @@ def decision_url(event, registration) -> str:
 
 
 def csrf_from(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+    return re.search(r'name="csrf_token"[^>]*\svalue="([^"]+)"', html).group(1)
 
 
 def decide(client, event, registration, action, **fields):
