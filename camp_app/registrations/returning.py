@@ -13,6 +13,7 @@ from sqlalchemy import and_, or_, select
 from camp_app.events.models import Event
 from camp_app.extensions import db
 from camp_app.families.models import Child
+from camp_app.ids import possible_id
 from camp_app.registrations.models import Registration
 from camp_app.service_errors import InvalidInput, Problem
 from camp_app.timeutil import camp_local_to_utc
@@ -32,7 +33,7 @@ def confirmation_due(
 ) -> set[int]:
     """The children (of `child_ids`; of `household_id` when given) who were registered for
     an earlier camp and whose details were not confirmed this season: one statement."""
-    ids = [i for i in dict.fromkeys(child_ids) if isinstance(i, int)]
+    ids = [i for i in dict.fromkeys(child_ids) if possible_id(i)]
     if not ids:
         return set()
     earlier = (
@@ -81,11 +82,17 @@ def require_confirmed(event: Event, children: list[Child]) -> None:
         raise InvalidInput(problems)
 
 
-def require_confirmed_by_id(event: Event, household_id: int | None, child_id) -> None:
-    """require_confirmed for a child named by id (the API): a child of another household is
-    left to the registration's own 404."""
-    if household_id is None or not isinstance(child_id, int):
+def require_confirmed_by_ids(event: Event, household_id: int | None, child_ids) -> None:
+    """require_confirmed for children named by id (the API, the registration form): a child
+    of another household is left to the registration's own 404."""
+    ids = [i for i in dict.fromkeys(child_ids) if possible_id(i)]
+    if household_id is None or not ids:
         return
-    if child_id in confirmation_due(event, [child_id], household_id):
-        child = db.session.get(Child, child_id)
-        require_confirmed(event, [child])
+    due = confirmation_due(event, ids, household_id)
+    if due:
+        require_confirmed(event, [db.session.get(Child, i) for i in ids if i in due])
+
+
+def require_confirmed_by_id(event: Event, household_id: int | None, child_id) -> None:
+    """require_confirmed_by_ids for the API's one child."""
+    require_confirmed_by_ids(event, household_id, [child_id])

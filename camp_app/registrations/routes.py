@@ -101,14 +101,13 @@ def register(slug: str):
     child_problems: dict[int, list[str]] = {}
     document_problems: dict[str, list[str]] = {}
     status = 200
-    household_children = {
-        s.child.id: s.child for s in overview.family_standing(current_user, event)
-    }
-    to_confirm = returning.confirmation_due(event, household_children)
     if form.validate_on_submit():
         try:
-            chosen = [household_children[i] for i in form.children.data or [] if i in to_confirm]
-            returning.require_confirmed(event, chosen)
+            # Only the chosen children are looked at here: the family's whole standing is
+            # read for the page, which a registration that goes through never draws.
+            returning.require_confirmed_by_ids(
+                event, current_user.household_id, form.children.data or []
+            )
             created = lifecycle.register(
                 current_user,
                 event,
@@ -126,6 +125,7 @@ def register(slug: str):
     elif form.is_submitted():
         status = 400  # an expired form (CSRF); the summary says so
     standings = overview.family_standing(current_user, event)
+    to_confirm = returning.confirmation_due(event, [s.child.id for s in standings])
     page = render_template(
         "registrations/register.html",
         event=event,
