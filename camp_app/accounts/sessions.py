@@ -17,6 +17,7 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import delete, select, update
+from sqlalchemy.orm import joinedload
 
 from camp_app import timeutil
 from camp_app.accounts.models import User, UserSession
@@ -96,11 +97,17 @@ def resume(key) -> Resumed:
     when it writes, so call it before a request does anything else (see web.py)."""
     if not _usable(key):
         return Resumed(None)
-    found = db.session.execute(
-        select(UserSession, User)
-        .join(User, User.id == UserSession.user_id)
-        .where(UserSession.key_hash == hash_key(key))
-    ).first()
+    # The user's roles come in the same statement (one row per role; all of them are read).
+    found = (
+        db.session.execute(
+            select(UserSession, User)
+            .join(User, User.id == UserSession.user_id)
+            .where(UserSession.key_hash == hash_key(key))
+            .options(joinedload(User.role_rows))
+        )
+        .unique()
+        .one_or_none()
+    )
     if found is None:
         return Resumed(None)
     row, user = found
