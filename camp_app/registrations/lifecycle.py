@@ -166,12 +166,14 @@ def register(
     now: datetime | None = None,
     *,
     seen_versions: Mapping[str, int] | None = None,
+    documents: signing.Documents | None = None,
 ) -> list[Registration]:
     """Register several children of the actor's household for the event in one transaction.
 
     `consents`: a boolean per consent document key of the event (registrations.consents);
     `signature`: the full name of a guardian of the household; `seen_versions`: the version
-    of each document the page showed (a text changed meanwhile must be read again).
+    of each document the page showed (a text changed meanwhile must be read again);
+    `documents`: the event's documents to sign, when the caller has just read them.
 
     Each gets a seat (pending_review when the event needs review, else confirmed) while seats
     remain, then the waitlist, and a reference (made here, before the lock). Raises NotFound
@@ -185,7 +187,8 @@ def register(
         if not event.published:
             raise NotFound(Problem("not_found", _("We could not find that event.")))
         chosen, problems = _children_of(actor, children)
-        documents = signing.documents_to_sign(event.id)
+        if documents is None:
+            documents = signing.documents_to_sign(event.id)
         answers = signing.clean_answers(consents)
         problems += signing.consent_problems(documents, answers, seen_versions)
         problems += signing.signature_problems(actor.household, signature)

@@ -115,6 +115,7 @@ def register(slug: str):
                 form.consent_answers(keys),
                 form.typed_signature(),
                 seen_versions=form.seen_versions(keys),
+                documents=documents,
             )
         except ServiceError as error:
             child_problems, document_problems = form.show_problems(error)
