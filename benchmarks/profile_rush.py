@@ -117,10 +117,67 @@ def _measure() -> None:
             assert client.get(path).status_code == 200
         spent = (time.perf_counter() - started) / 200 * 1000
         print(f"GET {path}: {len(statements)} statements, {spent:.2f} ms per request")
+    _page_registrations(app, engine)
     if os.environ.get("PROFILE_READS"):
         _profile(client, os.environ["PROFILE_READS"])
     with app.app_context():
         db.engine.dispose()
+
+
+PAGE_PASSWORD = "rush-Passphrase-5521-heron"
+
+
+def _page_registrations(app, engine) -> None:
+    """Statements and ms of registering through the form (signed in, CSRF off), 60 families
+    for 150 seats of their own event."""
+    from sqlalchemy import update
+
+    from benchmarks import data
+    from camp_app.accounts.models import User
+    from camp_app.accounts.passwords import hash_password
+    from camp_app.extensions import db
+
+    with app.app_context():
+        data.events(1, capacity=150, prefix="q")
+        families = data.families(60, prefix="q-")
+        ids = [f.user_id for f in families]
+        db.session.execute(
+            update(User).where(User.id.in_(ids)).values(password_hash=hash_password(PAGE_PASSWORD))
+        )
+        db.session.commit()
+    signed_in = []
+    for n, family in enumerate(families):
+        client = app.test_client()
+        form = {"email": f"q-{n}@example.org", "password": PAGE_PASSWORD}
+        assert client.post("/account/login", data=form).status_code == 302
+        signed_in.append((client, family, n))
+
+    def register(client, family, n) -> None:
+        form = {
+            "children": str(family.child_id),
+            "consent-medical_treatment": "yes",
+            "consent-liability_waiver": "yes",
+            "consent-photo_release": "yes",
+            "signature": f"Parent {n}",
+        }
+        response = client.post("/events/q-0/register", data=form)
+        assert response.status_code in (302, 303), response.status_code
+
+    for entry in signed_in[:10]:
+        register(*entry)
+    statements: list[str] = []
+
+    def note(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", note)
+    register(*signed_in[10])
+    event.remove(engine, "before_cursor_execute", note)
+    started = time.perf_counter()
+    for entry in signed_in[11:]:
+        register(*entry)
+    spent = (time.perf_counter() - started) / len(signed_in[11:]) * 1000
+    print(f"register through the page: {len(statements)} statements, {spent:.1f} ms per request")
 
 
 class _LockClock:
