@@ -14,8 +14,10 @@ from camp_app.extensions import db
 from camp_app.timeutil import camp_zone
 
 BATCH = 1000
-HEADER = ["id", "at", "actor_email", "actor_name", "action", "description", "record_type",
-          "record_id", "fields"]  # fmt: skip
+# The names GET /api/v1/audit uses: `kind` (change, read, sign_in) beside the action, and
+# `record_count` (a list's or an export's records; empty for one record) beside the record.
+HEADER = ["id", "at", "actor_email", "actor_name", "kind", "action", "description",
+          "record_type", "record_id", "record_count", "fields"]  # fmt: skip
 
 
 def record_download(actor, f: AuditFilter) -> None:
@@ -26,8 +28,9 @@ def record_download(actor, f: AuditFilter) -> None:
     db.session.commit()
 
 
-COLUMNS = (AuditEntry.id, AuditEntry.at, User.email, User.name, AuditEntry.action,
-           AuditEntry.entity_type, AuditEntry.entity_id, AuditEntry.fields)  # fmt: skip
+COLUMNS = (AuditEntry.id, AuditEntry.at, User.email, User.name, AuditEntry.kind,
+           AuditEntry.action, AuditEntry.entity_type, AuditEntry.entity_id,
+           AuditEntry.record_count, AuditEntry.fields)  # fmt: skip
 
 
 def _batches(f: AuditFilter) -> Iterator[list]:
@@ -53,7 +56,7 @@ def _rows(f: AuditFilter) -> Iterator[list]:
     zone = camp_zone()
     labels: dict[str, str] = {}  # translated once per action, not once per line
     for rows in _batches(f):
-        for id_, at, email, name, action, entity_type, entity_id, fields in rows:
+        for id_, at, email, name, kind, action, entity_type, entity_id, count, fields in rows:
             if action not in labels:
                 labels[action] = action_label(action)
             yield [
@@ -61,9 +64,11 @@ def _rows(f: AuditFilter) -> Iterator[list]:
                 at.astimezone(zone).isoformat(),
                 email,
                 name,
+                kind,
                 action,
                 labels[action],
                 entity_type,
                 "" if entity_id is None else entity_id,
+                "" if count is None else count,
                 ";".join(fields or ()),
             ]

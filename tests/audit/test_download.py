@@ -5,7 +5,7 @@ import io
 
 from sqlalchemy import select
 
-from camp_app.audit.models import AuditEntry
+from camp_app.audit.models import AuditEntry, EntryKind
 from tests.support.spreadsheet_cells import TRIMMED_FORMULA_CELLS
 
 from .helpers import add_entry, data, person, signed_in_admin, utc
@@ -71,3 +71,24 @@ def test_names_are_written_by_the_one_formula_rule(app, client):
         expected[actor.email] = written
     rows = _rows(client.get("/admin/audit.csv?action=child.create"))
     assert {row["actor_email"]: row["actor_name"] for row in rows} == expected
+
+
+def test_each_line_has_the_kind_and_the_record_count_named_as_the_api_names_them(app, client):
+    admin = signed_in_admin(app, client)
+    with data(app) as session:
+        read = AuditEntry(actor_id=admin.id, action="event.roster_read", entity_type="events",
+                          entity_id=3, fields=["status"], kind=EntryKind.READ, record_count=12,
+                          record_ids=[1, 2])  # fmt: skip
+        session.add(read)
+        session.commit()
+        read_id = read.id
+    change = add_entry(app, actor_id=admin.id, action="event.update", fields=["name"])
+    body = client.get("/admin/audit.csv").get_data(as_text=True)
+    header = body.splitlines()[0].split(",")
+    assert header == ["id", "at", "actor_email", "actor_name", "kind", "action", "description",
+                      "record_type", "record_id", "record_count", "fields"]  # fmt: skip
+    rows = {int(row["id"]): row for row in _rows(client.get("/admin/audit.csv"))}
+    assert (rows[read_id]["kind"], rows[read_id]["record_count"]) == ("read", "12")
+    assert (rows[change]["kind"], rows[change]["record_count"]) == ("change", "")
+    api_names = {"id", "at", "kind", "action", "record_type", "record_id", "record_count"}
+    assert api_names <= set(header)
