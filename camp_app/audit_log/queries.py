@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, Text, and_, cast, func, or_, select
 from sqlalchemy.orm import aliased
 
 from camp_app.accounts.models import User
@@ -141,6 +141,31 @@ def _day_start(day: date) -> datetime:
     return camp_local_to_utc(datetime.combine(day, time.min))
 
 
+# The records a list read names in `record_ids` (a roster page, a day's sheet...) are children.
+LISTED_TYPE = "children"
+
+
+def _record(entity_type: str, entity_id: int):
+    """The entries on one record: those naming it and, for a child or when no kind of record
+    is chosen, the list reads whose `record_ids` hold its number."""
+    named = AuditEntry.entity_id == entity_id
+    if entity_type:
+        named = and_(AuditEntry.entity_type == entity_type, named)
+    if entity_type not in ("", LISTED_TYPE):
+        return named
+    return or_(named, and_(AuditEntry.kind == EntryKind.READ, _lists(entity_id)))
+
+
+def _lists(record_id: int):
+    """`record_ids` holds `record_id`, on SQLite and PostgreSQL alike: the JSON list as text,
+    spaces dropped and its brackets made commas ("[1, 12]" -> ",1,12,"), holds ",1," only
+    for the element 1 itself, never 12 or 21. `record_id` is a checked int, nothing to
+    escape. One condition of the one SELECT; a null list (or JSON null) matches nothing."""
+    text = func.replace(cast(AuditEntry.record_ids, Text), " ", "")
+    text = func.replace(func.replace(text, "[", ","), "]", ",")
+    return text.like(f"%,{int(record_id)},%")
+
+
 def _conditions(f: AuditFilter) -> list:
     conditions = []
     if f.actor:
@@ -155,10 +180,10 @@ def _conditions(f: AuditFilter) -> list:
         conditions.append(AuditEntry.action.startswith(f.action, autoescape=True))
     elif f.action:
         conditions.append(AuditEntry.action == f.action)
-    if f.entity_type:
-        conditions.append(AuditEntry.entity_type == f.entity_type)
     if f.entity_id is not None:
-        conditions.append(AuditEntry.entity_id == f.entity_id)
+        conditions.append(_record(f.entity_type, f.entity_id))
+    elif f.entity_type:
+        conditions.append(AuditEntry.entity_type == f.entity_type)
     if f.date_from:
         conditions.append(AuditEntry.at >= _day_start(f.date_from))
     if f.date_to:

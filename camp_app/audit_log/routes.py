@@ -1,7 +1,8 @@
 """The audit log, for admins: who did what, when, on which record (field names, never values).
 
 A record's history is the same page filtered by record type and number, e.g.
-/admin/audit?entity_type=registrations&entity_id=5.
+/admin/audit?entity_type=registrations&entity_id=5. A child's history also holds the reads of
+a list (a roster page, a day's sheet) that showed that child (queries._record).
 """
 
 from flask import Blueprint, Response, render_template, request, stream_with_context

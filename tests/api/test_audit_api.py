@@ -151,3 +151,14 @@ def test_a_cursor_past_the_end_is_an_empty_last_page(api, admin):
     _user, token = admin
     body = api.get("/audit?cursor=2147483647", token).get_json()
     assert body["next"] is None
+
+
+def test_a_childs_entries_include_the_list_reads_that_showed_it(api, admin):
+    user, token = admin
+    _clear()
+    own = _entry(user.id, "child.medical_read", kind=EntryKind.READ, entity=("children", 1))
+    listed = _entry(user.id, "event.roster_read", kind=EntryKind.READ, record_ids=[5, 1, 12])
+    _entry(user.id, "event.roster_read", kind=EntryKind.READ, record_ids=[12, 21, 111])
+    answer = api.get("/audit?record_type=children&record_id=1", token)
+    assert answer.status_code == 200, answer.get_json()
+    assert [item["id"] for item in answer.get_json()["items"]] == [listed, own]
