@@ -40,7 +40,7 @@ def require_event_day(event: Event, day: date, field_name: str = "date") -> None
                 _(
                     "%(day)s is not a day of %(event)s (%(start)s to %(end)s).",
                     day=day.isoformat(),
-                    event=event.name,
+                    event=event.text("name"),
                     start=event.starts_on.isoformat(),
                     end=event.ends_on.isoformat(),
                 ),

@@ -212,7 +212,8 @@ def _end_access(user: User, now: datetime) -> None:
 def _cancel(to_cancel: list[tuple[int, int]], actor_id: int, now: datetime) -> list[str]:
     cancelled = lifecycle.cancel_locked([rid for rid, _event in to_cancel], actor_id, now)
     return [
-        _("%(child)s at %(event)s", child=r.child.first_name, event=r.event.name) for r in cancelled
+        _("%(child)s at %(event)s", child=r.child.first_name, event=r.event.text("name"))
+        for r in cancelled
     ]
 
 

@@ -108,7 +108,7 @@ def child_documents(child_id: int):
     form = UploadForm()
     rows = _requirements_view(child, found)
     form.key.choices = [("", _("Choose…"))] + [
-        (r.key, f"{r.title} ({r.event.name})") for r, _doc in rows
+        (r.key, f"{r.title} ({r.event.text('name')})") for r, _doc in rows
     ]
     status = 200
     if form.validate_on_submit():

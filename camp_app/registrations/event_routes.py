@@ -191,9 +191,9 @@ def _set_published(slug: str, published: bool):
     event = services.event_by_slug(slug, include_unpublished=True)
     services.set_published(current_user, event, published)
     if published:
-        flash(_("“%(name)s” is published.", name=event.name), "success")
+        flash(_("“%(name)s” is published.", name=event.text("name")), "success")
     else:
-        flash(_("“%(name)s” is hidden from families.", name=event.name), "success")
+        flash(_("“%(name)s” is hidden from families.", name=event.text("name")), "success")
     return redirect(url_for("events.manage"))
 
 
@@ -279,7 +279,7 @@ def documents(slug: str):
                 problems.setdefault(name, []).append(problem.message)
             status = 422
         else:
-            flash(_("The documents of “%(name)s” were saved.", name=event.name), "success")
+            flash(_("The documents of “%(name)s” were saved.", name=event.text("name")), "success")
             return redirect(url_for("events.documents", slug=event.slug))
     elif form.is_submitted():
         status = 400

@@ -110,7 +110,9 @@ def clean_group(event: Event, data: dict, current: CampGroup | None = None) -> d
         message = _("Please use at most %(limit)d characters.", limit=NAME_LIMIT)
         problems.append(Problem("too_long", message, "name"))
     elif _name_taken(event, name, current):
-        message = _("%(event)s already has one called “%(name)s”.", event=event.name, name=name)
+        message = _(
+            "%(event)s already has one called “%(name)s”.", event=event.text("name"), name=name
+        )
         problems.append(Problem("name_taken", message, "name"))
     capacity = _clean_int(
         data.get("capacity"), "capacity", 1, MAX_CAPACITY, problems, required=True
@@ -153,7 +155,9 @@ def _commit_or_name_taken(event: Event, name: str, write=lambda: None) -> None:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        message = _("%(event)s already has one called “%(name)s”.", event=event.name, name=name)
+        message = _(
+            "%(event)s already has one called “%(name)s”.", event=event.text("name"), name=name
+        )
         raise InvalidInput(Problem("name_taken", message, "name")) from None
 
 
