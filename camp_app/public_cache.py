@@ -46,7 +46,7 @@ class _Kept:
 
 def _may_be_kept() -> bool:
     return (
-        request.method == "GET"
+        request.method in ("GET", "HEAD")
         and "Authorization" not in request.headers
         and "Cookie" not in request.headers
     )

@@ -32,6 +32,16 @@ def test_an_anonymous_answer_is_kept_for_its_time_and_no_longer(api, app_ctx, pa
     assert "After" in api.get(path).get_data(as_text=True)
 
 
+def test_a_head_request_is_answered_from_the_kept_answer(api, app_ctx):
+    event = make_event(name="Before")
+    path = f"/api/v1/events/{event.slug}"
+    kept = api.client.get(path).get_data()
+    _rename(event, "Afterwards")  # a longer name: a fresh answer would be longer
+    head = api.client.head(path)
+    assert head.status_code == 200 and head.get_data() == b""
+    assert head.headers["Content-Length"] == str(len(kept))
+
+
 def test_a_signed_in_or_cookie_bearing_request_is_answered_afresh(api, app_ctx):
     event = make_event(name="Before")
     coordinator = make_user(roles=[Role.COORDINATOR])
