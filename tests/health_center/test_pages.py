@@ -34,11 +34,13 @@ def base(event, day):
 
 
 def test_the_day_shows_allergies_before_the_doses(nurse_client, camp):
-    event, _maya, day = camp
+    event, maya, day = camp
     page = nurse_client.get(base(event, day))
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
-    assert html.index("Allergies: Penicillin") < html.index("Ondansetron")
+    # Within the child's card: after 8:00 camp time the overdue box above it names the dose too.
+    card = html[html.index(f'id="child-{maya.id}"') :]
+    assert card.index("Allergies: Penicillin") < card.index("Ondansetron")
     assert "Dolphins" in html
 
 
