@@ -14,7 +14,12 @@ def select_locale() -> str:
         return chosen
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
-    return request.accept_languages.best_match(languages) or "en"
+    return header_language()
+
+
+def header_language() -> str:
+    """The language the request's Accept-Language chooses among ours, English by default."""
+    return request.accept_languages.best_match(current_app.config["LANGUAGES"]) or "en"
 
 
 def select_timezone() -> str:

@@ -28,13 +28,9 @@ from time import monotonic
 
 from flask import Response, current_app, request, session
 
+from camp_app.i18n import header_language
+
 MAX_ENTRIES = 512  # Accept-Language and query strings are the visitor's: bound what we keep
-
-
-def reader_language() -> str:
-    """The language the visitor reads (`Accept-Language`, `es` or `en`), English by default.
-    For a visitor without a cookie it is also the pages' (camp_app.i18n.select_locale)."""
-    return request.accept_languages.best_match(current_app.config["LANGUAGES"]) or "en"
 
 
 @dataclass(frozen=True)
@@ -71,7 +67,8 @@ def _answer(path: str, respond: Callable[[], Response]) -> Response:
     answers: dict[tuple[str, str], _Kept] = current_app.extensions.setdefault("public_answers", {})
     # The language chosen, not the header: answers differ by it only (and the header's
     # endless spellings cannot fill the memory).
-    key = (path, reader_language())
+    # Without a cookie the pages' language is the header's too (i18n.select_locale).
+    key = (path, header_language())
     now = monotonic()
     kept = answers.get(key)
     if kept is not None and kept.until > now:

@@ -7,6 +7,7 @@ from camp_app.api.blueprint import bp
 from camp_app.api.core import api_public, api_roles, current_api_user, json_body
 from camp_app.events import copying, services
 from camp_app.families.services import household_of, load_family
+from camp_app.i18n import header_language
 from camp_app.registrations import event_seats
 from camp_app.registrations.availability import seat_summaries, seat_summary
 from camp_app.registrations.eligibility import evaluate
@@ -22,7 +23,7 @@ def _sees_unpublished() -> bool:
 @bp.get("/events")
 @api_public
 def events():
-    language = public_cache.reader_language()
+    language = header_language()
 
     def build() -> bytes:
         found = services.published_events(with_documents=True)
@@ -37,7 +38,7 @@ def events():
 @bp.get("/events/<slug>")
 @api_public
 def event(slug: str):
-    language = public_cache.reader_language()
+    language = header_language()
 
     def build() -> bytes:
         found = services.event_by_slug(slug, include_unpublished=_sees_unpublished())

@@ -79,7 +79,7 @@ def register():
     _household = household_of(user)
     try:
         # A child who came to an earlier camp: the family confirms the details first.
-        returning.require_confirmed_by_id(event, user.household_id, child_id)
+        returning.require_confirmed_by_ids(event, user.household_id, [child_id])
         created = lifecycle.register(user, event, [child_id], consents or {}, signature)
     except ServiceError as error:
         error.problems = [_contract_field(p) for p in error.problems]

@@ -36,17 +36,6 @@ def _subject(kind: str, **names):
     return subjects[kind]
 
 
-def _guardians(household_id: int) -> list[User]:
-    query = select(User).where(
-        User.household_id == household_id,
-        User.email_verified_at.is_not(None),
-        User.active.is_(True),
-    )
-    # Their roles are not needed to write to them (User loads roles eagerly otherwise).
-    query = query.options(lazyload(User.role_rows))
-    return list(db.session.scalars(query.order_by(User.id)))
-
-
 def _mail_domain() -> str:
     return current_app.config["MAIL_DEFAULT_SENDER"].rpartition("@")[2] or "localhost"
 
@@ -91,13 +80,16 @@ POSITION_PLACEHOLDER = 9_090_909_091
 
 
 def guardians(household_id: int) -> list[User]:
-    """Who gets the mails about a household's registrations: its verified, active guardians."""
-    return _guardians(household_id)
+    """Who gets the mails about a household's registrations (recipients_among), in one
+    statement."""
+    # Their roles are not needed to write to them (User loads roles eagerly otherwise).
+    query = select(User).where(User.household_id == household_id)
+    return recipients_among(db.session.scalars(query.options(lazyload(User.role_rows))))
 
 
 def recipients_among(household_guardians) -> list[User]:
-    """guardians() of a household whose guardians are already loaded: the same people, in
-    the same order, without another statement."""
+    """Those of a household's guardians who get its mails: verified and active, by id. For
+    guardians already loaded (registering has them for the signature), no statement."""
     chosen = [u for u in household_guardians if u.email_verified_at is not None and u.active]
     return sorted(chosen, key=lambda u: u.id)
 
@@ -183,7 +175,7 @@ def notify(
         registration.child,
         registration.event,
         registration.status,
-        _guardians(registration.household_id),
+        guardians(registration.household_id),
         position=position,
         note=note,
         reference=registration.reference,

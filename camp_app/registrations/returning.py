@@ -91,8 +91,3 @@ def require_confirmed_by_ids(event: Event, household_id: int | None, child_ids) 
     due = confirmation_due(event, ids, household_id)
     if due:
         require_confirmed(event, [db.session.get(Child, i) for i in ids if i in due])
-
-
-def require_confirmed_by_id(event: Event, household_id: int | None, child_id) -> None:
-    """require_confirmed_by_ids for the API's one child."""
-    require_confirmed_by_ids(event, household_id, [child_id])

@@ -7,6 +7,7 @@ from camp_app.extensions import db
 from camp_app.roles import Role
 from tests.api.conftest import token_for
 from tests.factories import make_event, make_user
+from tests.support.kept_answers import move_clock
 
 KEPT = 60  # long enough for a loaded machine: expiry is shown by moving the clock
 
@@ -28,7 +29,7 @@ def test_an_anonymous_answer_is_kept_for_its_time_and_no_longer(api, app_ctx, pa
     assert "Before" in api.get(path).get_data(as_text=True)
     _rename(event, "After")
     assert "Before" in api.get(path).get_data(as_text=True)  # the same second: kept
-    _move_clock(monkeypatch, KEPT + 1)
+    move_clock(monkeypatch, KEPT + 1)
     assert "After" in api.get(path).get_data(as_text=True)
 
 
@@ -64,12 +65,3 @@ def test_each_language_is_kept_apart_and_a_missing_event_is_not_kept(api, app_ct
     assert "Before" in api.get(path, headers={"Accept-Language": "es"}).get_data(as_text=True)
     make_event(slug="not-yet")
     assert api.get("/events/not-yet").status_code == 200
-
-
-def _move_clock(monkeypatch, seconds: float) -> None:
-    """The memory's clock, `seconds` later (sleeping through the kept time would make the test
-    depend on how fast a loaded machine answers the requests before)."""
-    from camp_app import public_cache
-
-    later = public_cache.monotonic() + seconds
-    monkeypatch.setattr(public_cache, "monotonic", lambda: later)

@@ -13,6 +13,7 @@ import pytest
 from camp_app.extensions import db
 from camp_app.public_cache import kept_for_anonymous_visitors
 from tests.factories import PASSWORD, make_event, make_user
+from tests.support.kept_answers import move_clock
 
 KEPT = 60  # long enough for a loaded machine: expiry is shown by moving the clock
 PAGES = ["/", "/events/{slug}"]
@@ -61,7 +62,7 @@ def test_an_anonymous_page_is_kept_for_its_time_and_no_longer(app, client, path,
     assert kept.headers.get("Vary") == made.headers.get("Vary")
     assert kept.headers["X-Request-ID"]
     assert kept.headers["X-Request-ID"] != client.get(path).headers["X-Request-ID"]
-    _move_clock(monkeypatch, KEPT + 1)
+    move_clock(monkeypatch, KEPT + 1)
     assert "After" in _text(client.get(path))
 
 
@@ -153,12 +154,3 @@ def test_a_visitor_with_a_session_still_sees_their_flashed_message(app, client):
     token = _token(_text(signed_in.get("/")))
     assert signed_in.post("/account/logout", data={"csrf_token": token}).status_code == 302
     assert "You are logged out." in _text(signed_in.get("/"))
-
-
-def _move_clock(monkeypatch, seconds: float) -> None:
-    """The memory's clock, `seconds` later (sleeping through the kept time would make the test
-    depend on how fast a loaded machine answers the requests before)."""
-    from camp_app import public_cache
-
-    later = public_cache.monotonic() + seconds
-    monkeypatch.setattr(public_cache, "monotonic", lambda: later)
