@@ -50,14 +50,15 @@ def _copy_of(slug: str) -> Event:
     return db.session.scalar(db.select(Event).where(Event.slug == slug))
 
 
-def test_a_coordinator_copies_an_event_through_the_api(api, sunrise):
+def _copy_to_2028(api, event):
+    """A coordinator copies `event` through the API as camp-sunrise-2028."""
     token = token_for(make_user((Role.COORDINATOR,)))
+    body = {"slug": "camp-sunrise-2028", "starts_on": "2028-06-12"}
+    return api.post(f"/events/{event.slug}/copy", token, json=body)
 
-    answer = api.post(
-        f"/events/{sunrise.slug}/copy",
-        token,
-        json={"slug": "camp-sunrise-2028", "starts_on": "2028-06-12"},
-    )
+
+def test_a_coordinator_copies_an_event_through_the_api(api, sunrise):
+    answer = _copy_to_2028(api, sunrise)
 
     assert answer.status_code == 201, answer.data
     assert answer.headers["Location"].endswith("/api/v1/events/camp-sunrise-2028")
@@ -167,13 +168,7 @@ def test_a_copy_keeps_the_documents_parents_sign_and_upload(api, sunrise):
         {"key": "physician_form", "title": "Physician", "description": "", "due_days_before": 30}
     ]
     db.session.commit()
-    token = token_for(make_user((Role.COORDINATOR,)))
-
-    answer = api.post(
-        f"/events/{sunrise.slug}/copy",
-        token,
-        json={"slug": "camp-sunrise-2028", "starts_on": "2028-06-12"},
-    )
+    answer = _copy_to_2028(api, sunrise)
 
     assert answer.status_code == 201, answer.data
     copy = _copy_of("camp-sunrise-2028")
